@@ -1,0 +1,6 @@
+export * from './auth-context';
+export * from './errors';
+export * from './pagination';
+export * from './problem.filter';
+export * from './validation';
+export * from './id.pipe';

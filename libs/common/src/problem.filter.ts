@@ -1,0 +1,69 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { Response } from 'express';
+import { QueryFailedError } from 'typeorm';
+import { DomainError, FieldError, TooManyRequests } from './errors';
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  errors?: FieldError[];
+  errorId?: string;
+}
+
+const TITLES: Record<number, string> = {
+  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed',
+  409: 'Conflict', 413: 'Payload Too Large', 415: 'Unsupported Media Type', 429: 'Too Many Requests',
+  500: 'Internal Server Error', 503: 'Service Unavailable',
+};
+
+export const problem = (status: number, code: string, detail: string, errors?: FieldError[]): Problem => ({
+  type: `/problems/${code}`,
+  title: TITLES[status] ?? 'Error',
+  status,
+  detail,
+  ...(errors?.length ? { errors } : {}),
+});
+
+/** Maps anything thrown to RFC 9457 problem+json; unknown errors are 500 with an error id, no internals. */
+@Catch()
+export class ProblemFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Errors');
+
+  catch(err: unknown, host: ArgumentsHost): void {
+    const res = host.switchToHttp().getResponse<Response>();
+    const body = this.toProblem(err);
+    if (err instanceof TooManyRequests) res.setHeader('Retry-After', String(err.retryAfterSeconds));
+    if (res.headersSent) return;
+    res.status(body.status).type('application/problem+json').send(JSON.stringify(body));
+  }
+
+  toProblem(err: unknown): Problem {
+    if (err instanceof DomainError) return problem(err.status, err.code, err.message, err.errors);
+    if (err instanceof HttpException) return this.fromHttp(err);
+    const parserStatus = (err as { status?: number; type?: string })?.type && (err as { status?: number }).status;
+    if (parserStatus && parserStatus >= 400 && parserStatus < 500) {
+      return problem(parserStatus, 'malformed-request', 'The request body could not be read as JSON.');
+    }
+    if (err instanceof QueryFailedError) {
+      const code = (err.driverError as { code?: string })?.code;
+      // A unique constraint that input can hit (a taken slug, a duplicate email) is a conflict, not a bug.
+      if (code === '23505') return problem(409, 'duplicate', 'A resource with these values already exists.');
+    }
+    const errorId = randomUUID();
+    this.logger.error({ err, errorId }, 'Unhandled error');
+    return { ...problem(500, 'internal', `Something went wrong on our side (error id ${errorId}).`), errorId };
+  }
+
+  private fromHttp(err: HttpException): Problem {
+    const status = err.getStatus();
+    if (status === HttpStatus.NOT_FOUND) return problem(404, 'not-found', 'No such resource or route.');
+    const r = err.getResponse();
+    const message = typeof r === 'string' ? r : ((r as { message?: unknown }).message ?? err.message);
+    const detail = Array.isArray(message) ? message.join('; ') : String(message);
+    if (status === 400 && /JSON/i.test(detail)) return problem(400, 'malformed-request', 'The request body is not valid JSON.');
+    return problem(status, status === 400 ? 'invalid-input' : `http-${status}`, detail);
+  }
+}

@@ -1,0 +1,125 @@
+// The one validated view of the environment; nothing else in the code reads process.env.
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { plainToInstance, Transform } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
+
+class EnvSchema {
+  @IsIn(['development', 'test', 'production'])
+  NODE_ENV: 'development' | 'test' | 'production' = 'development';
+
+  @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgres:// URL' })
+  DATABASE_URL = 'postgres://postgres@127.0.0.1:55432/coaching';
+
+  @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must be a redis:// URL' })
+  REDIS_URL = 'redis://127.0.0.1:56379';
+
+  @Transform(toInt) @IsInt() @Min(0) @Max(65535)
+  PORT = 3000;
+
+  @IsOptional() @IsString() @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
+  JWT_SECRET?: string;
+
+  @IsOptional() @Matches(/^smtps?:\/\/[^\s]+$/, { message: 'SMTP_URL must look like smtp://host:port' })
+  SMTP_URL?: string;
+
+  @IsString()
+  MAIL_FROM = 'Coaching <no-reply@localhost>';
+
+  @IsOptional() @Matches(/^https?:\/\/[^\s]+$/, { message: 'PUBLIC_URL must be an http(s) URL' })
+  PUBLIC_URL?: string;
+
+  @IsIn(LOG_LEVELS as unknown as string[])
+  LOG_LEVEL: LogLevel = 'info';
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(1000)
+  WORKER_CONCURRENCY = 16;
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(100000)
+  AUTH_RATE_LIMIT_PER_MINUTE = 30;
+
+  @Transform(toInt) @IsInt() @Min(0) @Max(86400)
+  WEBHOOK_RETRY_BASE_SECONDS = 10;
+
+  @Transform(toInt) @IsInt() @Min(0) @Max(65535)
+  WORKER_HEALTH_PORT = 3001;
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(500)
+  DATABASE_POOL_SIZE = 20;
+}
+
+export class ConfigError extends Error {}
+
+/** The platform's configuration, validated once at start. */
+export class AppConfig {
+  readonly env: EnvSchema['NODE_ENV'];
+  readonly databaseUrl: string;
+  readonly redisUrl: string;
+  readonly port: number;
+  readonly jwtSecret: string;
+  readonly smtpUrl: string | undefined;
+  readonly mailFrom: string;
+  readonly publicUrl: string;
+  readonly logLevel: LogLevel;
+  readonly workerConcurrency: number;
+  readonly authRateLimitPerMinute: number;
+  readonly webhookRetryBaseSeconds: number;
+  readonly workerHealthPort: number;
+  readonly databasePoolSize: number;
+
+  private constructor(e: EnvSchema, jwtSecret: string) {
+    this.env = e.NODE_ENV;
+    this.databaseUrl = e.DATABASE_URL;
+    this.redisUrl = e.REDIS_URL;
+    this.port = e.PORT;
+    this.jwtSecret = jwtSecret;
+    this.smtpUrl = e.SMTP_URL;
+    this.mailFrom = e.MAIL_FROM;
+    this.publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, '');
+    this.logLevel = e.LOG_LEVEL;
+    this.workerConcurrency = e.WORKER_CONCURRENCY;
+    this.authRateLimitPerMinute = e.AUTH_RATE_LIMIT_PER_MINUTE;
+    this.webhookRetryBaseSeconds = e.WEBHOOK_RETRY_BASE_SECONDS;
+    this.workerHealthPort = e.WORKER_HEALTH_PORT;
+    this.databasePoolSize = e.DATABASE_POOL_SIZE;
+  }
+
+  get isProduction(): boolean {
+    return this.env === 'production';
+  }
+
+  /** Validates an environment; throws ConfigError naming every bad variable. */
+  static from(env: Record<string, string | undefined>, dataDir = join(process.cwd(), '.data')): AppConfig {
+    const known = Object.keys(new EnvSchema());
+    const given = Object.fromEntries(
+      Object.entries(env).filter(([k, v]) => (known.includes(k) || k === 'JWT_SECRET' || k === 'SMTP_URL' || k === 'PUBLIC_URL') && v !== undefined && v !== ''),
+    );
+    const parsed = plainToInstance(EnvSchema, given);
+    const errors = validateSync(parsed, { skipMissingProperties: false });
+    const messages = errors.flatMap((e) => Object.values(e.constraints ?? {}).map((m) => `${e.property}: ${m}`));
+    if (parsed.NODE_ENV === 'production' && !parsed.JWT_SECRET) messages.push('JWT_SECRET: required in production');
+    if (messages.length) throw new ConfigError(`Invalid configuration:\n  - ${messages.join('\n  - ')}`);
+    return new AppConfig(parsed, parsed.JWT_SECRET ?? AppConfig.devSecret(dataDir));
+  }
+
+  /** Reads process.env; the single place that does. */
+  static fromProcess(): AppConfig {
+    return AppConfig.from(process.env);
+  }
+
+  // Development keeps a generated secret under .data/ so tokens survive restarts.
+  private static devSecret(dataDir: string): string {
+    const file = join(dataDir, 'jwt-secret');
+    if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+    const secret = randomBytes(36).toString('base64url');
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(file, secret, { mode: 0o600 });
+    return secret;
+  }
+}

@@ -1,0 +1,43 @@
+import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { AuthContext, Ctx, Public } from '@app/common';
+import { AuthService } from './auth.service';
+import { LoginDto, RefreshDto, SessionDto, SignupDto, SignupResultDto, TokenPairDto } from './dto/auth.dto';
+import { AuthRateLimitGuard } from './rate-limits.service';
+
+@ApiTags('auth')
+@Controller('v1/auth')
+export class AuthController {
+  constructor(private readonly auth: AuthService) {}
+
+  /** Creates a practice with its owner and signs the owner in. */
+  @Post('signup')
+  @Public()
+  @UseGuards(AuthRateLimitGuard)
+  signup(@Body() dto: SignupDto): Promise<SignupResultDto> {
+    return this.auth.signup(dto);
+  }
+
+  @Post('login')
+  @HttpCode(200)
+  @Public()
+  @UseGuards(AuthRateLimitGuard)
+  login(@Body() dto: LoginDto): Promise<SessionDto> {
+    return this.auth.login(dto);
+  }
+
+  /** Trades a refresh token for a new pair; the old one is spent. */
+  @Post('refresh')
+  @HttpCode(200)
+  @Public()
+  @UseGuards(AuthRateLimitGuard)
+  refresh(@Body() dto: RefreshDto): Promise<TokenPairDto> {
+    return this.auth.refresh(dto.refreshToken);
+  }
+
+  @Post('logout')
+  @HttpCode(204)
+  logout(@Ctx() ctx: AuthContext, @Body() dto: RefreshDto): Promise<void> {
+    return this.auth.logout(ctx, dto.refreshToken);
+  }
+}

@@ -1,0 +1,60 @@
+import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import type { Request } from 'express';
+import type { Redis } from 'ioredis';
+import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import { AppConfig } from '@app/config';
+import { TooManyRequests } from '@app/common';
+import { REDIS } from '../redis/redis.module';
+
+const LOGIN_FAILURES_ALLOWED = 10;
+const LOGIN_FAILURE_WINDOW_S = 15 * 60;
+
+const retryAfter = (r: RateLimiterRes) => Math.max(1, Math.ceil(r.msBeforeNext / 1000));
+
+/** Rate limits kept in Redis, so every API copy counts the same. */
+@Injectable()
+export class RateLimitsService {
+  private readonly perAddress: RateLimiterRedis;
+  private readonly loginFailures: RateLimiterRedis;
+
+  constructor(@Inject(REDIS) redis: Redis, config: AppConfig) {
+    this.perAddress = new RateLimiterRedis({ storeClient: redis, keyPrefix: 'rl:auth-addr', points: config.authRateLimitPerMinute, duration: 60 });
+    this.loginFailures = new RateLimiterRedis({ storeClient: redis, keyPrefix: 'rl:login-fail', points: LOGIN_FAILURES_ALLOWED, duration: LOGIN_FAILURE_WINDOW_S });
+  }
+
+  /** One unauthenticated auth request from an address. */
+  async hitAddress(address: string): Promise<void> {
+    try {
+      await this.perAddress.consume(address);
+    } catch (e) {
+      if (e instanceof RateLimiterRes) throw new TooManyRequests(retryAfter(e));
+      throw e;
+    }
+  }
+
+  /** Refuses a login to an account that failed too often in the window, whatever the password. */
+  async assertLoginAllowed(account: string): Promise<void> {
+    const r = await this.loginFailures.get(account);
+    if (r && r.consumedPoints >= LOGIN_FAILURES_ALLOWED) throw new TooManyRequests(retryAfter(r), 'Too many failed logins for this account; try again later.');
+  }
+
+  async loginFailed(account: string): Promise<void> {
+    await this.loginFailures.penalty(account, 1);
+  }
+
+  async loginSucceeded(account: string): Promise<void> {
+    await this.loginFailures.delete(account);
+  }
+}
+
+/** Applies the per-address limit to unauthenticated auth endpoints. */
+@Injectable()
+export class AuthRateLimitGuard implements CanActivate {
+  constructor(private readonly limits: RateLimitsService) {}
+
+  async canActivate(ctx: ExecutionContext): Promise<boolean> {
+    const req = ctx.switchToHttp().getRequest<Request>();
+    await this.limits.hitAddress(req.ip ?? req.socket.remoteAddress ?? 'unknown');
+    return true;
+  }
+}

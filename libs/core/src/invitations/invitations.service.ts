@@ -1,0 +1,96 @@
+import { Injectable } from '@nestjs/common';
+import { AuthContext, Conflict, Forbidden, InvalidInput, NotFound } from '@app/common';
+import { newId, TenantDb } from '@app/database';
+import { AuditService, created } from '../audit/audit.service';
+import { SessionDto } from '../auth/dto/auth.dto';
+import { hashPassword, hashSecret, issueSecret, practiceOfSecret } from '../auth/secrets';
+import { TokensService } from '../auth/tokens.service';
+import { Client } from '../clients/client.entity';
+import { ClientsRepository } from '../clients/clients.repository';
+import { Practice } from '../practices/practice.entity';
+import { User } from '../users/user.entity';
+import { toUserDto } from '../users/user.mapper';
+import { AcceptInvitationDto, CreateInvitationDto, InvitationDto } from './dto/invitation.dto';
+import { Invitation } from './invitation.entity';
+
+const INVITATION_TTL_MS = 7 * 24 * 3600 * 1000;
+
+@Injectable()
+export class InvitationsService {
+  constructor(
+    private readonly db: TenantDb,
+    private readonly clients: ClientsRepository,
+    private readonly tokens: TokensService,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** Owners invite coaches and clients; a coach invites clients of their own. */
+  create(ctx: AuthContext, dto: CreateInvitationDto): Promise<InvitationDto> {
+    if (dto.role === 'coach' && ctx.role !== 'owner') throw new Forbidden('Only an owner may invite coaches.');
+    if (dto.role === 'client' && !dto.clientId) throw new InvalidInput('clientId is required to invite a client.', [{ path: 'clientId', message: 'clientId is required for role client' }]);
+    if (dto.role === 'coach' && dto.clientId) throw new InvalidInput('clientId is only for client invitations.', [{ path: 'clientId', message: 'clientId is only allowed for role client' }]);
+    return this.db.run(ctx.practiceId, async (tx) => {
+      const email = dto.email.toLowerCase();
+      if (dto.clientId) {
+        const client = await this.clients.require(tx, ctx, dto.clientId);
+        if (client.userId) throw new Conflict('client-has-account', 'This client already has a portal account.');
+      }
+      if (await tx.em.existsBy(User, { practiceId: tx.practiceId, email })) throw new Conflict('email-taken', 'A member of this practice already uses that email.');
+      const { token, hash } = issueSecret('cin', tx.practiceId);
+      const inv = tx.em.create(Invitation, {
+        id: newId(),
+        practiceId: tx.practiceId,
+        email,
+        role: dto.role,
+        clientId: dto.clientId ?? null,
+        tokenHash: hash,
+        invitedById: ctx.userId,
+        expiresAt: new Date(Date.now() + INVITATION_TTL_MS),
+        acceptedAt: null,
+      });
+      await tx.em.insert(Invitation, inv);
+      await this.audit.record(tx, ctx, 'create', 'invitation', inv.id, created({ email, role: inv.role, clientId: inv.clientId }));
+      return { id: inv.id, email, role: inv.role, clientId: inv.clientId, token, expiresAt: inv.expiresAt.toISOString() };
+    });
+  }
+
+  /** Creates the invitee's account (bound to its client record for a client) and signs them in. */
+  async accept(dto: AcceptInvitationDto): Promise<SessionDto> {
+    const practiceId = practiceOfSecret('cin', dto.token);
+    if (!practiceId) throw new NotFound('Invitation');
+    const passwordHash = await hashPassword(dto.password);
+    return this.db.run(practiceId, async (tx) => {
+      const inv = await tx.em
+        .createQueryBuilder(Invitation, 'i')
+        .setLock('pessimistic_write')
+        .where('i.practiceId = :p AND i.tokenHash = :h', { p: practiceId, h: hashSecret(dto.token) })
+        .getOne();
+      if (!inv) throw new NotFound('Invitation');
+      if (inv.acceptedAt) throw new Conflict('invitation-used', 'This invitation was already accepted.');
+      if (inv.expiresAt.getTime() <= Date.now()) throw new Conflict('invitation-expired', 'This invitation has expired.');
+      if (await tx.em.existsBy(User, { practiceId, email: inv.email })) throw new Conflict('email-taken', 'A member of this practice already uses that email.');
+      const client = inv.clientId ? await tx.em.findOneBy(Client, { id: inv.clientId, practiceId }) : null;
+      if (inv.clientId && (!client || client.userId)) throw new Conflict('client-has-account', 'This client already has a portal account.');
+      const practice = await tx.em.findOneByOrFail(Practice, { id: practiceId });
+      const user = tx.em.create(User, {
+        id: newId(),
+        practiceId,
+        email: inv.email,
+        name: dto.name,
+        role: inv.role,
+        timezone: client?.timezone ?? practice.timezone,
+        quietHours: null,
+        passwordHash,
+        clientId: client?.id ?? null,
+      });
+      await tx.em.insert(User, user);
+      await tx.em.update(Invitation, { id: inv.id, practiceId }, { acceptedAt: new Date() });
+      if (client) await tx.em.update(Client, { id: client.id, practiceId }, { userId: user.id });
+      const actor: AuthContext = { practiceId, userId: user.id, role: user.role, clientId: user.clientId, apiKeyId: null };
+      await this.audit.record(tx, actor, 'accept', 'invitation', inv.id, null);
+      await this.audit.record(tx, actor, 'create', 'user', user.id, created({ email: user.email, name: user.name, role: user.role, clientId: user.clientId }));
+      const saved = await tx.em.findOneByOrFail(User, { id: user.id, practiceId });
+      return { accessToken: this.tokens.accessToken(saved), refreshToken: await this.tokens.issueRefresh(tx, saved.id), user: toUserDto(saved) };
+    });
+  }
+}

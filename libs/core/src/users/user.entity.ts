@@ -1,0 +1,27 @@
+import { Column, CreateDateColumn, Entity, Index, ManyToOne, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import type { Role } from '@app/common';
+import { Practice } from '../practices/practice.entity';
+
+export interface QuietHours {
+  start: string;
+  end: string;
+}
+
+@Entity('users')
+@Index('users_practice_email_key', ['practiceId', 'email'], { unique: true })
+@Index('users_practice_role_idx', ['practiceId', 'role', 'id'])
+export class User {
+  @PrimaryColumn('uuid') id!: string;
+  @ManyToOne(() => Practice, { onDelete: 'CASCADE' }) practice?: Practice;
+  @Column('uuid') practiceId!: string;
+  /** Stored lower-cased: logins match whatever case is typed. */
+  @Column('text') email!: string;
+  @Column('text') name!: string;
+  @Column('text') role!: Role;
+  @Column('text') timezone!: string;
+  @Column('jsonb', { nullable: true }) quietHours!: QuietHours | null;
+  @Column('text') passwordHash!: string;
+  @Column('uuid', { nullable: true }) clientId!: string | null;
+  @CreateDateColumn({ type: 'timestamptz' }) createdAt!: Date;
+  @UpdateDateColumn({ type: 'timestamptz' }) updatedAt!: Date;
+}

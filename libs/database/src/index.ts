@@ -1,0 +1,6 @@
+export * from './data-source.factory';
+export * from './ids';
+export * from './migrator';
+export * from './naming.strategy';
+export * from './roles';
+export * from './tenant-db';
