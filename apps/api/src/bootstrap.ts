@@ -8,9 +8,15 @@ import { Logger } from 'nestjs-pino';
 import { validationPipe } from '@app/common';
 import { AppModule } from './app.module';
 
-export async function createApi(module: unknown = AppModule, opts: { logger?: boolean } = {}): Promise<INestApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(module as typeof AppModule, { bufferLogs: true, bodyParser: false });
-  app.useLogger(opts.logger === false ? false : app.get(Logger));
+export async function createApi(): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule, { bufferLogs: true, bodyParser: false });
+  await configureApi(app);
+  return app;
+}
+
+/** Everything main.ts and the tests share: parsers, pipes, logging, OpenAPI. */
+export async function configureApi(app: NestExpressApplication): Promise<void> {
+  app.useLogger(app.get(Logger));
   app.useBodyParser('json', { limit: '256kb', type: ['application/json', 'application/*+json'] });
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
@@ -26,7 +32,6 @@ export async function createApi(module: unknown = AppModule, opts: { logger?: bo
     next();
   });
   await setupOpenApi(app);
-  return app;
 }
 
 async function setupOpenApi(app: INestApplication): Promise<void> {

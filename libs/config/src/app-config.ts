@@ -52,6 +52,9 @@ class EnvSchema {
 
   @Transform(toInt) @IsInt() @Min(1) @Max(500)
   DATABASE_POOL_SIZE = 20;
+
+  @Matches(/^[A-Za-z0-9_{}:-]{1,40}$/, { message: 'REDIS_PREFIX must be 1–40 letters, digits, _ : { } or -' })
+  REDIS_PREFIX = 'cp';
 }
 
 export class ConfigError extends Error {}
@@ -72,6 +75,8 @@ export class AppConfig {
   readonly webhookRetryBaseSeconds: number;
   readonly workerHealthPort: number;
   readonly databasePoolSize: number;
+  /** Prefix of every Redis key (rate limits, queues); a hash tag keeps a cluster's keys together. */
+  readonly redisPrefix: string;
 
   private constructor(e: EnvSchema, jwtSecret: string) {
     this.env = e.NODE_ENV;
@@ -88,6 +93,7 @@ export class AppConfig {
     this.webhookRetryBaseSeconds = e.WEBHOOK_RETRY_BASE_SECONDS;
     this.workerHealthPort = e.WORKER_HEALTH_PORT;
     this.databasePoolSize = e.DATABASE_POOL_SIZE;
+    this.redisPrefix = e.REDIS_PREFIX;
   }
 
   get isProduction(): boolean {
@@ -96,10 +102,8 @@ export class AppConfig {
 
   /** Validates an environment; throws ConfigError naming every bad variable. */
   static from(env: Record<string, string | undefined>, dataDir = join(process.cwd(), '.data')): AppConfig {
-    const known = Object.keys(new EnvSchema());
-    const given = Object.fromEntries(
-      Object.entries(env).filter(([k, v]) => (known.includes(k) || k === 'JWT_SECRET' || k === 'SMTP_URL' || k === 'PUBLIC_URL') && v !== undefined && v !== ''),
-    );
+    const known = [...Object.keys(new EnvSchema()), 'JWT_SECRET', 'SMTP_URL', 'PUBLIC_URL'];
+    const given = Object.fromEntries(Object.entries(env).filter(([k, v]) => known.includes(k) && v !== undefined && v !== ''));
     const parsed = plainToInstance(EnvSchema, given);
     const errors = validateSync(parsed, { skipMissingProperties: false });
     const messages = errors.flatMap((e) => Object.values(e.constraints ?? {}).map((m) => `${e.property}: ${m}`));

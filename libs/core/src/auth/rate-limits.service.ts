@@ -18,8 +18,8 @@ export class RateLimitsService {
   private readonly loginFailures: RateLimiterRedis;
 
   constructor(@Inject(REDIS) redis: Redis, config: AppConfig) {
-    this.perAddress = new RateLimiterRedis({ storeClient: redis, keyPrefix: 'rl:auth-addr', points: config.authRateLimitPerMinute, duration: 60 });
-    this.loginFailures = new RateLimiterRedis({ storeClient: redis, keyPrefix: 'rl:login-fail', points: LOGIN_FAILURES_ALLOWED, duration: LOGIN_FAILURE_WINDOW_S });
+    this.perAddress = new RateLimiterRedis({ storeClient: redis, keyPrefix: `${config.redisPrefix}:rl:auth-addr`, points: config.authRateLimitPerMinute, duration: 60 });
+    this.loginFailures = new RateLimiterRedis({ storeClient: redis, keyPrefix: `${config.redisPrefix}:rl:login-fail`, points: LOGIN_FAILURES_ALLOWED, duration: LOGIN_FAILURE_WINDOW_S });
   }
 
   /** One unauthenticated auth request from an address. */
