@@ -1,0 +1,198 @@
+// Conventions every endpoint shares: problem+json errors, validation, pagination, idempotency, operations.
+import { startApp, TestApp } from './support/app';
+import { addCoach, Caller, PracticeFixture, signupPractice } from './support/factories';
+
+let t: TestApp;
+let p: PracticeFixture;
+let coach: Caller;
+const count = async (table: string) => (await t.sql.query(`SELECT count(*)::int AS n FROM ${table}`)).rows[0].n as number;
+
+beforeAll(async () => {
+  t = await startApp();
+  p = await signupPractice(t);
+  coach = await addCoach(t, p);
+});
+afterAll(() => t.close());
+
+describe('bad input is a 400 problem and writes nothing', () => {
+  const cases: [string, object][] = [
+    ['an unknown field', { name: 'A', email: 'a@example.test', nickname: 'x' }],
+    ['a wrong type', { name: 42, email: 'a@example.test' }],
+    ['an oversize string', { name: 'x'.repeat(201), email: 'a@example.test' }],
+    ['a bad email', { name: 'A', email: 'not-an-email' }],
+    ['a bad time zone', { name: 'A', email: 'a@example.test', timezone: 'Nowhere/Land' }],
+    ['a malformed id', { name: 'A', email: 'a@example.test', coachId: 'not-a-uuid' }],
+    ['a missing required field', { email: 'a@example.test' }],
+  ];
+  it.each(cases)('%s', async (_, body) => {
+    const before = [await count('clients'), await count('audit_events')];
+    const res = await coach.post('/v1/clients', body).expect(400);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.body).toMatchObject({ type: expect.any(String), title: 'Bad Request', status: 400, detail: expect.any(String) });
+    expect(res.body.errors.length).toBeGreaterThan(0);
+    for (const e of res.body.errors) expect(e).toEqual({ path: expect.any(String), message: expect.any(String) });
+    expect([await count('clients'), await count('audit_events')]).toEqual(before);
+  });
+
+  it('names nested paths', async () => {
+    const res = await p.owner.patch('/v1/me', { quietHours: { start: '9am', end: '08:00' } }).expect(400);
+    expect(res.body.errors).toEqual([{ path: 'quietHours.start', message: 'start must be HH:MM' }]);
+  });
+
+  it('rejects malformed JSON', async () => {
+    const res = await coach.post('/v1/clients').set('Content-Type', 'application/json').send('{"name": "A",').expect(400);
+    expect(res.headers['content-type']).toMatch(/problem\+json/);
+    expect(res.body.status).toBe(400);
+  });
+
+  it('rejects a body that is not JSON with 415', async () => {
+    await coach.post('/v1/clients').set('Content-Type', 'text/plain').send('name=A').expect(415);
+  });
+
+  it('rejects a malformed path id and bad practice settings', async () => {
+    await coach.get('/v1/clients/12345').expect(400);
+    const res = await p.owner.patch('/v1/practice', { reminderOffsetsMinutes: [60, 60, 0] }).expect(400);
+    expect(res.body.errors.map((e: { path: string }) => e.path)).toContain('reminderOffsetsMinutes');
+    await p.owner.patch('/v1/practice', { reminderOffsetsMinutes: [1, 2, 3, 4, 5, 6] }).expect(400);
+    await p.owner.patch('/v1/practice', { reminderOffsetsMinutes: [10081] }).expect(400);
+    const ok = await p.owner.patch('/v1/practice', { reminderOffsetsMinutes: [60, 2880] }).expect(200);
+    expect(ok.body.reminderOffsetsMinutes).toEqual([2880, 60]);
+  });
+});
+
+describe('errors', () => {
+  it('an unknown route is a 404 problem', async () => {
+    const res = await coach.get('/v1/no-such-thing').expect(404);
+    expect(res.headers['content-type']).toMatch(/problem\+json/);
+    expect(res.body).toMatchObject({ status: 404, title: 'Not Found' });
+  });
+
+  it('a missing credential is a 401 problem; a forbidden role a 403 problem', async () => {
+    const res = await t.http.get('/v1/clients').expect(401);
+    expect(res.headers['content-type']).toMatch(/problem\+json/);
+    const forbidden = await coach.get('/v1/audit-events').expect(403);
+    expect(forbidden.body).toMatchObject({ status: 403, title: 'Forbidden' });
+  });
+});
+
+describe('pagination', () => {
+  it('walks a list with limit and cursor in creation order, without gaps or repeats', async () => {
+    const created: string[] = [];
+    for (let i = 0; i < 5; i++) created.push((await coach.post('/v1/clients', { name: `Paged ${i}`, email: `paged${i}@example.test` }).expect(201)).body.id);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const res: { body: { data: { id: string }[]; nextCursor: string | null } } = await coach.get(`/v1/clients?limit=2${cursor ? `&cursor=${cursor}` : ''}`).expect(200);
+      expect(res.body.data.length).toBeLessThanOrEqual(2);
+      seen.push(...res.body.data.map((c) => c.id));
+      cursor = res.body.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual(created);
+  });
+
+  it('refuses a bad limit or cursor with 400', async () => {
+    await coach.get('/v1/clients?limit=0').expect(400);
+    await coach.get('/v1/clients?limit=101').expect(400);
+    await coach.get('/v1/clients?limit=abc').expect(400);
+    await coach.get('/v1/clients?cursor=%%%').expect(400);
+    await coach.get('/v1/clients?cursor=bm90LWpzb24').expect(400);
+  });
+
+  it('defaults to 25', async () => {
+    for (let i = 0; i < 26; i++) await coach.post('/v1/clients', { name: `Many ${i}`, email: `many${i}@example.test` }).expect(201);
+    const res = await coach.get('/v1/clients').expect(200);
+    expect(res.body.data).toHaveLength(25);
+    expect(res.body.nextCursor).toEqual(expect.any(String));
+  });
+});
+
+describe('Idempotency-Key', () => {
+  it('replays the first response for a repeat, without doing the work again', async () => {
+    const body = { name: 'Once', email: 'once@example.test' };
+    const first = await coach.post('/v1/clients', body).set('Idempotency-Key', 'create-once-1').expect(201);
+    const before = await count('clients');
+    const again = await coach.post('/v1/clients', body).set('Idempotency-Key', 'create-once-1').expect(201);
+    expect(again.body).toEqual(first.body);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(await count('clients')).toBe(before);
+  });
+
+  it('answers the same key with another body with 409', async () => {
+    await coach.post('/v1/clients', { name: 'K', email: 'k1@example.test' }).set('Idempotency-Key', 'key-2').expect(201);
+    const res = await coach.post('/v1/clients', { name: 'K', email: 'k2@example.test' }).set('Idempotency-Key', 'key-2').expect(409);
+    expect(res.body.status).toBe(409);
+  });
+
+  it('keys are per credential: another caller with the same key does its own work', async () => {
+    const other = await addCoach(t, p);
+    const a = await coach.post('/v1/clients', { name: 'Same', email: 'same@example.test' }).set('Idempotency-Key', 'shared-key').expect(201);
+    const b = await other.post('/v1/clients', { name: 'Same', email: 'same@example.test' }).set('Idempotency-Key', 'shared-key').expect(201);
+    expect(b.body.id).not.toEqual(a.body.id);
+  });
+
+  it('replays a 4xx too, and keeps one-time secrets encrypted at rest', async () => {
+    const bad = await coach.post('/v1/clients', { name: '' }).set('Idempotency-Key', 'bad-1').expect(400);
+    const again = await coach.post('/v1/clients', { name: '' }).set('Idempotency-Key', 'bad-1').expect(400);
+    expect(again.body).toEqual(bad.body);
+    const key = await p.owner.post('/v1/api-keys', { name: 'idem', role: 'owner' }).set('Idempotency-Key', 'key-create').expect(201);
+    const replay = await p.owner.post('/v1/api-keys', { name: 'idem', role: 'owner' }).set('Idempotency-Key', 'key-create').expect(201);
+    expect(replay.body.key).toBe(key.body.key);
+    const { rows } = await t.sql.query(`SELECT response_body FROM idempotency_records WHERE key = 'key-create'`);
+    expect(rows[0].response_body.toString('latin1')).not.toContain(key.body.key);
+  });
+
+  it('works before sign-in (signup)', async () => {
+    const body = { practiceName: 'Idem', practiceSlug: 'idem-practice', timezone: 'UTC', name: 'O', email: 'o@example.test', password: 'a long password' };
+    const first = await t.http.post('/v1/auth/signup').set('Idempotency-Key', 'signup-1').send(body).expect(201);
+    const again = await t.http.post('/v1/auth/signup').set('Idempotency-Key', 'signup-1').send(body).expect(201);
+    expect(again.body.practice.id).toBe(first.body.practice.id);
+    expect((await t.sql.query(`SELECT count(*)::int AS n FROM practices WHERE slug = 'idem-practice'`)).rows[0].n).toBe(1);
+  });
+});
+
+describe('operations', () => {
+  it('health: live and ready (PostgreSQL and Redis)', async () => {
+    await t.http.get('/health/live').expect(200, { status: 'ok' });
+    const ready = await t.http.get('/health/ready').expect(200);
+    expect(ready.body).toEqual({ status: 'ok', checks: { postgres: 'up', redis: 'up' } });
+  });
+
+  it('metrics in Prometheus text, labelled by route pattern', async () => {
+    await coach.get('/v1/clients').expect(200);
+    const res = await t.http.get('/metrics').expect(200);
+    expect(res.headers['content-type']).toMatch(/text\/plain/);
+    expect(res.text).toMatch(/http_request_duration_seconds_count\{method="GET",route="\/v1\/clients",status="200"\} \d+/);
+    expect(res.text).toContain('process_cpu_user_seconds_total');
+  });
+
+  it('echoes a request id, or makes one', async () => {
+    const given = await t.http.get('/health/live').set('X-Request-Id', 'trace-abc-123').expect(200);
+    expect(given.headers['x-request-id']).toBe('trace-abc-123');
+    const made = await t.http.get('/health/live').expect(200);
+    expect(made.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('the OpenAPI document describes every endpoint, with request and response schemas', async () => {
+    const res = await t.http.get('/openapi.json').expect(200);
+    const doc = res.body;
+    expect(doc.openapi).toMatch(/^3\./);
+    const ops = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([path, m]) => Object.keys(m).map((verb) => `${verb.toUpperCase()} ${path}`));
+    for (const op of [
+      'POST /v1/auth/signup', 'POST /v1/auth/login', 'POST /v1/auth/refresh', 'POST /v1/auth/logout', 'GET /v1/me', 'PATCH /v1/me',
+      'POST /v1/invitations', 'POST /v1/invitations/accept', 'GET /v1/practice', 'PATCH /v1/practice', 'GET /v1/users',
+      'POST /v1/api-keys', 'GET /v1/api-keys', 'DELETE /v1/api-keys/{id}', 'POST /v1/clients', 'GET /v1/clients',
+      'GET /v1/clients/{id}', 'PATCH /v1/clients/{id}', 'DELETE /v1/clients/{id}', 'GET /v1/audit-events', 'GET /health/live', 'GET /health/ready',
+    ]) expect(ops).toContain(op);
+    const schemas = doc.components.schemas;
+    expect(Object.keys(schemas.SignupDto.properties).sort()).toEqual(['email', 'name', 'password', 'practiceName', 'practiceSlug', 'timezone']);
+    expect(schemas.SignupDto.properties.password.minLength).toBe(10);
+    expect(schemas.ClientDto.properties.portalAccess.type).toBe('boolean');
+    const created = doc.paths['/v1/clients'].post.responses['201'];
+    expect(JSON.stringify(created)).toContain('ClientDto');
+  });
+
+  it('serves an interactive reference at /docs', async () => {
+    const res = await t.http.get('/docs').redirects(1).expect(200);
+    expect(res.text).toMatch(/swagger/i);
+  });
+});
