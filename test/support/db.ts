@@ -14,7 +14,10 @@ export const withDatabase = (url: string, db: string): string => {
   return u.toString();
 };
 
-export const templateName = (): string => `${new URL(baseUrl()).pathname.slice(1) || 'coaching'}_template`;
+/** Set by global setup: test runs sharing a server (two terminals, a helper) never touch each other's databases. */
+export const runId = (): string => process.env.TEST_RUN_ID ?? 'local';
+
+export const templateName = (): string => `tpl_${runId()}`;
 
 export async function admin<T>(work: (c: Client) => Promise<T>): Promise<T> {
   const c = new Client({ connectionString: withDatabase(baseUrl(), 'postgres') });
@@ -28,7 +31,7 @@ export async function admin<T>(work: (c: Client) => Promise<T>): Promise<T> {
 
 /** A fresh, migrated database for one test file. */
 export async function createTestDatabase(): Promise<{ url: string; name: string }> {
-  const name = `t_${randomBytes(6).toString('hex')}`;
+  const name = `t_${runId()}_${randomBytes(5).toString('hex')}`;
   await admin((c) => c.query(`CREATE DATABASE ${name} TEMPLATE ${templateName()}`));
   return { url: withDatabase(baseUrl(), name), name };
 }

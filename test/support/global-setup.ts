@@ -1,5 +1,6 @@
 // Runs once before all test files: migrates a template database the files copy from.
 import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { createDataSource, migrate } from '@app/database';
 import { ENTITIES } from '@app/core/entities';
@@ -7,13 +8,10 @@ import { admin, baseUrl, templateName, withDatabase } from './db';
 
 export default async function globalSetup(): Promise<void> {
   if (!process.env.DATABASE_URL) return; // unit-only runs need no database
+  // Workers inherit this environment, so every file of this run finds the run's template.
+  process.env.TEST_RUN_ID = randomBytes(4).toString('hex');
   const tpl = templateName();
-  await admin(async (c) => {
-    const stale = await c.query(`SELECT datname FROM pg_database WHERE datname LIKE 't\\_%'`);
-    for (const r of stale.rows) await c.query(`DROP DATABASE IF EXISTS ${r.datname} WITH (FORCE)`);
-    await c.query(`DROP DATABASE IF EXISTS ${tpl} WITH (FORCE)`);
-    await c.query(`CREATE DATABASE ${tpl}`);
-  });
+  await admin((c) => c.query(`CREATE DATABASE ${tpl}`));
   const ds = createDataSource({
     url: withDatabase(baseUrl(), tpl),
     entities: ENTITIES,

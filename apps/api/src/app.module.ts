@@ -4,7 +4,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { AppConfig, ConfigModule } from '@app/config';
 import { ProblemFilter } from '@app/common';
 import { IdempotencyInterceptor } from '@app/common/idempotency/idempotency.interceptor';
-import { AuditModule, DatabaseModule, IdentityModule, RedisModule } from '@app/core';
+import { AuditModule, CoachingModule, DatabaseModule, IdentityModule, RedisModule } from '@app/core';
 import { AuthGuard, RolesGuard } from '@app/core/auth/auth.guard';
 import { loggerParams } from '@app/core/observability/logging';
 import { HttpMetricsMiddleware } from '@app/core/observability/metrics';
@@ -18,6 +18,7 @@ import { HealthController } from './health/health.controller';
     RedisModule,
     AuditModule,
     IdentityModule,
+    CoachingModule,
   ],
   controllers: [HealthController],
   providers: [

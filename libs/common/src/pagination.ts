@@ -47,3 +47,18 @@ export class PageDto {
   @ApiPropertyOptional({ nullable: true, type: String })
   nextCursor!: string | null;
 }
+
+const badCursor = () => new InvalidInput('The cursor is not valid.', [{ path: 'cursor', message: 'cursor is not valid' }]);
+
+/** A timestamp taken from a decoded cursor. */
+export function cursorDate(v: string | number): Date {
+  const d = new Date(String(v));
+  if (Number.isNaN(d.getTime())) throw badCursor();
+  return d;
+}
+
+/** A UUID taken from a decoded cursor. */
+export function cursorId(v: string | number): string {
+  if (typeof v !== 'string' || !/^[0-9a-f-]{36}$/i.test(v)) throw badCursor();
+  return v;
+}

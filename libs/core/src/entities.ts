@@ -4,8 +4,18 @@ import { ApiKey } from './api-keys/api-key.entity';
 import { AuditEvent } from './audit/audit-event.entity';
 import { RefreshToken } from './auth/refresh-token.entity';
 import { Client } from './clients/client.entity';
+import { Engagement } from './engagements/engagement.entity';
+import { Goal } from './goals/goal.entity';
+import { GoalRevision } from './goals/goal-revision.entity';
+import { Measurement } from './goals/measurement.entity';
+import { Metric } from './goals/metric.entity';
+import { Milestone } from './goals/milestone.entity';
+import { DomainEvent } from './outbox/domain-event.entity';
 import { Invitation } from './invitations/invitation.entity';
 import { Practice } from './practices/practice.entity';
 import { User } from './users/user.entity';
 
-export const ENTITIES = [Practice, User, Client, RefreshToken, Invitation, ApiKey, AuditEvent, IdempotencyRecord];
+export const ENTITIES = [
+  Practice, User, Client, RefreshToken, Invitation, ApiKey, AuditEvent, IdempotencyRecord,
+  DomainEvent, Engagement, Goal, GoalRevision, Milestone, Metric, Measurement,
+];

@@ -4,3 +4,4 @@ export * from './database.module';
 export * from './entities';
 export * from './identity.module';
 export * from './redis/redis.module';
+export * from './coaching.module';

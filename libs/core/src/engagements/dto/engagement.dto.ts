@@ -1,0 +1,105 @@
+import { IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
+import { PageDto, PageQuery } from '@app/common';
+import { REVIEW_CADENCES, ReviewCadence } from '../../practices/practice.entity';
+import { ENGAGEMENT_STATUSES, EngagementStatus } from '../engagement-status';
+
+export const DATE_RE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
+const CADENCES = REVIEW_CADENCES as unknown as string[];
+
+export class CreateEngagementDto {
+  @IsUUID()
+  clientId!: string;
+
+  /** The coach; the client's coach when omitted. */
+  @IsOptional() @IsUUID()
+  coachId?: string;
+
+  @IsString() @MinLength(1) @MaxLength(200)
+  title!: string;
+
+  /** YYYY-MM-DD */
+  @Matches(DATE_RE, { message: 'startsOn must be a date (YYYY-MM-DD)' }) @IsISO8601({ strict: true })
+  startsOn!: string;
+
+  @IsOptional() @Matches(DATE_RE, { message: 'endsOn must be a date (YYYY-MM-DD)' }) @IsISO8601({ strict: true })
+  endsOn?: string;
+
+  @IsOptional() @IsInt() @Min(1) @Max(500)
+  plannedSessions?: number;
+
+  @IsOptional() @IsIn(CADENCES)
+  sessionCadence?: ReviewCadence;
+
+  @IsIn(CADENCES)
+  reviewCadence!: ReviewCadence;
+}
+
+export class UpdateEngagementDto {
+  @IsOptional() @IsString() @MinLength(1) @MaxLength(200)
+  title?: string;
+
+  @IsOptional() @ValidateIf((_, v) => v !== null) @Matches(DATE_RE, { message: 'endsOn must be a date (YYYY-MM-DD)' }) @IsISO8601({ strict: true })
+  endsOn?: string | null;
+
+  @IsOptional() @ValidateIf((_, v) => v !== null) @IsInt() @Min(1) @Max(500)
+  plannedSessions?: number | null;
+
+  @IsOptional() @ValidateIf((_, v) => v !== null) @IsIn(CADENCES)
+  sessionCadence?: ReviewCadence | null;
+
+  @IsOptional() @IsIn(CADENCES)
+  reviewCadence?: ReviewCadence;
+
+  /** Follows the state machine; an illegal change is 409. */
+  @IsOptional() @IsIn(ENGAGEMENT_STATUSES as unknown as string[])
+  status?: EngagementStatus;
+}
+
+export class EngagementsQuery extends PageQuery {
+  @IsOptional() @IsUUID()
+  clientId?: string;
+
+  @IsOptional() @IsUUID()
+  coachId?: string;
+
+  @IsOptional() @IsIn(ENGAGEMENT_STATUSES as unknown as string[])
+  status?: EngagementStatus;
+}
+
+export class EngagementDto {
+  id!: string;
+  clientId!: string;
+  coachId!: string;
+  title!: string;
+  startsOn!: string;
+  endsOn!: string | null;
+  plannedSessions!: number | null;
+  sessionCadence!: ReviewCadence | null;
+  reviewCadence!: ReviewCadence;
+  status!: EngagementStatus;
+  createdAt!: string;
+  updatedAt!: string;
+}
+
+export class EngagementSummaryDto {
+  /** Goals the caller can see, abandoned ones aside. */
+  goals!: number;
+  /** Goals agreed (or since achieved). */
+  agreedGoals!: number;
+  /** Mean progress of the agreed goals, 0..1. */
+  progress!: number;
+  sessionsCompleted!: number | null;
+  plannedSessions!: number | null;
+  nextSessionAt!: string | null;
+  nextReviewDueAt!: string | null;
+  openActionItems!: number | null;
+  stalled!: boolean | null;
+}
+
+export class EngagementDetailDto extends EngagementDto {
+  summary!: EngagementSummaryDto;
+}
+
+export class EngagementPage extends PageDto {
+  data!: EngagementDto[];
+}

@@ -1,0 +1,30 @@
+import { Column, CreateDateColumn, Entity, Index, ManyToOne, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { Client } from '../clients/client.entity';
+import { Practice, ReviewCadence } from '../practices/practice.entity';
+import { User } from '../users/user.entity';
+import type { EngagementStatus } from './engagement-status';
+
+@Entity('engagements')
+@Index('engagements_practice_id_idx', ['practiceId', 'id'])
+@Index('engagements_practice_coach_idx', ['practiceId', 'coachId', 'id'])
+@Index('engagements_practice_client_idx', ['practiceId', 'clientId', 'id'])
+export class Engagement {
+  @PrimaryColumn('uuid') id!: string;
+  @ManyToOne(() => Practice, { onDelete: 'CASCADE' }) practice?: Practice;
+  @Column('uuid') practiceId!: string;
+  @ManyToOne(() => Client, { onDelete: 'CASCADE' }) client?: Client;
+  @Column('uuid') clientId!: string;
+  @ManyToOne(() => User, { onDelete: 'RESTRICT' }) coach?: User;
+  @Column('uuid') coachId!: string;
+  @Column('text') title!: string;
+  @Column('date') startsOn!: string;
+  @Column('date', { nullable: true }) endsOn!: string | null;
+  @Column('int', { nullable: true }) plannedSessions!: number | null;
+  @Column('text', { nullable: true }) sessionCadence!: ReviewCadence | null;
+  @Column('text') reviewCadence!: ReviewCadence;
+  @Column('text', { default: 'planned' }) status!: EngagementStatus;
+  /** When it last became active: the stall clock starts here. */
+  @Column('timestamptz', { nullable: true }) activatedAt!: Date | null;
+  @CreateDateColumn({ type: 'timestamptz' }) createdAt!: Date;
+  @UpdateDateColumn({ type: 'timestamptz' }) updatedAt!: Date;
+}

@@ -1,0 +1,53 @@
+import { Injectable } from '@nestjs/common';
+import { AuthContext, NotFound } from '@app/common';
+import { TenantTx } from '@app/database';
+import { Engagement } from '../engagements/engagement.entity';
+import { canSeeEngagement } from '../engagements/engagements.repository';
+import { Goal } from './goal.entity';
+import { Metric } from './metric.entity';
+import { Milestone } from './milestone.entity';
+
+/** A client never sees a goal still in draft. */
+export const visibleTo = (ctx: AuthContext, g: Pick<Goal, 'status'>) => ctx.role !== 'client' || g.status !== 'draft';
+
+@Injectable()
+export class GoalsRepository {
+  /** Loads a goal with its engagement when the caller may see both, else 404. */
+  async require(tx: TenantTx, ctx: AuthContext, id: string, lock = false): Promise<{ goal: Goal; engagement: Engagement }> {
+    const qb = tx.em.createQueryBuilder(Goal, 'g').where('g.practiceId = :p AND g.id = :id', { p: tx.practiceId, id });
+    if (lock) qb.setLock('pessimistic_write');
+    const goal = await qb.getOne();
+    const engagement = goal && (await tx.em.findOneBy(Engagement, { practiceId: tx.practiceId, id: goal.engagementId }));
+    if (!goal || !engagement || !canSeeEngagement(ctx, engagement) || !visibleTo(ctx, goal)) throw new NotFound('Goal');
+    return { goal, engagement };
+  }
+
+  async requireMilestone(tx: TenantTx, ctx: AuthContext, id: string) {
+    const m = await tx.em.findOneBy(Milestone, { practiceId: tx.practiceId, id });
+    if (!m) throw new NotFound('Milestone');
+    const { goal, engagement } = await this.require(tx, ctx, m.goalId).catch(() => {
+      throw new NotFound('Milestone');
+    });
+    return { milestone: m, goal, engagement };
+  }
+
+  async requireMetric(tx: TenantTx, ctx: AuthContext, id: string) {
+    const m = await tx.em.findOneBy(Metric, { practiceId: tx.practiceId, id });
+    if (!m) throw new NotFound('Metric');
+    const { goal, engagement } = await this.require(tx, ctx, m.goalId).catch(() => {
+      throw new NotFound('Metric');
+    });
+    return { metric: m, goal, engagement };
+  }
+
+  list(tx: TenantTx, ctx: AuthContext, engagementId: string, limit: number, afterId: string | null): Promise<Goal[]> {
+    const qb = tx.em
+      .createQueryBuilder(Goal, 'g')
+      .where('g.practiceId = :p AND g.engagementId = :e', { p: tx.practiceId, e: engagementId })
+      .orderBy('g.id', 'ASC')
+      .limit(limit + 1);
+    if (ctx.role === 'client') qb.andWhere(`g.status <> 'draft'`);
+    if (afterId) qb.andWhere('g.id > :after', { after: afterId });
+    return qb.getMany();
+  }
+}

@@ -1,0 +1,312 @@
+import { Injectable } from '@nestjs/common';
+import { AuthContext, Conflict, decodeCursor, Forbidden, InvalidInput, Page, pageSize, toPage } from '@app/common';
+import { newId, TenantDb, TenantTx } from '@app/database';
+import { AuditService, created, diff } from '../audit/audit.service';
+import { Engagement } from '../engagements/engagement.entity';
+import { EngagementsRepository } from '../engagements/engagements.repository';
+import { OutboxService } from '../outbox/outbox.service';
+import { assertTransition } from '../state/state-machine';
+import { AgreeGoalDto, CreateGoalDto, GoalDto, GoalRevisionDto, GoalsQuery, RequestChangesDto, SmartDto, UpdateGoalDto } from './dto/goal.dto';
+import { Goal } from './goal.entity';
+import { GoalRevision } from './goal-revision.entity';
+import { GOAL_TERMS, GOAL_TRANSITIONS, GoalStatus, GoalTerms } from './goal-status';
+import { GoalsRepository } from './goals.repository';
+import { GoalParts, goalProgress, ProgressRepository } from './progress.repository';
+
+const SMART_PARTS = ['specific', 'measurable', 'achievable', 'relevant', 'targetDate'] as const;
+const blank = (v: string | null | undefined) => v === null || v === undefined || v.trim() === '';
+
+/** SMART-complete: specific, achievable, relevant, a target date, and measurable text or a metric. */
+export function smartOf(g: Pick<Goal, (typeof SMART_PARTS)[number]>, metricCount: number): SmartDto {
+  const missing = SMART_PARTS.filter((k) => (k === 'measurable' ? blank(g.measurable) && metricCount === 0 : blank(g[k])));
+  return { complete: missing.length === 0, missing: [...missing] };
+}
+
+const termsOf = (g: Goal): GoalTerms => Object.fromEntries(GOAL_TERMS.map((k) => [k, g[k] ?? null])) as GoalTerms;
+const sameTerms = (a: GoalTerms, b: GoalTerms) => GOAL_TERMS.every((k) => (a[k] ?? null) === (b[k] ?? null));
+
+export function toGoalDto(g: Goal, parts: GoalParts): GoalDto {
+  return {
+    id: g.id,
+    engagementId: g.engagementId,
+    parentGoalId: g.parentGoalId,
+    title: g.title,
+    description: g.description,
+    specific: g.specific,
+    measurable: g.measurable,
+    achievable: g.achievable,
+    relevant: g.relevant,
+    targetDate: g.targetDate,
+    priority: g.priority,
+    version: g.version,
+    status: g.status,
+    agreedAt: g.agreedAt?.toISOString() ?? null,
+    agreedById: g.agreedById,
+    achievedAt: g.achievedAt?.toISOString() ?? null,
+    abandonedAt: g.abandonedAt?.toISOString() ?? null,
+    changesRequestedComment: g.changesRequestedComment,
+    smart: smartOf(g, parts.metrics.length),
+    progress: goalProgress(parts),
+    metrics: parts.metrics,
+    milestones: parts.milestones,
+    createdAt: g.createdAt.toISOString(),
+    updatedAt: g.updatedAt.toISOString(),
+  };
+}
+
+/** The audit action for each status a goal moves to. */
+const TRANSITION_ACTIONS: Record<GoalStatus, string> = {
+  draft: 'return_to_draft',
+  proposed: 'propose',
+  changes_requested: 'request_changes',
+  agreed: 'agree',
+  achieved: 'achieve',
+  abandoned: 'abandon',
+};
+
+const coachOnly = (ctx: AuthContext) => {
+  if (ctx.role === 'client') throw new Forbidden();
+};
+
+@Injectable()
+export class GoalsService {
+  constructor(
+    private readonly db: TenantDb,
+    private readonly goals: GoalsRepository,
+    private readonly engagements: EngagementsRepository,
+    private readonly progress: ProgressRepository,
+    private readonly audit: AuditService,
+    private readonly outbox: OutboxService,
+  ) {}
+
+  create(ctx: AuthContext, engagementId: string, dto: CreateGoalDto): Promise<GoalDto> {
+    return this.db.run(ctx.practiceId, async (tx) => {
+      const e = await this.engagements.require(tx, ctx, engagementId);
+      if (e.status === 'completed' || e.status === 'cancelled') throw new Conflict('engagement-closed', `The engagement is ${e.status}.`);
+      if (dto.parentGoalId) await this.assertParent(tx, e, dto.parentGoalId, null);
+      const goal = tx.em.create(Goal, {
+        id: newId(),
+        practiceId: tx.practiceId,
+        engagementId: e.id,
+        parentGoalId: dto.parentGoalId ?? null,
+        title: dto.title,
+        description: dto.description ?? null,
+        specific: dto.specific ?? null,
+        measurable: dto.measurable ?? null,
+        achievable: dto.achievable ?? null,
+        relevant: dto.relevant ?? null,
+        targetDate: dto.targetDate ?? null,
+        priority: dto.priority ?? 'medium',
+        version: 1,
+        status: 'draft',
+      });
+      await tx.em.insert(Goal, goal);
+      await this.audit.record(tx, ctx, 'create', 'goal', goal.id, created({ ...termsOf(goal), priority: goal.priority, engagementId: e.id }));
+      return this.view(tx, goal.id);
+    });
+  }
+
+  list(ctx: AuthContext, engagementId: string, q: GoalsQuery): Promise<Page<GoalDto>> {
+    const limit = pageSize(q);
+    const after = decodeCursor(q.cursor, 1);
+    return this.db.run(ctx.practiceId, async (tx) => {
+      await this.engagements.require(tx, ctx, engagementId);
+      const rows = await this.goals.list(tx, ctx, engagementId, limit, (after?.[0] as string) ?? null);
+      const parts = await this.progress.partsOf(tx, rows.slice(0, limit).map((g) => g.id));
+      return toPage(rows, limit, (g) => toGoalDto(g, parts.get(g.id)!), (g) => [g.id]);
+    });
+  }
+
+  get(ctx: AuthContext, id: string): Promise<GoalDto> {
+    return this.db.run(ctx.practiceId, async (tx) => {
+      const { goal } = await this.goals.require(tx, ctx, id);
+      return this.dto(tx, goal);
+    });
+  }
+
+  /** Editing the terms of an agreed (or proposed) goal makes the next version, to be agreed again. */
+  update(ctx: AuthContext, id: string, dto: UpdateGoalDto): Promise<GoalDto> {
+    coachOnly(ctx);
+    return this.db.run(ctx.practiceId, async (tx) => {
+      const { goal, engagement } = await this.goals.require(tx, ctx, id, true);
+      if (goal.status === 'achieved' || goal.status === 'abandoned') throw new Conflict('goal-closed', `The goal is ${goal.status}.`);
+      if (dto.parentGoalId) await this.assertParent(tx, engagement, dto.parentGoalId, goal.id);
+      const changes = diff(goal, dto);
+      if (!Object.keys(changes).length) return this.dto(tx, goal);
+      const before = termsOf(goal);
+      Object.assign(goal, dto);
+      const termsChanged = !sameTerms(before, termsOf(goal));
+      if (termsChanged && (goal.status === 'agreed' || goal.status === 'proposed')) {
+        await this.assertSmart(tx, goal);
+        const from = goal.status;
+        goal.version += 1;
+        goal.status = 'proposed';
+        goal.agreedAt = null;
+        goal.agreedById = null;
+        await tx.em.save(goal);
+        await this.addRevision(tx, ctx, goal);
+        await this.audit.record(tx, ctx, 'revise', 'goal', goal.id, { ...changes, version: { from: goal.version - 1, to: goal.version }, status: { from, to: 'proposed' } });
+        await this.outbox.emit(tx, ctx, 'goal.proposed', 'goal', goal.id, this.eventData(goal, engagement));
+      } else {
+        await tx.em.save(goal);
+        await this.audit.record(tx, ctx, 'update', 'goal', goal.id, changes);
+      }
+      return this.dto(tx, goal);
+    });
+  }
+
+  remove(ctx: AuthContext, id: string): Promise<void> {
+    coachOnly(ctx);
+    return this.db.run(ctx.practiceId, async (tx) => {
+      const { goal } = await this.goals.require(tx, ctx, id, true);
+      if (goal.status !== 'draft') throw new Conflict('goal-not-draft', 'Only a draft goal can be deleted; abandon it instead.');
+      await tx.em.delete(Goal, { practiceId: tx.practiceId, id: goal.id });
+      await this.audit.record(tx, ctx, 'delete', 'goal', goal.id, null);
+    });
+  }
+
+  /** draft | changes_requested → proposed: only a SMART-complete goal; the client is prompted. */
+  propose(ctx: AuthContext, id: string): Promise<GoalDto> {
+    coachOnly(ctx);
+    return this.transition(ctx, id, 'proposed', async (tx, goal) => {
+      if (goal.status === 'proposed') throw new Conflict('illegal-transition', 'The goal is already proposed.');
+      await this.assertSmart(tx, goal);
+      const last = await tx.em.findOne(GoalRevision, { where: { practiceId: tx.practiceId, goalId: goal.id }, order: { version: 'DESC' } });
+      if (last && !sameTerms(last.terms, termsOf(goal))) goal.version = last.version + 1;
+      goal.changesRequestedComment = null;
+      if (last && last.version === goal.version) {
+        await tx.em.update(GoalRevision, { id: last.id, practiceId: tx.practiceId }, { proposedAt: new Date(), proposedById: ctx.userId, agreedAt: null, agreedById: null, changesRequestedComment: null });
+      } else {
+        await this.addRevision(tx, ctx, goal);
+      }
+      return 'goal.proposed';
+    });
+  }
+
+  /** The client agrees to the version they read. */
+  agree(ctx: AuthContext, id: string, dto: AgreeGoalDto): Promise<GoalDto> {
+    return this.transition(ctx, id, 'agreed', async (tx, goal, engagement) => {
+      this.assertTheClient(ctx, engagement);
+      if (goal.status === 'proposed' && dto.version !== goal.version) {
+        throw new Conflict('stale-version', `Version ${dto.version} is not the current one (${goal.version}); read the goal again.`, [{ path: 'version', message: `current version is ${goal.version}` }]);
+      }
+      goal.agreedAt = new Date();
+      goal.agreedById = ctx.userId;
+      await tx.em.update(GoalRevision, { practiceId: tx.practiceId, goalId: goal.id, version: goal.version }, { agreedAt: goal.agreedAt, agreedById: ctx.userId });
+      return 'goal.agreed';
+    });
+  }
+
+  requestChanges(ctx: AuthContext, id: string, dto: RequestChangesDto): Promise<GoalDto> {
+    return this.transition(ctx, id, 'changes_requested', async (tx, goal, engagement) => {
+      this.assertTheClient(ctx, engagement);
+      goal.changesRequestedComment = dto.comment;
+      await tx.em.update(GoalRevision, { practiceId: tx.practiceId, goalId: goal.id, version: goal.version }, { changesRequestedComment: dto.comment });
+      return 'goal.changes_requested';
+    });
+  }
+
+  achieve(ctx: AuthContext, id: string): Promise<GoalDto> {
+    coachOnly(ctx);
+    return this.transition(ctx, id, 'achieved', async (_tx, goal) => {
+      goal.achievedAt = new Date();
+      return 'goal.achieved';
+    });
+  }
+
+  abandon(ctx: AuthContext, id: string): Promise<GoalDto> {
+    coachOnly(ctx);
+    return this.transition(ctx, id, 'abandoned', async (_tx, goal) => {
+      goal.abandonedAt = new Date();
+      return 'goal.abandoned';
+    });
+  }
+
+  revisions(ctx: AuthContext, id: string): Promise<GoalRevisionDto[]> {
+    return this.db.run(ctx.practiceId, async (tx) => {
+      const { goal } = await this.goals.require(tx, ctx, id);
+      const rows = await tx.em.find(GoalRevision, { where: { practiceId: tx.practiceId, goalId: goal.id }, order: { version: 'ASC' } });
+      return rows.map((r) => ({
+        version: r.version,
+        ...r.terms,
+        proposedBy: r.proposedById,
+        proposedAt: r.proposedAt.toISOString(),
+        agreedBy: r.agreedById,
+        agreedAt: r.agreedAt?.toISOString() ?? null,
+        changesRequestedComment: r.changesRequestedComment,
+      }));
+    });
+  }
+
+  /**
+   * Every goal status change goes through here: load and lock, check the state machine, apply,
+   * audit and record the domain event in the same transaction.
+   */
+  async transition(
+    ctx: AuthContext,
+    id: string,
+    to: GoalStatus,
+    apply: (tx: TenantTx, goal: Goal, engagement: Engagement) => Promise<string | null>,
+    tx?: TenantTx,
+  ): Promise<GoalDto> {
+    const work = async (t: TenantTx) => {
+      const { goal, engagement } = await this.goals.require(t, ctx, id, true);
+      const from = goal.status;
+      assertTransition('Goal', GOAL_TRANSITIONS, from, to);
+      const event = await apply(t, goal, engagement);
+      goal.status = to;
+      await t.em.save(goal);
+      await this.audit.record(t, ctx, TRANSITION_ACTIONS[to], 'goal', goal.id, { status: { from, to }, version: goal.version });
+      if (event) await this.outbox.emit(t, ctx, event, 'goal', goal.id, this.eventData(goal, engagement));
+      return this.dto(t, goal);
+    };
+    return tx ? work(tx) : this.db.run(ctx.practiceId, work);
+  }
+
+  private assertTheClient(ctx: AuthContext, e: Engagement): void {
+    if (ctx.role !== 'client' || ctx.clientId !== e.clientId) throw new Forbidden('Only the client of the engagement may agree to a goal or ask for changes.');
+  }
+
+  private async assertSmart(tx: TenantTx, goal: Goal): Promise<void> {
+    const metrics = (await this.progress.partsOf(tx, [goal.id])).get(goal.id)!.metrics.length;
+    const smart = smartOf(goal, metrics);
+    if (!smart.complete) {
+      throw new Conflict('goal-not-smart', `The goal is not SMART-complete: ${smart.missing.join(', ')} missing.`, smart.missing.map((path) => ({ path, message: `${path} is missing` })));
+    }
+  }
+
+  private async assertParent(tx: TenantTx, e: Engagement, parentId: string, selfId: string | null): Promise<void> {
+    const parent = await tx.em.findOneBy(Goal, { practiceId: tx.practiceId, id: parentId });
+    if (!parent || parent.engagementId !== e.id || parent.id === selfId) {
+      throw new InvalidInput('parentGoalId must name another goal of the same engagement.', [{ path: 'parentGoalId', message: 'parentGoalId must name another goal of the same engagement' }]);
+    }
+  }
+
+  private async addRevision(tx: TenantTx, ctx: AuthContext, goal: Goal): Promise<void> {
+    await tx.em.insert(GoalRevision, {
+      id: newId(),
+      practiceId: tx.practiceId,
+      goalId: goal.id,
+      version: goal.version,
+      terms: termsOf(goal),
+      proposedById: ctx.userId,
+      proposedAt: new Date(),
+      agreedById: null,
+      agreedAt: null,
+      changesRequestedComment: null,
+    });
+  }
+
+  private eventData(goal: Goal, e: Engagement): Record<string, unknown> {
+    return { goalId: goal.id, engagementId: e.id, clientId: e.clientId, coachId: e.coachId, title: goal.title, version: goal.version, status: goal.status };
+  }
+
+  private async view(tx: TenantTx, id: string): Promise<GoalDto> {
+    return this.dto(tx, await tx.em.findOneByOrFail(Goal, { practiceId: tx.practiceId, id }));
+  }
+
+  async dto(tx: TenantTx, goal: Goal): Promise<GoalDto> {
+    const parts = await this.progress.partsOf(tx, [goal.id]);
+    return toGoalDto(goal, parts.get(goal.id)!);
+  }
+}
