@@ -11,6 +11,11 @@ import { Measurement } from './goals/measurement.entity';
 import { Metric } from './goals/metric.entity';
 import { Milestone } from './goals/milestone.entity';
 import { DomainEvent } from './outbox/domain-event.entity';
+import { ReviewEntry } from './reviews/review-entry.entity';
+import { Review } from './reviews/review.entity';
+import { ActionItem } from './sessions/action-item.entity';
+import { AgendaItem } from './sessions/agenda-item.entity';
+import { Session } from './sessions/session.entity';
 import { Invitation } from './invitations/invitation.entity';
 import { Practice } from './practices/practice.entity';
 import { User } from './users/user.entity';
@@ -18,4 +23,5 @@ import { User } from './users/user.entity';
 export const ENTITIES = [
   Practice, User, Client, RefreshToken, Invitation, ApiKey, AuditEvent, IdempotencyRecord,
   DomainEvent, Engagement, Goal, GoalRevision, Milestone, Metric, Measurement,
+  Session, AgendaItem, ActionItem, Review, ReviewEntry,
 ];

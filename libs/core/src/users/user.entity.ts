@@ -10,6 +10,7 @@ export interface QuietHours {
 @Entity('users')
 @Index('users_practice_email_key', ['practiceId', 'email'], { unique: true })
 @Index('users_practice_role_idx', ['practiceId', 'role', 'id'])
+@Index('users_practice_calendar_token_key', ['practiceId', 'calendarTokenHash'], { unique: true, where: 'calendar_token_hash IS NOT NULL' })
 export class User {
   @PrimaryColumn('uuid') id!: string;
   @ManyToOne(() => Practice, { onDelete: 'CASCADE' }) practice?: Practice;
@@ -22,6 +23,8 @@ export class User {
   @Column('jsonb', { nullable: true }) quietHours!: QuietHours | null;
   @Column('text') passwordHash!: string;
   @Column('uuid', { nullable: true }) clientId!: string | null;
+  /** SHA-256 of the secret in the user's calendar feed URL. */
+  @Column('text', { nullable: true }) calendarTokenHash!: string | null;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt!: Date;
   @UpdateDateColumn({ type: 'timestamptz' }) updatedAt!: Date;
 }
