@@ -22,7 +22,6 @@ export async function configureApi(app: NestExpressApplication): Promise<void> {
   app.set('trust proxy', 'loopback');
   app.set('etag', false);
   app.useGlobalPipes(validationPipe());
-  app.enableShutdownHooks();
   // A JSON endpoint answers JSON only: a body of another type is 415, not silently ignored.
   app.use((req: Request, res: Response, next: NextFunction) => {
     if (['POST', 'PATCH', 'PUT'].includes(req.method) && req.headers['content-length'] !== '0' && req.headers['content-type'] && !req.is('application/json') && req.path.startsWith('/v1/')) {

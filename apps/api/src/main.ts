@@ -15,6 +15,18 @@ async function main() {
   }
   const app = await createApi();
   await app.listen(config.port);
+  // Graceful stop: no new connections, requests in flight finish, pools close, then exit 0.
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      app.close().then(
+        () => process.exit(0),
+        (err: unknown) => {
+          console.error(err);
+          process.exit(1);
+        },
+      );
+    });
+  }
 }
 
 void main();
