@@ -1,0 +1,85 @@
+// The worker's only HTTP surface: liveness, readiness and metrics for orchestrators and Prometheus,
+// on plain node:http so the worker carries no web framework.
+import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Redis } from 'ioredis';
+import type { DataSource } from 'typeorm';
+import { metricsRegistry } from '@app/core/observability/metrics';
+
+export interface HealthServerDeps {
+  port: number;
+  dataSource: DataSource;
+  redis: Redis;
+}
+
+export interface HealthServer {
+  /** The bound port (differs from the configured one when that was 0). */
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+type Check = 'up' | 'down';
+
+const CHECK_TIMEOUT_MS = 1000;
+
+/** Serves GET /health/live, /health/ready and /metrics; everything else is 404. */
+export async function startHealthServer(deps: HealthServerDeps): Promise<HealthServer> {
+  const server = createServer((req, res) => {
+    route(deps, req, res).catch(() => send(res, 500, 'application/json', JSON.stringify({ status: 'error' })));
+  });
+  // Probes are short; never let an idle connection hold the shutdown up.
+  server.keepAliveTimeout = 1000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(deps.port, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  return { port: (server.address() as AddressInfo).port, close: () => closeServer(server) };
+}
+
+async function route(deps: HealthServerDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const path = (req.url ?? '/').split('?')[0];
+  if (req.method !== 'GET') return send(res, 404, 'application/json', JSON.stringify({ status: 'not-found' }));
+  switch (path) {
+    case '/health/live':
+      return send(res, 200, 'application/json', JSON.stringify({ status: 'ok' }));
+    case '/health/ready': {
+      const [postgres, redis] = await Promise.all([
+        probe(deps.dataSource.query('SELECT 1')),
+        probe(deps.redis.ping()),
+      ]);
+      const ok = postgres === 'up' && redis === 'up';
+      return send(res, ok ? 200 : 503, 'application/json', JSON.stringify({ status: ok ? 'ok' : 'unavailable', checks: { postgres, redis } }));
+    }
+    case '/metrics':
+      return send(res, 200, metricsRegistry.contentType, await metricsRegistry.metrics());
+    default:
+      return send(res, 404, 'application/json', JSON.stringify({ status: 'not-found' }));
+  }
+}
+
+function send(res: ServerResponse, status: number, contentType: string, body: string): void {
+  res.writeHead(status, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(body), 'Cache-Control': 'no-store' });
+  res.end(body);
+}
+
+// A dependency that hangs is as down as one that refuses: answer within the probe's deadline.
+function probe(work: Promise<unknown>): Promise<Check> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('timeout')), CHECK_TIMEOUT_MS);
+  });
+  return Promise.race([work, timeout]).then(
+    () => 'up' as const,
+    () => 'down' as const,
+  ).finally(() => clearTimeout(timer));
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.close((err) => (err ? reject(err) : resolve()));
+    server.closeIdleConnections();
+  });
+}

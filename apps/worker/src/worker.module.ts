@@ -1,0 +1,139 @@
+// The worker process: the same domain as the API, driven by BullMQ queues instead of controllers.
+import { Inject, Injectable, Logger, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Job, Queue, UnrecoverableError, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import { LoggerModule } from 'nestjs-pino';
+import { Histogram } from 'prom-client';
+import { AppConfig, ConfigModule } from '@app/config';
+import { DatabaseModule, RedisModule } from '@app/core';
+import { loggerParams } from '@app/core/observability/logging';
+import { metricsRegistry } from '@app/core/observability/metrics';
+import { PurgeIdempotencyJob } from '@app/core/queues/jobs/purge-idempotency.job';
+import { QUEUE_JOBS, QueueJobHandler, QueueName } from '@app/core/queues/queue-names';
+
+/** Every job class the worker runs; add new ones here. */
+const JOBS = [PurgeIdempotencyJob];
+
+export const JOB_HANDLERS = Symbol('JOB_HANDLERS');
+
+const jobDuration = new Histogram({
+  name: 'queue_job_duration_seconds',
+  help: 'Queue job run time by queue, job name and outcome',
+  labelNames: ['queue', 'name', 'status'],
+  buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 15, 60, 300],
+  registers: [metricsRegistry],
+});
+
+/**
+ * Throws unless every job name of every queue has exactly one handler and every handler serves a
+ * known job: a job nobody processes would sit in Redis forever, two handlers would race.
+ */
+export function assertJobHandlers(handlers: readonly QueueJobHandler[], catalogue: { readonly [Q in QueueName]: readonly string[] } = QUEUE_JOBS): void {
+  const problems: string[] = [];
+  for (const queue of Object.values(QueueName)) {
+    for (const name of catalogue[queue]) {
+      const n = handlers.filter((h) => h.queue === queue && h.name === name).length;
+      if (n !== 1) problems.push(`${queue}/${name} has ${n} handlers`);
+    }
+  }
+  for (const h of handlers) {
+    if (!catalogue[h.queue]?.includes(h.name)) problems.push(`${h.constructor.name} handles ${h.queue}/${h.name}, which is not in QUEUE_JOBS`);
+  }
+  if (problems.length) throw new Error(`Queue jobs and handlers do not match:\n  - ${problems.join('\n  - ')}`);
+}
+
+/** Opens a BullMQ queue and worker per queue that has jobs, and registers the job schedulers. */
+@Injectable()
+export class QueueRunner implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger(QueueRunner.name);
+  private connection: Redis | undefined;
+  private readonly queues: Queue[] = [];
+  private readonly workers: Worker[] = [];
+  private stopping: Promise<void> | undefined;
+
+  constructor(
+    private readonly config: AppConfig,
+    @Inject(JOB_HANDLERS) private readonly handlers: QueueJobHandler[],
+  ) {}
+
+  // At module init, so a mismatch stops the process before any queue opens.
+  onModuleInit(): void {
+    assertJobHandlers(this.handlers);
+  }
+
+  async start(): Promise<void> {
+    // BullMQ's blocking commands must wait indefinitely, hence maxRetriesPerRequest: null.
+    this.connection = new Redis(this.config.redisUrl, { maxRetriesPerRequest: null });
+    const connection = this.connection;
+    const prefix = this.config.redisPrefix;
+    for (const queueName of Object.values(QueueName)) {
+      const handlers = new Map(this.handlers.filter((h) => h.queue === queueName).map((h) => [h.name, h]));
+      if (!handlers.size) continue;
+
+      const queue = new Queue(queueName, { connection, prefix });
+      queue.on('error', (err) => this.logger.error({ err, queue: queueName }, 'queue error'));
+      this.queues.push(queue);
+      for (const h of handlers.values()) {
+        if (h.schedule) await queue.upsertJobScheduler(h.name, h.schedule, { name: h.name, data: {}, opts: h.options });
+      }
+
+      const worker = new Worker(queueName, (job: Job) => this.process(queueName, handlers, job), {
+        connection,
+        prefix,
+        concurrency: this.config.workerConcurrency,
+      });
+      worker.on('error', (err) => this.logger.error({ err, queue: queueName }, 'worker error'));
+      worker.on('failed', (job, err) =>
+        this.logger.error({ err, queue: queueName, job: job?.name, jobId: job?.id, attempts: job?.attemptsMade }, 'job failed'),
+      );
+      this.workers.push(worker);
+      await worker.waitUntilReady();
+    }
+    this.logger.log({ queues: this.workers.map((w) => w.name), concurrency: this.config.workerConcurrency, prefix }, 'consuming queues');
+  }
+
+  /** Closes the workers (each waits for its active jobs), then the queues, then their Redis connection. */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      await Promise.all(this.workers.map((w) => w.close()));
+      await Promise.all(this.queues.map((q) => q.close()));
+      await this.connection?.quit().catch(() => undefined);
+    })();
+    return this.stopping;
+  }
+
+  // A safety net when the context closes without main.ts's ordered shutdown; a no-op after it.
+  onApplicationShutdown(): Promise<void> {
+    return this.stop();
+  }
+
+  private async process(queue: QueueName, handlers: Map<string, QueueJobHandler>, job: Job): Promise<unknown> {
+    const handler = handlers.get(job.name);
+    // Retrying cannot help a job nobody handles (e.g. added by a newer release): fail it for good.
+    if (!handler) throw new UnrecoverableError(`No handler for job ${queue}/${job.name}`);
+    const end = jobDuration.startTimer({ queue, name: job.name });
+    try {
+      const result = await handler.handle(job);
+      end({ status: 'completed' });
+      return result;
+    } catch (err) {
+      end({ status: 'failed' });
+      throw err;
+    }
+  }
+}
+
+@Module({
+  imports: [
+    ConfigModule,
+    LoggerModule.forRootAsync({ inject: [AppConfig], useFactory: (config: AppConfig) => loggerParams(config, 'worker') }),
+    DatabaseModule,
+    RedisModule,
+  ],
+  providers: [
+    ...JOBS,
+    { provide: JOB_HANDLERS, inject: JOBS, useFactory: (...handlers: QueueJobHandler[]) => handlers },
+    QueueRunner,
+  ],
+})
+export class WorkerModule {}

@@ -1,0 +1,34 @@
+// The queue catalogue shared by producers and the worker: queue names, the job names each queue
+// carries, and the contract a job class fulfils.
+import type { Job, JobSchedulerTemplateOptions, RepeatOptions } from 'bullmq';
+
+export enum QueueName {
+  Maintenance = 'maintenance',
+}
+
+/** Jobs on the maintenance queue: housekeeping that belongs to no practice. */
+export enum MaintenanceJob {
+  PurgeIdempotencyRecords = 'purge-idempotency-records',
+}
+
+/**
+ * Every job name each queue carries. The worker refuses to start unless each has exactly one
+ * handler, so a job added here without a handler (or the reverse) fails at boot, not at 3 a.m.
+ */
+export const QUEUE_JOBS: { readonly [Q in QueueName]: readonly string[] } = {
+  [QueueName.Maintenance]: Object.values(MaintenanceJob),
+};
+
+/** How a job repeats: a BullMQ job scheduler keyed by the job name (upserted, so copies agree). */
+export type JobSchedule = Pick<RepeatOptions, 'every'> | Pick<RepeatOptions, 'pattern' | 'tz'>;
+
+/** One class per job: where it runs, how it retries, and what it does. */
+export interface QueueJobHandler<Data = unknown, Result = unknown> {
+  readonly queue: QueueName;
+  readonly name: string;
+  /** Attempts, backoff and retention: explicit, never BullMQ's defaults (which keep every job forever). */
+  readonly options: JobSchedulerTemplateOptions;
+  /** Set for jobs the worker schedules itself. */
+  readonly schedule?: JobSchedule;
+  handle(job: Job<Data>): Promise<Result>;
+}
