@@ -21,13 +21,15 @@ as_root() {
   fi
 }
 
-# npm ci when node_modules is missing or older than the lock file. npm writes
-# node_modules/.package-lock.json on every install, so its mtime tells when we last installed.
+# Installs the locked dependencies when node_modules is missing or older than the lock file. npm
+# writes node_modules/.package-lock.json on every install, so its mtime tells when we last installed.
+# `npm install` rather than `npm ci`: a registry mirror may lack another platform's optional builds
+# (@swc/core-darwin-*, say), which leaves them out of the lock, and `npm ci` refuses such a lock.
 ensure_node_modules() {
   if [[ ! -d node_modules || package-lock.json -nt node_modules/.package-lock.json ]]; then
-    log "installing npm dependencies (npm ci)"
-    # npm ci reads the repo's .npmrc (legacy-peer-deps=true), so no flags are needed here.
-    npm ci >&2
+    log "installing npm dependencies"
+    # The repo's .npmrc carries legacy-peer-deps=true, so no flags are needed here.
+    npm install --no-save >&2
   fi
 }
 
