@@ -8,13 +8,14 @@ import { NestFactory } from '@nestjs/core';
 import { AuthContext, DomainError, validationPipe } from '@app/common';
 import { AppConfig, ConfigError, ConfigModule } from '@app/config';
 import { TenantDb } from '@app/database';
-import { AuditModule, DatabaseModule, IdentityModule, RedisModule } from '@app/core';
+import { AuditModule, CoachingModule, DatabaseModule, IdentityModule, RedisModule } from '@app/core';
 import { AuthService } from '@app/core/auth/auth.service';
 import { SignupDto } from '@app/core/auth/dto/auth.dto';
 import { ClientsService } from '@app/core/clients/clients.service';
 import { CreateClientDto } from '@app/core/clients/dto/client.dto';
 import { AcceptInvitationDto, CreateInvitationDto } from '@app/core/invitations/dto/invitation.dto';
 import { InvitationsService } from '@app/core/invitations/invitations.service';
+import { seedCoaching } from './seed-demo-coaching';
 
 export const DEMO_SLUG = 'demo';
 export const DEMO_PASSWORD = 'coaching-demo-2026';
@@ -82,8 +83,8 @@ export const demoLogins = (): DemoLogin[] => [
 ];
 
 /**
- * Loads the demo practice unless its slug exists. The context must provide ConfigModule,
- * DatabaseModule, RedisModule, AuditModule and IdentityModule (see DemoSeedModule).
+ * Loads the demo practice unless its slug exists. The context must provide the modules of
+ * DemoSeedModule.
  */
 export async function seedDemo(app: INestApplicationContext): Promise<DemoSeedResult> {
   const db = app.get(TenantDb);
@@ -92,7 +93,7 @@ export async function seedDemo(app: INestApplicationContext): Promise<DemoSeedRe
   if (existing) return { created: false, practiceId: existing, logins: demoLogins() };
 
   const practice = await seedMembersAndClients(app);
-  // Later steps add engagements, goals, sessions and reviews here, building on `practice`.
+  await seedCoaching(app, practice);
   return { created: true, practiceId: practice.practiceId, logins: demoLogins(), practice };
 }
 
@@ -148,7 +149,7 @@ export function formatLogins(logins: DemoLogin[]): string {
   return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]))).join('  ')).join('\n') + '\n';
 }
 
-@Module({ imports: [ConfigModule, DatabaseModule, RedisModule, AuditModule, IdentityModule] })
+@Module({ imports: [ConfigModule, DatabaseModule, RedisModule, AuditModule, IdentityModule, CoachingModule] })
 export class DemoSeedModule {}
 
 async function main(): Promise<void> {
