@@ -1,72 +1,10 @@
 // The built worker as operators run it: health, metrics, the purge job end to end, graceful stop, bad config.
-import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
-import { join } from 'node:path';
 import { Job, Queue } from 'bullmq';
 import { Client as PgClient } from 'pg';
 import { MaintenanceJob, QueueName } from '@app/core/queues/queue-names';
 import { baseUrl, createTestDatabase, dropTestDatabase } from './support/db';
-
-const ROOT = join(__dirname, '..');
-const MAIN = join(ROOT, 'dist', 'apps', 'worker', 'src', 'main.js');
-
-const redisUrl = (): string => {
-  const url = process.env.REDIS_URL;
-  if (!url) throw new Error('REDIS_URL is not set: run the suite with `npm test`');
-  return url;
-};
-
-interface WorkerProcess {
-  child: ChildProcess;
-  /** Everything the process wrote so far, for failure messages. */
-  output(): string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-/** Starts dist/apps/worker/src/main.js with exactly the given environment (plus PATH). */
-function startWorker(env: Record<string, string>): WorkerProcess {
-  const child = spawn(process.execPath, [MAIN], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-  return { child, output: () => out, exited };
-}
-
-const running = (w: WorkerProcess) => w.child.exitCode === null && w.child.signalCode === null;
-
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
-  const { port } = srv.address() as { port: number };
-  await new Promise<void>((resolve) => srv.close(() => resolve()));
-  return port;
-}
-
-/** Polls until check() is truthy; fails after ms, or at once when the worker died. */
-async function waitFor<T>(what: string, ms: number, check: () => Promise<T | undefined | null | false>, worker?: WorkerProcess): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await check().catch(() => undefined);
-    if (v) return v;
-    if (worker && !running(worker)) throw new Error(`the worker exited while waiting for ${what}:\n${worker.output()}`);
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}${worker ? `:\n${worker.output()}` : ''}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-async function exitWithin(w: WorkerProcess, ms: number): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`the worker did not exit within ${ms} ms:\n${w.output()}`)), ms);
-  });
-  try {
-    return await Promise.race([w.exited, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
+import { ChildRun as WorkerProcess, exitWithin, freePort, redisUrl, running, startWorker, waitFor } from './support/processes';
 
 const baseEnv = (): Record<string, string> => ({
   NODE_ENV: 'test',

@@ -31,3 +31,9 @@ export async function agreedGoal(coach: Caller, client: Caller, engagementId: st
   await client.post(`/v1/goals/${g.id}/agree`, { version: proposed.body.version }).expect(200);
   return g.id;
 }
+
+/** Books a session (60 minutes unless told) and returns it as the API answered. */
+export async function scheduleSession(coach: Caller, engagementId: string, startsAt: string, overrides: object = {}): Promise<{ id: string; startsAt: string; endsAt: string; sequence: number; [k: string]: unknown }> {
+  const res = await coach.post(`/v1/engagements/${engagementId}/sessions`, { startsAt, durationMinutes: 60, ...overrides }).expect(201);
+  return res.body;
+}

@@ -4,10 +4,15 @@ import { LoggerModule } from 'nestjs-pino';
 import { AppConfig, ConfigModule } from '@app/config';
 import { ProblemFilter } from '@app/common';
 import { IdempotencyInterceptor } from '@app/common/idempotency/idempotency.interceptor';
-import { AuditModule, CoachingModule, DatabaseModule, IdentityModule, RedisModule } from '@app/core';
+import { AuditModule, CoachingHttpModule, DatabaseModule, IdentityHttpModule, RedisModule } from '@app/core';
 import { AuthGuard, RolesGuard } from '@app/core/auth/auth.guard';
 import { loggerParams } from '@app/core/observability/logging';
 import { HttpMetricsMiddleware } from '@app/core/observability/metrics';
+import { NotificationsHttpModule } from '@app/core/notifications/notifications.module';
+import { PrivacyModule } from '@app/core/privacy/privacy.module';
+import { ReviewsHttpModule } from '@app/core/reviews/reviews.module';
+import { SessionsModule } from '@app/core/sessions/sessions.module';
+import { WebhooksHttpModule } from '@app/core/webhooks/webhooks.module';
 import { HealthController } from './health/health.controller';
 
 @Module({
@@ -17,8 +22,14 @@ import { HealthController } from './health/health.controller';
     DatabaseModule,
     RedisModule,
     AuditModule,
-    IdentityModule,
-    CoachingModule,
+    // Each *HttpModule adds the controllers to a domain module the worker shares without them.
+    IdentityHttpModule,
+    CoachingHttpModule,
+    SessionsModule,
+    ReviewsHttpModule,
+    PrivacyModule,
+    NotificationsHttpModule,
+    WebhooksHttpModule,
   ],
   controllers: [HealthController],
   providers: [

@@ -5,16 +5,30 @@ import { Redis } from 'ioredis';
 import { LoggerModule } from 'nestjs-pino';
 import { Histogram } from 'prom-client';
 import { AppConfig, ConfigModule } from '@app/config';
-import { DatabaseModule, RedisModule } from '@app/core';
+import { AuditModule, CoachingModule, DatabaseModule, NotificationsModule, RedisModule } from '@app/core';
+import { WebhooksModule } from '@app/core/webhooks/webhooks.module';
+import { WebhooksService } from '@app/core/webhooks/webhooks.service';
+import { DispatchDueJob } from '@app/core/notifications/jobs/dispatch-due.job';
+import { NudgesJob } from '@app/core/notifications/jobs/nudges.job';
+import { ReviewCadenceJob } from '@app/core/reviews/jobs/review-cadence.job';
+import { ReviewsModule } from '@app/core/reviews/reviews.module';
+import { SendNotificationJob } from '@app/core/notifications/jobs/send-notification.job';
+import { PromptsConsumer } from '@app/core/notifications/prompts.consumer';
+import { DOMAIN_EVENT_CONSUMERS } from '@app/core/outbox/domain-event-consumer';
+import { ProcessOutboxJob } from '@app/core/outbox/jobs/process-outbox.job';
+import { QueueProducer } from '@app/core/queues/queue-producer';
 import { loggerParams } from '@app/core/observability/logging';
 import { metricsRegistry } from '@app/core/observability/metrics';
 import { PurgeIdempotencyJob } from '@app/core/queues/jobs/purge-idempotency.job';
 import { QUEUE_JOBS, QueueJobHandler, QueueName } from '@app/core/queues/queue-names';
+import { DeliverWebhookJob } from '@app/core/webhooks/jobs/deliver-webhook.job';
 
 /** Every job class the worker runs; add new ones here. */
-const JOBS = [PurgeIdempotencyJob];
+const JOBS = [PurgeIdempotencyJob, DispatchDueJob, ProcessOutboxJob, SendNotificationJob, DeliverWebhookJob, ReviewCadenceJob, NudgesJob];
 
 export const JOB_HANDLERS = Symbol('JOB_HANDLERS');
+
+const SCHEDULER_REASSERT_MS = 10_000;
 
 const jobDuration = new Histogram({
   name: 'queue_job_duration_seconds',
@@ -50,6 +64,7 @@ export class QueueRunner implements OnModuleInit, OnApplicationShutdown {
   private readonly queues: Queue[] = [];
   private readonly workers: Worker[] = [];
   private stopping: Promise<void> | undefined;
+  private readonly timers: NodeJS.Timeout[] = [];
 
   constructor(
     private readonly config: AppConfig,
@@ -73,8 +88,14 @@ export class QueueRunner implements OnModuleInit, OnApplicationShutdown {
       const queue = new Queue(queueName, { connection, prefix });
       queue.on('error', (err) => this.logger.error({ err, queue: queueName }, 'queue error'));
       this.queues.push(queue);
-      for (const h of handlers.values()) {
-        if (h.schedule) await queue.upsertJobScheduler(h.name, h.schedule, { name: h.name, data: {}, opts: h.options });
+      const scheduled = [...handlers.values()].filter((h) => h.schedule);
+      const upsert = () => Promise.all(scheduled.map((h) => queue.upsertJobScheduler(h.name, h.schedule!, { name: h.name, data: {}, opts: h.options })));
+      await upsert();
+      // Schedulers live in Redis: re-assert them now and then, so a Redis wipe only delays work.
+      if (scheduled.length) {
+        const timer = setInterval(() => void upsert().catch((err: unknown) => this.logger.error({ err, queue: queueName }, 'job scheduler upsert failed')), SCHEDULER_REASSERT_MS);
+        timer.unref();
+        this.timers.push(timer);
       }
 
       const worker = new Worker(queueName, (job: Job) => this.process(queueName, handlers, job), {
@@ -95,6 +116,7 @@ export class QueueRunner implements OnModuleInit, OnApplicationShutdown {
   /** Closes the workers (each waits for its active jobs), then the queues, then their Redis connection. */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
+      this.timers.forEach(clearInterval);
       await Promise.all(this.workers.map((w) => w.close()));
       await Promise.all(this.queues.map((q) => q.close()));
       await this.connection?.quit().catch(() => undefined);
@@ -129,8 +151,16 @@ export class QueueRunner implements OnModuleInit, OnApplicationShutdown {
     LoggerModule.forRootAsync({ inject: [AppConfig], useFactory: (config: AppConfig) => loggerParams(config, 'worker') }),
     DatabaseModule,
     RedisModule,
+    AuditModule,
+    CoachingModule,
+    NotificationsModule,
+    WebhooksModule,
+    ReviewsModule,
   ],
   providers: [
+    QueueProducer,
+    // Everything a domain event turns into, in the event's transaction.
+    { provide: DOMAIN_EVENT_CONSUMERS, inject: [PromptsConsumer, WebhooksService], useFactory: (...consumers: unknown[]) => consumers },
     ...JOBS,
     { provide: JOB_HANDLERS, inject: JOBS, useFactory: (...handlers: QueueJobHandler[]) => handlers },
     QueueRunner,

@@ -53,6 +53,15 @@ class EnvSchema {
   @Transform(toInt) @IsInt() @Min(1) @Max(500)
   DATABASE_POOL_SIZE = 20;
 
+  @Transform(toInt) @IsInt() @Min(1) @Max(3600)
+  DELIVERY_LEASE_SECONDS = 120;
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(3600)
+  DELIVERY_REQUEUE_SECONDS = 120;
+
+  @Transform(toInt) @IsInt() @Min(50) @Max(60000)
+  SCHEDULER_EVERY_MS = 1000;
+
   @Matches(/^[A-Za-z0-9_{}:-]{1,40}$/, { message: 'REDIS_PREFIX must be 1–40 letters, digits, _ : { } or -' })
   REDIS_PREFIX = 'cp';
 }
@@ -75,6 +84,12 @@ export class AppConfig {
   readonly webhookRetryBaseSeconds: number;
   readonly workerHealthPort: number;
   readonly databasePoolSize: number;
+  /** A worker's claim on a notification or delivery older than this is taken over (it died). */
+  readonly deliveryLeaseSeconds: number;
+  /** A due row handed to the queue but not finished after this long is handed out again (its job was lost). */
+  readonly deliveryRequeueSeconds: number;
+  /** How often the scheduler moves due work onto the queues. */
+  readonly schedulerEveryMs: number;
   /** Prefix of every Redis key (rate limits, queues); a hash tag keeps a cluster's keys together. */
   readonly redisPrefix: string;
 
@@ -94,6 +109,9 @@ export class AppConfig {
     this.workerHealthPort = e.WORKER_HEALTH_PORT;
     this.databasePoolSize = e.DATABASE_POOL_SIZE;
     this.redisPrefix = e.REDIS_PREFIX;
+    this.deliveryLeaseSeconds = e.DELIVERY_LEASE_SECONDS;
+    this.deliveryRequeueSeconds = e.DELIVERY_REQUEUE_SECONDS;
+    this.schedulerEveryMs = e.SCHEDULER_EVERY_MS;
   }
 
   get isProduction(): boolean {

@@ -14,8 +14,11 @@ import { OutboxService } from './outbox/outbox.service';
 /** Engagements and the goals agreed in them: SMART goals, versions, milestones, metrics, wins. */
 @Module({
   imports: [IdentityModule],
-  controllers: [EngagementsController, GoalsController],
   providers: [EngagementsService, EngagementsRepository, GoalsService, GoalsRepository, MeasuresService, ProgressRepository, WinsService, OutboxService],
-  exports: [EngagementsService, EngagementsRepository, GoalsService, GoalsRepository, ProgressRepository, OutboxService],
+  exports: [EngagementsService, EngagementsRepository, GoalsService, GoalsRepository, MeasuresService, ProgressRepository, WinsService, OutboxService],
 })
 export class CoachingModule {}
+
+/** The API's side of engagements and goals. */
+@Module({ imports: [CoachingModule], controllers: [EngagementsController, GoalsController] })
+export class CoachingHttpModule {}

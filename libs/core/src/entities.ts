@@ -10,12 +10,16 @@ import { GoalRevision } from './goals/goal-revision.entity';
 import { Measurement } from './goals/measurement.entity';
 import { Metric } from './goals/metric.entity';
 import { Milestone } from './goals/milestone.entity';
+import { MailMessage } from './notifications/mail-message.entity';
+import { Notification } from './notifications/notification.entity';
 import { DomainEvent } from './outbox/domain-event.entity';
 import { ReviewEntry } from './reviews/review-entry.entity';
 import { Review } from './reviews/review.entity';
 import { ActionItem } from './sessions/action-item.entity';
 import { AgendaItem } from './sessions/agenda-item.entity';
 import { Session } from './sessions/session.entity';
+import { WebhookDelivery } from './webhooks/webhook-delivery.entity';
+import { WebhookEndpoint } from './webhooks/webhook-endpoint.entity';
 import { Invitation } from './invitations/invitation.entity';
 import { Practice } from './practices/practice.entity';
 import { User } from './users/user.entity';
@@ -24,4 +28,5 @@ export const ENTITIES = [
   Practice, User, Client, RefreshToken, Invitation, ApiKey, AuditEvent, IdempotencyRecord,
   DomainEvent, Engagement, Goal, GoalRevision, Milestone, Metric, Measurement,
   Session, AgendaItem, ActionItem, Review, ReviewEntry,
+  Notification, MailMessage, WebhookEndpoint, WebhookDelivery,
 ];

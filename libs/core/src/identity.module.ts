@@ -33,8 +33,11 @@ import { UsersService } from './users/users.service';
       }),
     }),
   ],
-  controllers: [AuthController, UsersController, PracticesController, InvitationsController, ApiKeysController, ClientsController],
   providers: [AuthService, TokensService, RateLimitsService, AuthRateLimitGuard, JwtStrategy, ApiKeyStrategy, UsersService, PracticesService, InvitationsService, ApiKeysService, ClientsService, ClientsRepository],
-  exports: [ClientsRepository, PracticesService, TokensService],
+  exports: [AuthService, TokensService, RateLimitsService, AuthRateLimitGuard, JwtStrategy, ApiKeyStrategy, UsersService, PracticesService, InvitationsService, ApiKeysService, ClientsService, ClientsRepository],
 })
 export class IdentityModule {}
+
+/** The API's side of identity: sign-in, members, practice settings, invitations, API keys, clients. */
+@Module({ imports: [IdentityModule], controllers: [AuthController, UsersController, PracticesController, InvitationsController, ApiKeysController, ClientsController] })
+export class IdentityHttpModule {}

@@ -5,3 +5,4 @@ export * from './entities';
 export * from './identity.module';
 export * from './redis/redis.module';
 export * from './coaching.module';
+export * from './notifications/notifications.module';

@@ -34,3 +34,9 @@ export class TenantDb {
     return this.dataSource;
   }
 }
+
+/** Rows of an INSERT/UPDATE/DELETE ... RETURNING (TypeORM answers those as [rows, count]). */
+export async function returning<T>(tx: TenantTx, sql: string, params: unknown[]): Promise<T[]> {
+  const res: unknown = await tx.em.query(sql, params);
+  return (Array.isArray(res) && Array.isArray(res[0]) ? res[0] : res) as T[];
+}

@@ -1,10 +1,11 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
-import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { from, lastValueFrom, Observable, of } from 'rxjs';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '@app/config';
 import { AuthedRequest } from '../auth-context';
+import { SecretBox } from '../crypto/secret-box';
 import { Conflict, DomainError, InvalidInput } from '../errors';
 import { ProblemFilter } from '../problem.filter';
 
@@ -19,11 +20,14 @@ const KEY_RE = /^[\x21-\x7e]{1,255}$/;
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
   private readonly filter = new ProblemFilter();
+  private readonly box: SecretBox;
 
   constructor(
     private readonly ds: DataSource,
-    private readonly config: AppConfig,
-  ) {}
+    config: AppConfig,
+  ) {
+    this.box = new SecretBox(config.jwtSecret);
+  }
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const req = context.switchToHttp().getRequest<Request & AuthedRequest>();
@@ -71,20 +75,11 @@ export class IdempotencyInterceptor implements NestInterceptor {
   }
 
   // Responses can carry one-time secrets (tokens, API keys): stored encrypted under a key derived per record.
-  private cipherKey(scope: string, key: string): Buffer {
-    return Buffer.from(hkdfSync('sha256', this.config.jwtSecret, scope, `idempotency:${key}`, 32));
-  }
-
   private encrypt(scope: string, key: string, body: unknown): Buffer {
-    const iv = randomBytes(12);
-    const c = createCipheriv('aes-256-gcm', this.cipherKey(scope, key), iv);
-    const data = Buffer.concat([c.update(JSON.stringify(body ?? null), 'utf8'), c.final()]);
-    return Buffer.concat([iv, c.getAuthTag(), data]);
+    return this.box.encrypt(`idempotency:${key}`, JSON.stringify(body ?? null), scope);
   }
 
   private decrypt(scope: string, key: string, blob: Buffer): unknown {
-    const d = createDecipheriv('aes-256-gcm', this.cipherKey(scope, key), blob.subarray(0, 12));
-    d.setAuthTag(blob.subarray(12, 28));
-    return JSON.parse(Buffer.concat([d.update(blob.subarray(28)), d.final()]).toString('utf8'));
+    return JSON.parse(this.box.decryptText(`idempotency:${key}`, blob, scope));
   }
 }

@@ -6,6 +6,7 @@ import { ClientsRepository } from '../clients/clients.repository';
 import { Goal } from '../goals/goal.entity';
 import { goalProgress, ProgressRepository } from '../goals/progress.repository';
 import { OutboxService } from '../outbox/outbox.service';
+import { nextReviewDueAt } from '../reviews/reviews.repository';
 import { assertTransition } from '../state/state-machine';
 import { CreateEngagementDto, EngagementDetailDto, EngagementDto, EngagementsQuery, EngagementSummaryDto, UpdateEngagementDto } from './dto/engagement.dto';
 import { Engagement } from './engagement.entity';
@@ -103,9 +104,10 @@ export class EngagementsService {
     });
   }
 
-  /** Goals and their progress now; session, review and action-item figures join as those features land. */
+  /** Goals and their progress, sessions and action items now; review figures join as reviews land. */
   async summary(tx: TenantTx, ctx: AuthContext, e: Engagement): Promise<EngagementSummaryDto> {
     const goals = await tx.em.find(Goal, { select: { id: true, status: true }, where: { practiceId: tx.practiceId, engagementId: e.id } });
+    const sessions = await this.repo.sessionFigures(tx, e.id);
     const counted = goals.filter((g) => g.status !== 'abandoned' && (ctx.role !== 'client' || g.status !== 'draft'));
     const agreed = goals.filter((g) => g.status === 'agreed' || g.status === 'achieved');
     const parts = await this.progress.partsOf(tx, agreed.filter((g) => g.status === 'agreed').map((g) => g.id));
@@ -114,12 +116,12 @@ export class EngagementsService {
       goals: counted.length,
       agreedGoals: agreed.length,
       progress: agreed.length ? Math.round((progressSum / agreed.length) * 10000) / 10000 : 0,
-      sessionsCompleted: null,
+      sessionsCompleted: sessions.sessionsCompleted,
       plannedSessions: e.plannedSessions,
-      nextSessionAt: null,
-      nextReviewDueAt: null,
-      openActionItems: null,
-      stalled: null,
+      nextSessionAt: sessions.nextSessionAt?.toISOString() ?? null,
+      nextReviewDueAt: (await nextReviewDueAt(tx, e.id))?.toISOString() ?? null,
+      openActionItems: sessions.openActionItems,
+      stalled: sessions.stalled,
     };
   }
 

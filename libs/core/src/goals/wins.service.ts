@@ -20,8 +20,8 @@ interface WinRow {
 
 /**
  * The small wins of an engagement, newest first: milestones done, measurements that moved toward
- * their target (against the previous one, or the baseline for the first), goals achieved.
- * Met session objectives join here as another branch when sessions exist.
+ * their target (against the previous one, or the baseline for the first), goals achieved, and
+ * session objectives met (dated by the session's completion). A client sees none tied to a draft goal.
  */
 const WINS_SQL = `
   SELECT * FROM (
@@ -41,6 +41,13 @@ const WINS_SQL = `
       JOIN metrics mt ON mt.practice_id = x.practice_id AND mt.id = x.metric_id
       JOIN goals g ON g.practice_id = mt.practice_id AND g.id = mt.goal_id
      WHERE (($3 OR g.status <> 'draft') AND ((mt.target > mt.baseline AND x.value > x.prev) OR (mt.target < mt.baseline AND x.value < x.prev)))
+    UNION ALL
+    SELECT 'objective_met', s.completed_at, g.id, g.title, ai.id, ai.text, NULL, NULL, NULL, NULL, NULL
+      FROM agenda_items ai
+      JOIN sessions s ON s.practice_id = ai.practice_id AND s.id = ai.session_id
+      LEFT JOIN goals g ON g.practice_id = ai.practice_id AND g.id = ai.goal_id
+     WHERE ai.practice_id = $1 AND s.engagement_id = $2 AND s.status = 'completed' AND ai.kind = 'objective' AND ai.achieved
+       AND ($3 OR g.id IS NULL OR g.status <> 'draft')
   ) w
   WHERE ($4::timestamptz IS NULL OR (w.at, w.entity_id) < ($4, $5::uuid))
   ORDER BY w.at DESC, w.entity_id DESC

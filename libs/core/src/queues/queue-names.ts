@@ -4,11 +4,37 @@ import type { Job, JobSchedulerTemplateOptions, RepeatOptions } from 'bullmq';
 
 export enum QueueName {
   Maintenance = 'maintenance',
+  /** Short periodic passes that move due work from PostgreSQL onto the queues below. */
+  Scheduler = 'scheduler',
+  Notifications = 'notifications',
+  /** Separate from notifications: a slow endpoint never delays a reminder. */
+  Webhooks = 'webhooks',
 }
 
 /** Jobs on the maintenance queue: housekeeping that belongs to no practice. */
 export enum MaintenanceJob {
   PurgeIdempotencyRecords = 'purge-idempotency-records',
+}
+
+export enum SchedulerJob {
+  DispatchDue = 'dispatch-due',
+  ProcessOutbox = 'process-outbox',
+  ReviewCadence = 'review-cadence',
+  Nudges = 'nudges',
+}
+
+export enum NotificationJob {
+  Send = 'send-notification',
+}
+
+export enum WebhookJob {
+  Deliver = 'deliver-webhook',
+}
+
+/** Data of the per-row jobs: the practice travels with the job, the row is re-read and claimed. */
+export interface TenantRowJobData {
+  practiceId: string;
+  id: string;
 }
 
 /**
@@ -17,6 +43,9 @@ export enum MaintenanceJob {
  */
 export const QUEUE_JOBS: { readonly [Q in QueueName]: readonly string[] } = {
   [QueueName.Maintenance]: Object.values(MaintenanceJob),
+  [QueueName.Scheduler]: Object.values(SchedulerJob),
+  [QueueName.Notifications]: Object.values(NotificationJob),
+  [QueueName.Webhooks]: Object.values(WebhookJob),
 };
 
 /** How a job repeats: a BullMQ job scheduler keyed by the job name (upserted, so copies agree). */

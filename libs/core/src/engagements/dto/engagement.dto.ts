@@ -88,12 +88,15 @@ export class EngagementSummaryDto {
   agreedGoals!: number;
   /** Mean progress of the agreed goals, 0..1. */
   progress!: number;
-  sessionsCompleted!: number | null;
+  sessionsCompleted!: number;
   plannedSessions!: number | null;
+  /** The next scheduled session's start, after now. */
   nextSessionAt!: string | null;
   nextReviewDueAt!: string | null;
-  openActionItems!: number | null;
-  stalled!: boolean | null;
+  /** Action items not done yet. */
+  openActionItems!: number;
+  /** Active for at least the practice's stalledAfterDays, with no session (cancelled ones aside) within that many days of now. */
+  stalled!: boolean;
 }
 
 export class EngagementDetailDto extends EngagementDto {

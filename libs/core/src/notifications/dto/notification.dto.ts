@@ -1,0 +1,46 @@
+import { IsIn, IsOptional } from 'class-validator';
+import { PageDto, PageQuery } from '@app/common';
+import type { NotificationChannel, NotificationKind, NotificationStatus } from '../notification.entity';
+
+export class InboxQuery extends PageQuery {
+  /** true: only unread; false: only read. */
+  @IsOptional() @IsIn(['true', 'false'])
+  unread?: 'true' | 'false';
+}
+
+export class NotificationDto {
+  id!: string;
+  kind!: NotificationKind;
+  subjectType!: string;
+  subjectId!: string;
+  data!: Record<string, unknown>;
+  sentAt!: string;
+  readAt!: string | null;
+}
+
+export class NotificationPage extends PageDto {
+  data!: NotificationDto[];
+}
+
+export class ReminderDto {
+  id!: string;
+  kind!: NotificationKind;
+  channel!: NotificationChannel;
+  recipientUserId!: string;
+  dueAt!: string;
+  status!: NotificationStatus;
+}
+
+export class MailMessageDto {
+  id!: string;
+  to!: string;
+  subject!: string;
+  text!: string;
+  html!: string;
+  hasCalendarInvite!: boolean;
+  createdAt!: string;
+}
+
+export class MailboxPage extends PageDto {
+  data!: MailMessageDto[];
+}

@@ -1,0 +1,51 @@
+import { Injectable } from '@nestjs/common';
+import type { JobSchedulerTemplateOptions } from 'bullmq';
+import { Gauge } from 'prom-client';
+import { DataSource } from 'typeorm';
+import { metricsRegistry } from '../../observability/metrics';
+import { QueueProducer } from '../../queues/queue-producer';
+import { JobSchedule, NotificationJob, QueueJobHandler, QueueName, SchedulerJob, WebhookJob } from '../../queues/queue-names';
+import { DeliveryTuning } from '../delivery-tuning';
+
+const BATCH = 1000;
+
+const lastPass = new Gauge({ name: 'scheduler_pass_seconds', help: 'Duration of the last dispatch pass', registers: [metricsRegistry] });
+
+/**
+ * Once a second: moves what is due now (notifications, webhook deliveries) from PostgreSQL onto the
+ * queues. Only near-term work ever reaches Redis; the SQL reads partial indexes of due rows, so a
+ * pass costs what is due, not what is stored. A job id names the row and its hand-out: a row is
+ * queued once per hand-out, and one handed out again (its job lost, or held by a dead worker) gets a
+ * new job; the row's claim, not the queue, is what keeps it from being sent twice.
+ */
+@Injectable()
+export class DispatchDueJob implements QueueJobHandler<unknown, { notifications: number; deliveries: number }> {
+  readonly queue = QueueName.Scheduler;
+  readonly name = SchedulerJob.DispatchDue;
+  readonly schedule: JobSchedule;
+  readonly options: JobSchedulerTemplateOptions = { attempts: 1, removeOnComplete: true, removeOnFail: 100 };
+
+  constructor(
+    private readonly ds: DataSource,
+    private readonly producer: QueueProducer,
+    private readonly tuning: DeliveryTuning,
+  ) {
+    this.schedule = { every: tuning.dispatchEveryMs };
+  }
+
+  async handle(): Promise<{ notifications: number; deliveries: number }> {
+    const end = lastPass.startTimer();
+    const requeue = this.tuning.requeueAfterSeconds;
+    const [notifications, deliveries]: { practice_id: string; id: string; handed_out: string }[][] = await Promise.all([
+      this.ds.query(`SELECT practice_id, id, handed_out FROM app_take_due_notifications($1, make_interval(secs => $2))`, [BATCH, requeue]),
+      this.ds.query(`SELECT practice_id, id, handed_out FROM app_take_due_webhook_deliveries($1, make_interval(secs => $2))`, [BATCH, requeue]),
+    ]);
+    const opts = { attempts: 1, removeOnComplete: true, removeOnFail: true };
+    await Promise.all([
+      this.producer.addBulk(QueueName.Notifications, notifications.map((r) => ({ name: NotificationJob.Send, data: { practiceId: r.practice_id, id: r.id }, opts: { ...opts, jobId: `n-${r.id}-${r.handed_out}` } }))),
+      this.producer.addBulk(QueueName.Webhooks, deliveries.map((r) => ({ name: WebhookJob.Deliver, data: { practiceId: r.practice_id, id: r.id }, opts: { ...opts, jobId: `w-${r.id}-${r.handed_out}` } }))),
+    ]);
+    end();
+    return { notifications: notifications.length, deliveries: deliveries.length };
+  }
+}

@@ -1,0 +1,95 @@
+import { Injectable } from '@nestjs/common';
+import type { JobSchedulerTemplateOptions } from 'bullmq';
+import { DataSource } from 'typeorm';
+import { TenantDb, TenantTx } from '@app/database';
+import { JobSchedule, QueueJobHandler, QueueName, SchedulerJob } from '../../queues/queue-names';
+import { NotificationsService } from '../notifications.service';
+
+interface DueItem {
+  id: string;
+  title: string;
+  due_on: string;
+  engagement_id: string;
+  user_id: string;
+}
+
+interface Stalled {
+  id: string;
+  title: string;
+  coach_id: string;
+  days: number;
+  last_session_id: string | null;
+}
+
+/**
+ * Every quarter hour, per practice: reminds clients of action items due tomorrow (their tomorrow, in
+ * their zone) and nudges coaches of stalled engagements — once per stall, keyed by the last session
+ * before it, so only a session that ends the stall makes the next stall nudge again.
+ */
+@Injectable()
+export class NudgesJob implements QueueJobHandler<unknown, { actionItems: number; stalled: number }> {
+  readonly queue = QueueName.Scheduler;
+  readonly name = SchedulerJob.Nudges;
+  readonly schedule: JobSchedule = { every: 15 * 60_000 };
+  readonly options: JobSchedulerTemplateOptions = { attempts: 1, removeOnComplete: true, removeOnFail: 100 };
+
+  constructor(
+    private readonly ds: DataSource,
+    private readonly db: TenantDb,
+    private readonly notifications: NotificationsService,
+  ) {}
+
+  async handle(): Promise<{ actionItems: number; stalled: number }> {
+    const practices: { practice_id: string }[] = await this.ds.query(`SELECT practice_id FROM app_practices_with_active_engagements()`);
+    const total = { actionItems: 0, stalled: 0 };
+    for (const { practice_id } of practices) {
+      const r = await this.db.run(practice_id, (tx) => this.practicePass(tx));
+      total.actionItems += r.actionItems;
+      total.stalled += r.stalled;
+    }
+    return total;
+  }
+
+  async practicePass(tx: TenantTx): Promise<{ actionItems: number; stalled: number }> {
+    const due: DueItem[] = await tx.em.query(
+      `SELECT a.id, a.title, to_char(a.due_on, 'YYYY-MM-DD') AS due_on, a.engagement_id, u.id AS user_id
+         FROM action_items a
+         JOIN clients c ON c.practice_id = a.practice_id AND c.id = a.client_id
+         JOIN users u ON u.practice_id = c.practice_id AND u.id = c.user_id
+        WHERE a.practice_id = $1 AND NOT a.done AND a.due_on = (now() AT TIME ZONE u.timezone)::date + 1`,
+      [tx.practiceId],
+    );
+    for (const a of due) {
+      await this.notifications.prompt(tx, {
+        kind: 'action_item_due',
+        recipientUserId: a.user_id,
+        subjectType: 'action_item',
+        subjectId: a.id,
+        occurrence: a.due_on,
+        data: { actionItemId: a.id, title: a.title, dueOn: a.due_on, engagementId: a.engagement_id },
+      });
+    }
+    const stalled: Stalled[] = await tx.em.query(
+      `SELECT e.id, e.title, e.coach_id, p.stalled_after_days AS days,
+              (SELECT s.id FROM sessions s WHERE s.practice_id = e.practice_id AND s.engagement_id = e.id AND s.status <> 'cancelled' AND s.starts_at <= now()
+                ORDER BY s.starts_at DESC LIMIT 1) AS last_session_id
+         FROM engagements e JOIN practices p ON p.id = e.practice_id
+        WHERE e.practice_id = $1 AND e.status = 'active'
+          AND e.activated_at <= now() - make_interval(days => p.stalled_after_days)
+          AND NOT EXISTS (SELECT 1 FROM sessions s WHERE s.practice_id = e.practice_id AND s.engagement_id = e.id AND s.status <> 'cancelled'
+                           AND s.starts_at BETWEEN now() - make_interval(days => p.stalled_after_days) AND now() + make_interval(days => p.stalled_after_days))`,
+      [tx.practiceId],
+    );
+    for (const e of stalled) {
+      await this.notifications.prompt(tx, {
+        kind: 'engagement_stalled',
+        recipientUserId: e.coach_id,
+        subjectType: 'engagement',
+        subjectId: e.id,
+        occurrence: `after:${e.last_session_id ?? 'start'}`,
+        data: { engagementId: e.id, title: e.title, days: e.days },
+      });
+    }
+    return { actionItems: due.length, stalled: stalled.length };
+  }
+}

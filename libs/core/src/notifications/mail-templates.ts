@@ -1,0 +1,63 @@
+// What each notification says, by email and in-app: times written in the recipient's own zone.
+import { formatForRecipient } from './reminder-timing';
+import type { NotificationKind } from './notification.entity';
+
+export interface MailContext {
+  recipientName: string;
+  timezone: string;
+  portalUrl: string;
+  data: Record<string, unknown>;
+}
+
+export interface RenderedMail {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+const str = (v: unknown) => (typeof v === 'string' ? v : '');
+
+type Body = { subject: string; lines: string[]; action: string; path: string };
+
+function body(kind: NotificationKind, c: MailContext): Body {
+  const d = c.data;
+  const when = (iso: unknown) => (typeof iso === 'string' ? formatForRecipient(new Date(iso), c.timezone) : '');
+  switch (kind) {
+    case 'session_reminder':
+      return {
+        subject: `Reminder: coaching session ${when(d.startsAt)}`,
+        lines: [`Your coaching session starts ${when(d.startsAt)}.`, d.with ? `With ${str(d.with)}.` : '', d.location ? `Where: ${str(d.location)}` : '', d.videoUrl ? `Video link: ${str(d.videoUrl)}` : ''],
+        action: 'Open the session agenda',
+        path: `/sessions/${str(d.sessionId)}`,
+      };
+    case 'goal_proposed':
+      return { subject: `A goal awaits your agreement: ${str(d.title)}`, lines: [`Your coach proposed the goal "${str(d.title)}" (version ${String(d.version ?? 1)}).`, 'Read its terms, then agree or ask for changes.'], action: 'Review the goal', path: `/goals/${str(d.goalId)}` };
+    case 'goal_changes_requested':
+      return { subject: `Changes requested: ${str(d.title)}`, lines: [`Your client asked for changes to "${str(d.title)}".`, d.comment ? `Their comment: ${str(d.comment)}` : ''], action: 'Revise the goal', path: `/goals/${str(d.goalId)}` };
+    case 'review_opened':
+      return { subject: 'Time for your progress review', lines: [`A review of your progress is open${d.dueAt ? ` until ${when(d.dueAt)}` : ''}.`, 'Rate each goal and note what worked, what did not and what comes next.'], action: 'Start the review', path: `/reviews/${str(d.reviewId)}` };
+    case 'review_overdue':
+      return { subject: 'Your progress review is waiting', lines: ['Your review is past its due date. A few minutes now keeps your coaching on track.'], action: 'Complete the review', path: `/reviews/${str(d.reviewId)}` };
+    case 'review_submitted':
+      return { subject: 'A review was submitted', lines: ['Your client submitted their review. Complete it with an adjustment per goal.'], action: 'Open the review', path: `/reviews/${str(d.reviewId)}` };
+    case 'action_item_due':
+      return { subject: `Due tomorrow: ${str(d.title)}`, lines: [`Your action item "${str(d.title)}" is due ${str(d.dueOn)}.`], action: 'Open your action items', path: `/engagements/${str(d.engagementId)}` };
+    case 'engagement_stalled':
+      return { subject: `Engagement stalled: ${str(d.title)}`, lines: [`"${str(d.title)}" has had no session for ${String(d.days ?? '')} days and none is planned. A session keeps the momentum.`], action: 'Plan a session', path: `/engagements/${str(d.engagementId)}` };
+  }
+}
+
+export function renderMail(kind: NotificationKind, c: MailContext): RenderedMail {
+  const b = body(kind, c);
+  const link = `${c.portalUrl}${b.path}`;
+  const lines = b.lines.filter(Boolean);
+  const text = [`Hello ${c.recipientName},`, '', ...lines, '', `${b.action}: ${link}`, '', `Times are shown in ${c.timezone}.`].join('\n');
+  const html = `<!doctype html><html><body style="font-family:system-ui,sans-serif;line-height:1.5;color:#1f2937">
+<p>Hello ${esc(c.recipientName)},</p>
+${lines.map((l) => `<p>${esc(l)}</p>`).join('\n')}
+<p><a href="${esc(link)}" style="background:#2563eb;color:#fff;padding:10px 16px;border-radius:6px;text-decoration:none">${esc(b.action)}</a></p>
+<p style="color:#6b7280;font-size:12px">Times are shown in ${esc(c.timezone)}.</p>
+</body></html>`;
+  return { subject: b.subject, text, html };
+}

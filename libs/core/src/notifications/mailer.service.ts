@@ -1,0 +1,48 @@
+import { Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { createTransport, Transporter } from 'nodemailer';
+import { AppConfig } from '@app/config';
+import { newId, TenantTx } from '@app/database';
+import { MailMessage } from './mail-message.entity';
+import type { RenderedMail } from './mail-templates';
+
+export interface OutgoingMail extends RenderedMail {
+  to: string;
+  /** Stable per notification, so a receiver can tell a retry from a new message. */
+  messageId: string;
+  ics?: string;
+}
+
+/** Sends through SMTP_URL; without it, keeps mail in PostgreSQL (the development mailbox). */
+@Injectable()
+export class MailerService implements OnApplicationShutdown {
+  private transport: Transporter | undefined;
+
+  constructor(private readonly config: AppConfig) {}
+
+  get keepsMail(): boolean {
+    return !this.config.smtpUrl;
+  }
+
+  /** Development: the message is kept in the caller's transaction, readable in the dev mailbox. */
+  async keep(tx: TenantTx, notificationId: string, mail: OutgoingMail): Promise<void> {
+    await tx.em.insert(MailMessage, { id: newId(), practiceId: tx.practiceId, notificationId, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html, ics: mail.ics ?? null });
+  }
+
+  /** Sends through SMTP_URL. */
+  async deliver(mail: OutgoingMail): Promise<void> {
+    this.transport ??= createTransport(this.config.smtpUrl!, { from: this.config.mailFrom });
+    await this.transport.sendMail({
+      from: this.config.mailFrom,
+      to: mail.to,
+      subject: mail.subject,
+      text: mail.text,
+      html: mail.html,
+      messageId: mail.messageId,
+      icalEvent: mail.ics ? { method: 'REQUEST', content: mail.ics, filename: 'session.ics' } : undefined,
+    });
+  }
+
+  onApplicationShutdown(): void {
+    this.transport?.close();
+  }
+}

@@ -1,0 +1,158 @@
+import { Injectable } from '@nestjs/common';
+import { In } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { AuthContext, decodeCursor, NotFound, Page, pageSize, toPage } from '@app/common';
+import { newId, TenantDb, TenantTx } from '@app/database';
+import { Client } from '../clients/client.entity';
+import { Practice } from '../practices/practice.entity';
+import { User } from '../users/user.entity';
+import { InboxQuery, NotificationDto, ReminderDto } from './dto/notification.dto';
+import { Notification, NotificationChannel, NotificationKind } from './notification.entity';
+import { reminderDueAt } from './reminder-timing';
+
+const CHANNELS: NotificationChannel[] = ['email', 'in_app'];
+
+export interface SessionForReminders {
+  id: string;
+  coachId: string;
+  clientId: string;
+  startsAt: Date;
+  sequence: number;
+}
+
+export interface Prompt {
+  kind: NotificationKind;
+  recipientUserId: string;
+  subjectType: string;
+  subjectId: string;
+  /** Distinguishes occurrences that may each be sent once (a goal version, a stall). */
+  occurrence: string;
+  data: Record<string, unknown>;
+  dueAt?: Date;
+}
+
+const toReminderDto = (n: Notification): ReminderDto => ({
+  id: n.id,
+  kind: n.kind,
+  channel: n.channel,
+  recipientUserId: n.recipientUserId,
+  dueAt: n.dueAt.toISOString(),
+  status: n.status,
+});
+
+const toInboxDto = (n: Notification): NotificationDto => ({
+  id: n.id,
+  kind: n.kind,
+  subjectType: n.subjectType,
+  subjectId: n.subjectId,
+  data: n.data,
+  sentAt: n.sentAt?.toISOString() ?? n.createdAt.toISOString(),
+  readAt: n.readAt?.toISOString() ?? null,
+});
+
+/** Writes notification rows (the single record of what is sent) and serves the in-app inbox. */
+@Injectable()
+export class NotificationsService {
+  constructor(private readonly db: TenantDb) {}
+
+  /**
+   * Reminders for a session at each of the practice's offsets, to the coach and to the client (when
+   * they have an account), each in their own time zone and out of their quiet hours. Offsets already
+   * past are skipped. Keys include the sequence, so a rescheduled session gets fresh reminders.
+   */
+  async scheduleSessionReminders(tx: TenantTx, s: SessionForReminders, bookedAt = new Date()): Promise<void> {
+    const practice = await tx.em.findOneOrFail(Practice, { select: { id: true, reminderOffsetsMinutes: true }, where: { id: tx.practiceId } });
+    const client = await tx.em.findOne(Client, { select: { id: true, userId: true }, where: { practiceId: tx.practiceId, id: s.clientId } });
+    const userIds = [s.coachId, client?.userId].filter((x): x is string => !!x);
+    const users = await tx.em.find(User, { select: { id: true, timezone: true, quietHours: true }, where: { practiceId: tx.practiceId, id: In(userIds) } });
+    const rows: Partial<Notification>[] = [];
+    for (const user of users) {
+      for (const offset of practice.reminderOffsetsMinutes) {
+        const dueAt = reminderDueAt(s.startsAt, offset, bookedAt, user.timezone, user.quietHours);
+        if (!dueAt) continue;
+        for (const channel of CHANNELS) {
+          rows.push(this.row(tx, {
+            kind: 'session_reminder',
+            recipientUserId: user.id,
+            subjectType: 'session',
+            subjectId: s.id,
+            occurrence: `${s.sequence}:${offset}`,
+            data: { sessionId: s.id, startsAt: s.startsAt.toISOString(), offsetMinutes: offset, sequence: s.sequence },
+            dueAt,
+          }, channel));
+        }
+      }
+    }
+    await this.insert(tx, rows);
+  }
+
+  /** Cancels a session's reminders that have not gone out. */
+  async cancelSessionReminders(tx: TenantTx, sessionId: string): Promise<void> {
+    await tx.em.update(Notification, { practiceId: tx.practiceId, subjectId: sessionId, kind: 'session_reminder', status: 'scheduled' }, { status: 'cancelled' });
+  }
+
+  /** A new time: the old reminders are cancelled and new ones made for the new time. */
+  async moveSessionReminders(tx: TenantTx, s: SessionForReminders): Promise<void> {
+    await this.cancelSessionReminders(tx, s.id);
+    await this.scheduleSessionReminders(tx, s);
+  }
+
+  /** A prompt or nudge, by email and in-app; the same occurrence is only ever recorded once. */
+  async prompt(tx: TenantTx, p: Prompt): Promise<void> {
+    await this.insert(tx, CHANNELS.map((c) => this.row(tx, p, c)));
+  }
+
+  reminders(tx: TenantTx, sessionId: string): Promise<ReminderDto[]> {
+    return tx.em
+      .find(Notification, { where: { practiceId: tx.practiceId, subjectId: sessionId, kind: 'session_reminder' }, order: { dueAt: 'ASC', id: 'ASC' } })
+      .then((rows) => rows.map(toReminderDto));
+  }
+
+  /** The caller's in-app inbox, newest first. */
+  inbox(ctx: AuthContext, q: InboxQuery): Promise<Page<NotificationDto>> {
+    const limit = pageSize(q);
+    const after = decodeCursor(q.cursor, 1);
+    return this.db.run(ctx.practiceId, async (tx) => {
+      if (!ctx.userId) return { data: [], nextCursor: null };
+      const qb = tx.em
+        .createQueryBuilder(Notification, 'n')
+        .where(`n.practiceId = :p AND n.recipientUserId = :u AND n.channel = 'in_app' AND n.status = 'sent'`, { p: tx.practiceId, u: ctx.userId })
+        .orderBy('n.id', 'DESC')
+        .limit(limit + 1);
+      if (q.unread === 'true') qb.andWhere('n.readAt IS NULL');
+      if (q.unread === 'false') qb.andWhere('n.readAt IS NOT NULL');
+      if (after) qb.andWhere('n.id < :after', { after: after[0] });
+      return toPage(await qb.getMany(), limit, toInboxDto, (n) => [n.id]);
+    });
+  }
+
+  markRead(ctx: AuthContext, id: string): Promise<void> {
+    return this.db.run(ctx.practiceId, async (tx) => {
+      const n = await tx.em.findOneBy(Notification, { practiceId: tx.practiceId, id, channel: 'in_app', status: 'sent' });
+      if (!n || n.recipientUserId !== ctx.userId) throw new NotFound('Notification');
+      if (!n.readAt) await tx.em.update(Notification, { practiceId: tx.practiceId, id }, { readAt: new Date() });
+    });
+  }
+
+  private row(tx: TenantTx, p: Prompt, channel: NotificationChannel): Partial<Notification> {
+    return {
+      id: newId(),
+      practiceId: tx.practiceId,
+      kind: p.kind,
+      recipientUserId: p.recipientUserId,
+      channel,
+      subjectType: p.subjectType,
+      subjectId: p.subjectId,
+      data: p.data,
+      dueAt: p.dueAt ?? new Date(),
+      status: 'scheduled',
+      attempts: 0,
+      uniqueKey: `${p.kind}:${p.subjectId}:${p.occurrence}:${p.recipientUserId}:${channel}`,
+    };
+  }
+
+  private async insert(tx: TenantTx, rows: Partial<Notification>[]): Promise<void> {
+    if (!rows.length) return;
+    await tx.em.createQueryBuilder().insert().into(Notification).values(rows as QueryDeepPartialEntity<Notification>[]).orIgnore().execute();
+  }
+}

@@ -1,0 +1,79 @@
+import { Injectable } from '@nestjs/common';
+import { TenantTx } from '@app/database';
+import type { DomainEventConsumer } from '../outbox/domain-event-consumer';
+import type { DomainEvent } from '../outbox/domain-event.entity';
+import { NotificationsService } from './notifications.service';
+
+interface Parties {
+  engagement_id: string;
+  title: string;
+  coach_id: string;
+  client_user_id: string | null;
+}
+
+/** The prompts domain events call for: a proposed goal prompts the client, a request for changes and a submitted review notify the coach, an opened review prompts the client. */
+@Injectable()
+export class PromptsConsumer implements DomainEventConsumer {
+  constructor(private readonly notifications: NotificationsService) {}
+
+  async onEvent(tx: TenantTx, e: DomainEvent): Promise<void> {
+    const d = e.data;
+    switch (e.type) {
+      case 'goal.proposed':
+      case 'goal.changes_requested': {
+        const p = await this.parties(tx, String(d.engagementId));
+        const toClient = e.type === 'goal.proposed';
+        const recipient = toClient ? p?.client_user_id : p?.coach_id;
+        if (!p || !recipient) return;
+        const comment = toClient ? undefined : await this.changesComment(tx, e.entityId);
+        await this.notifications.prompt(tx, {
+          kind: toClient ? 'goal_proposed' : 'goal_changes_requested',
+          recipientUserId: recipient,
+          subjectType: 'goal',
+          subjectId: e.entityId,
+          occurrence: `v${String(d.version)}`,
+          data: { goalId: e.entityId, engagementId: p.engagement_id, title: d.title, version: d.version, comment },
+        });
+        return;
+      }
+      case 'review.opened':
+      case 'review.submitted': {
+        const review = await this.review(tx, e.entityId);
+        if (!review) return;
+        const p = await this.parties(tx, review.engagement_id);
+        const toClient = e.type === 'review.opened';
+        const recipient = toClient ? p?.client_user_id : p?.coach_id;
+        if (!p || !recipient) return;
+        await this.notifications.prompt(tx, {
+          kind: toClient ? 'review_opened' : 'review_submitted',
+          recipientUserId: recipient,
+          subjectType: 'review',
+          subjectId: e.entityId,
+          occurrence: 'once',
+          data: { reviewId: e.entityId, engagementId: p.engagement_id, title: p.title, dueAt: review.due_at.toISOString() },
+        });
+        return;
+      }
+    }
+  }
+
+  private async parties(tx: TenantTx, engagementId: string): Promise<Parties | undefined> {
+    const rows: Parties[] = await tx.em.query(
+      `SELECT e.id AS engagement_id, e.title, e.coach_id, c.user_id AS client_user_id
+         FROM engagements e JOIN clients c ON c.practice_id = e.practice_id AND c.id = e.client_id
+        WHERE e.practice_id = $1 AND e.id = $2`,
+      [tx.practiceId, engagementId],
+    );
+    return rows[0];
+  }
+
+  private async review(tx: TenantTx, id: string): Promise<{ engagement_id: string; due_at: Date } | undefined> {
+    const rows = await tx.em.query(`SELECT engagement_id, due_at FROM reviews WHERE practice_id = $1 AND id = $2`, [tx.practiceId, id]);
+    return rows[0];
+  }
+
+  private async changesComment(tx: TenantTx, goalId: string): Promise<string | undefined> {
+    const rows = await tx.em.query(`SELECT changes_requested_comment AS c FROM goals WHERE practice_id = $1 AND id = $2`, [tx.practiceId, goalId]);
+    return rows[0]?.c ?? undefined;
+  }
+}

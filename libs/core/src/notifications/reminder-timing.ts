@@ -1,0 +1,50 @@
+// When a reminder goes out: offsets before a session, skipped when already past, moved out of quiet hours.
+import { DateTime } from 'luxon';
+
+export interface QuietHours {
+  start: string; // HH:MM local
+  end: string; // HH:MM local, may be on the next day
+}
+
+const minutesOf = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+
+/**
+ * The start of the quiet period that contains `at` (in the zone), or null when `at` is outside quiet
+ * hours. Quiet hours may wrap midnight (21:00–08:00). Local wall-clock arithmetic in the zone keeps
+ * this right across daylight-saving changes.
+ */
+export function quietPeriodStart(at: Date, zone: string, quiet: QuietHours): Date | null {
+  const local = DateTime.fromJSDate(at, { zone });
+  const start = minutesOf(quiet.start);
+  const end = minutesOf(quiet.end);
+  if (start === end) return null;
+  const now = local.hour * 60 + local.minute;
+  // Wall-clock set (not "plus minutes"): a day with a daylight-saving change is 23 or 25 hours long.
+  const at_ = (day: DateTime) => day.set({ hour: Math.floor(start / 60), minute: start % 60, second: 0, millisecond: 0 });
+  const startToday = at_(local);
+  if (start < end) return now >= start && now < end ? startToday.toJSDate() : null;
+  // Wraps midnight: quiet from `start` today until `end` tomorrow, or since `start` yesterday.
+  if (now >= start) return startToday.toJSDate();
+  if (now < end) return at_(local.minus({ days: 1 })).toJSDate();
+  return null;
+}
+
+/**
+ * The moment a reminder `offsetMinutes` before `startsAt` goes out, or null when that moment had
+ * already passed at `bookedAt`. Inside the recipient's quiet hours it moves to the last minute before
+ * they begin (never later than the original moment, never before `bookedAt`).
+ */
+export function reminderDueAt(startsAt: Date, offsetMinutes: number, bookedAt: Date, zone: string, quiet: QuietHours | null): Date | null {
+  const due = new Date(startsAt.getTime() - offsetMinutes * 60_000);
+  if (due.getTime() <= bookedAt.getTime()) return null;
+  if (!quiet) return due;
+  const quietStart = quietPeriodStart(due, zone, quiet);
+  if (!quietStart) return due;
+  const moved = new Date(quietStart.getTime() - 60_000);
+  return moved.getTime() > bookedAt.getTime() ? moved : bookedAt;
+}
+
+/** A time written for a person in their own zone, e.g. "Tuesday 3 March 2026, 09:30 CET". */
+export function formatForRecipient(at: Date, zone: string): string {
+  return DateTime.fromJSDate(at, { zone }).setLocale('en-GB').toFormat("cccc d LLLL yyyy, HH:mm ZZZZ");
+}

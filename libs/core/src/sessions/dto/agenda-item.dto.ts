@@ -1,0 +1,88 @@
+import { IsIn, IsInt, IsNumber, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
+import { AGENDA_KINDS, AgendaKind } from '../agenda-item.entity';
+import { ActionItemDto } from './action-item.dto';
+import { FINITE, nullable } from './session.dto';
+
+export class CreateAgendaItemDto {
+  /** A client may add topics, objectives and barriers. */
+  @IsIn(AGENDA_KINDS as unknown as string[])
+  kind!: AgendaKind;
+
+  @IsString() @MinLength(1) @MaxLength(2000)
+  text!: string;
+
+  /** Objectives: a goal of the same engagement. */
+  @IsOptional() @IsUUID()
+  goalId?: string;
+
+  /** Barriers: how to overcome it. */
+  @IsOptional() @IsString() @MaxLength(2000)
+  strategy?: string;
+
+  /** Outcomes: a metric of a goal of the same engagement. */
+  @IsOptional() @IsUUID()
+  metricId?: string;
+
+  /** Outcomes: the value aimed for in the session. */
+  @IsOptional() @IsNumber(FINITE) @Min(-1e12) @Max(1e12)
+  target?: number;
+}
+
+export class UpdateAgendaItemDto {
+  @IsOptional() @IsString() @MinLength(1) @MaxLength(2000)
+  text?: string;
+
+  /** Moves the item to this position (1 = first); the others shift. */
+  @IsOptional() @IsInt() @Min(1) @Max(1000)
+  order?: number;
+
+  @IsOptional() @ValidateIf(nullable) @IsUUID()
+  goalId?: string | null;
+
+  @IsOptional() @ValidateIf(nullable) @IsString() @MaxLength(2000)
+  strategy?: string | null;
+
+  @IsOptional() @ValidateIf(nullable) @IsUUID()
+  metricId?: string | null;
+
+  @IsOptional() @ValidateIf(nullable) @IsNumber(FINITE) @Min(-1e12) @Max(1e12)
+  target?: number | null;
+
+  /** Objectives, coach only, once the session is completed: corrects what was recorded. */
+  @IsOptional() @ValidateIf(nullable) @IsIn([true, false])
+  achieved?: boolean | null;
+
+  /** Outcomes, coach only, once the session is completed. */
+  @IsOptional() @ValidateIf(nullable) @IsNumber(FINITE) @Min(-1e12) @Max(1e12)
+  result?: number | null;
+}
+
+export class AgendaItemDto {
+  id!: string;
+  sessionId!: string;
+  kind!: AgendaKind;
+  text!: string;
+  order!: number;
+  proposedBy!: 'coach' | 'client';
+  proposedById!: string | null;
+  /** Objectives only. */
+  goalId?: string | null;
+  /** Objectives only: met in the session (null until recorded). */
+  achieved?: boolean | null;
+  /** Barriers only. */
+  strategy?: string | null;
+  /** Outcomes only. */
+  metricId?: string | null;
+  /** Outcomes only. */
+  target?: number | null;
+  /** Outcomes only: recorded when the session is completed. */
+  result?: number | null;
+  createdAt!: string;
+  updatedAt!: string;
+}
+
+export class AgendaDto {
+  items!: AgendaItemDto[];
+  /** Open action items from the engagement's earlier sessions. */
+  carriedOver!: ActionItemDto[];
+}

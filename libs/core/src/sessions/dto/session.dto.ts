@@ -1,0 +1,139 @@
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsISO8601, IsNumber, IsOptional, IsString, IsUrl, IsUUID, Matches, Max, MaxLength, Min, MinLength, ValidateIf,
+  ValidateNested,
+} from 'class-validator';
+import { PageDto, PageQuery } from '@app/common';
+import { SESSION_STATUSES, SessionStatus } from '../session.entity';
+
+/** A date-time with its offset: without one, the instant would depend on the server's zone. */
+export const TIMESTAMP_RE = /T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}(:?\d{2})?)$/i;
+export const timestampMessage = (field: string) => ({ message: `${field} must be an ISO 8601 timestamp with an offset, e.g. 2026-03-02T09:30:00Z` });
+
+export const TEXT = 20000;
+export const FINITE = { allowNaN: false, allowInfinity: false, maxDecimalPlaces: 6 };
+export const nullable = (_: object, v: unknown) => v !== null;
+// http(s) only: a video link ends up in emails and calendar entries, where javascript: or file: would be a hazard.
+const VIDEO_URL = { protocols: ['http', 'https'], require_protocol: true, require_tld: false };
+
+export class CreateSessionDto {
+  /** ISO 8601 with offset. */
+  @IsISO8601({ strict: true }, timestampMessage('startsAt')) @Matches(TIMESTAMP_RE, timestampMessage('startsAt'))
+  startsAt!: string;
+
+  /** 15–480 minutes; endsAt is derived. */
+  @IsInt() @Min(15) @Max(480)
+  durationMinutes!: number;
+
+  @IsOptional() @IsString() @MinLength(1) @MaxLength(500)
+  location?: string;
+
+  /** An http(s) link to the video call. */
+  @IsOptional() @IsUrl(VIDEO_URL, { message: 'videoUrl must be an http(s) URL' }) @MaxLength(2000)
+  videoUrl?: string;
+}
+
+export class UpdateSessionDto {
+  /** A new time (or duration) reschedules: sequence + 1. Only while scheduled. */
+  @IsOptional() @IsISO8601({ strict: true }, timestampMessage('startsAt')) @Matches(TIMESTAMP_RE, timestampMessage('startsAt'))
+  startsAt?: string;
+
+  @IsOptional() @IsInt() @Min(15) @Max(480)
+  durationMinutes?: number;
+
+  @IsOptional() @ValidateIf(nullable) @IsString() @MinLength(1) @MaxLength(500)
+  location?: string | null;
+
+  @IsOptional() @ValidateIf(nullable) @IsUrl(VIDEO_URL, { message: 'videoUrl must be an http(s) URL' }) @MaxLength(2000)
+  videoUrl?: string | null;
+
+  /** Seen by the client too. */
+  @IsOptional() @ValidateIf(nullable) @IsString() @MaxLength(TEXT)
+  sharedSummary?: string | null;
+
+  /** The coach's alone: never in anything a client receives. */
+  @IsOptional() @ValidateIf(nullable) @IsString() @MaxLength(TEXT)
+  privateNotes?: string | null;
+}
+
+export class CancelSessionDto {
+  @IsOptional() @IsString() @MaxLength(2000)
+  reason?: string;
+}
+
+export class CompleteItemDto {
+  /** An agenda item of this session. */
+  @IsUUID()
+  id!: string;
+
+  /** Objectives: met in the session. */
+  @IsOptional() @IsBoolean()
+  achieved?: boolean;
+
+  /** Outcomes: the value reached, stored as an exact decimal. */
+  @IsOptional() @IsNumber(FINITE) @Min(-1e12) @Max(1e12)
+  result?: number;
+}
+
+export class CompleteSessionDto {
+  @IsOptional() @IsString() @MaxLength(TEXT)
+  sharedSummary?: string;
+
+  /** The coach's alone: never in anything a client receives. */
+  @IsOptional() @IsString() @MaxLength(TEXT)
+  privateNotes?: string;
+
+  /** Per agenda item: achieved (objectives) or result (outcomes). */
+  @IsOptional() @IsArray() @ArrayMaxSize(200) @ValidateNested({ each: true }) @Type(() => CompleteItemDto)
+  items?: CompleteItemDto[];
+}
+
+export class SessionsQuery extends PageQuery {
+  /** Sessions ending after this instant. */
+  @IsOptional() @IsISO8601({ strict: true }, timestampMessage('from')) @Matches(TIMESTAMP_RE, timestampMessage('from'))
+  from?: string;
+
+  /** Sessions starting before this instant. */
+  @IsOptional() @IsISO8601({ strict: true }, timestampMessage('to')) @Matches(TIMESTAMP_RE, timestampMessage('to'))
+  to?: string;
+
+  @IsOptional() @IsUUID()
+  coachId?: string;
+
+  @IsOptional() @IsUUID()
+  clientId?: string;
+
+  @IsOptional() @IsUUID()
+  engagementId?: string;
+
+  @IsOptional() @IsIn(SESSION_STATUSES as unknown as string[])
+  status?: SessionStatus;
+}
+
+export class SessionDto {
+  id!: string;
+  engagementId!: string;
+  coachId!: string;
+  clientId!: string;
+  startsAt!: string;
+  /** startsAt + durationMinutes. */
+  endsAt!: string;
+  durationMinutes!: number;
+  location!: string | null;
+  videoUrl!: string | null;
+  status!: SessionStatus;
+  /** Increases on each reschedule (calendar feeds use it). */
+  sequence!: number;
+  sharedSummary!: string | null;
+  /** The coach's private notes; the key is absent from every response a client receives. */
+  privateNotes?: string | null;
+  cancelReason!: string | null;
+  cancelledAt!: string | null;
+  completedAt!: string | null;
+  createdAt!: string;
+  updatedAt!: string;
+}
+
+export class SessionPage extends PageDto {
+  data!: SessionDto[];
+}

@@ -1,0 +1,139 @@
+import { Injectable } from '@nestjs/common';
+import { QueryFailedError } from 'typeorm';
+import { AuthContext, Conflict, NotFound } from '@app/common';
+import { TenantTx } from '@app/database';
+import { Engagement } from '../engagements/engagement.entity';
+import { canSeeEngagement } from '../engagements/engagements.repository';
+import { Goal } from '../goals/goal.entity';
+import { visibleTo } from '../goals/goals.repository';
+import { Metric } from '../goals/metric.entity';
+import { ActionItem } from './action-item.entity';
+import { AgendaItem } from './agenda-item.entity';
+import { SessionsQuery } from './dto/session.dto';
+import { Session } from './session.entity';
+
+/** Double booking a coach: two scheduled sessions of one coach may touch but not overlap. */
+export class SessionOverlaps extends Conflict {
+  constructor() {
+    super('session-overlaps', 'The coach has another scheduled session at that time.');
+  }
+}
+
+// The exclusion constraint decides, so concurrent bookings cannot both win.
+const isOverlap = (err: unknown): boolean => {
+  if (!(err instanceof QueryFailedError)) return false;
+  const e = err.driverError as { code?: string; constraint?: string } | undefined;
+  return e?.code === '23P01' && (!e.constraint || e.constraint === 'sessions_coach_no_overlap');
+};
+
+async function overlapAsConflict<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    if (isOverlap(err)) throw new SessionOverlaps();
+    throw err;
+  }
+}
+
+@Injectable()
+export class SessionsRepository {
+  /** Loads a session the caller may see (owners all, a coach theirs, a client their own), else 404. */
+  async require(tx: TenantTx, ctx: AuthContext, id: string, lock = false): Promise<Session> {
+    const qb = tx.em.createQueryBuilder(Session, 's').where('s.practiceId = :p AND s.id = :id', { p: tx.practiceId, id });
+    if (lock) qb.setLock('pessimistic_write');
+    const s = await qb.getOne();
+    if (!s || !canSeeEngagement(ctx, s)) throw new NotFound('Session');
+    return s;
+  }
+
+  insert(tx: TenantTx, s: Session): Promise<unknown> {
+    return overlapAsConflict(() => tx.em.insert(Session, s));
+  }
+
+  update(tx: TenantTx, id: string, patch: Partial<Session>): Promise<unknown> {
+    return overlapAsConflict(() => tx.em.update(Session, { practiceId: tx.practiceId, id }, patch));
+  }
+
+  /** The calendar: ordered by startsAt then id, after the (startsAt, id) of the cursor. */
+  page(tx: TenantTx, ctx: AuthContext, q: SessionsQuery, limit: number, after: [Date, string] | null): Promise<Session[]> {
+    const qb = tx.em
+      .createQueryBuilder(Session, 's')
+      .where('s.practiceId = :p', { p: tx.practiceId })
+      .orderBy('s.startsAt', 'ASC')
+      .addOrderBy('s.id', 'ASC')
+      .limit(limit + 1);
+    if (ctx.role === 'coach') qb.andWhere('s.coachId = :me', { me: ctx.userId });
+    if (ctx.role === 'client') qb.andWhere('s.clientId = :cl', { cl: ctx.clientId });
+    if (q.from) qb.andWhere('s.endsAt > :from', { from: new Date(q.from) });
+    if (q.to) qb.andWhere('s.startsAt < :to', { to: new Date(q.to) });
+    if (q.coachId) qb.andWhere('s.coachId = :coach', { coach: q.coachId });
+    if (q.clientId) qb.andWhere('s.clientId = :client', { client: q.clientId });
+    if (q.engagementId) qb.andWhere('s.engagementId = :engagement', { engagement: q.engagementId });
+    if (q.status) qb.andWhere('s.status = :status', { status: q.status });
+    if (after) qb.andWhere('(s.startsAt, s.id) > (:at, :after)', { at: after[0], after: after[1] });
+    return qb.getMany();
+  }
+
+  agenda(tx: TenantTx, sessionId: string): Promise<AgendaItem[]> {
+    return tx.em.find(AgendaItem, { where: { practiceId: tx.practiceId, sessionId }, order: { order: 'ASC', id: 'ASC' } });
+  }
+
+  async nextOrder(tx: TenantTx, sessionId: string): Promise<number> {
+    const [row]: { n: number }[] = await tx.em.query(`SELECT coalesce(max("order"), 0)::int + 1 AS n FROM agenda_items WHERE practice_id = $1 AND session_id = $2`, [tx.practiceId, sessionId]);
+    return row.n;
+  }
+
+  /** Loads an agenda item whose session the caller may see, else 404. */
+  async requireAgendaItem(tx: TenantTx, ctx: AuthContext, id: string): Promise<{ item: AgendaItem; session: Session }> {
+    const item = await tx.em.findOneBy(AgendaItem, { practiceId: tx.practiceId, id });
+    if (!item) throw new NotFound('Agenda item');
+    // The session row is locked: agenda order changes one at a time per session.
+    const session = await this.require(tx, ctx, item.sessionId, true).catch(() => {
+      throw new NotFound('Agenda item');
+    });
+    return { item, session };
+  }
+
+  /** Open action items of the engagement's sessions that start before this one. */
+  carriedOver(tx: TenantTx, s: Session): Promise<ActionItem[]> {
+    return tx.em
+      .createQueryBuilder(ActionItem, 'a')
+      .innerJoin(Session, 's', 's.practiceId = a.practiceId AND s.id = a.sessionId')
+      .where('a.practiceId = :p AND a.engagementId = :e AND a.done = false', { p: tx.practiceId, e: s.engagementId })
+      .andWhere('(s.startsAt, s.id) < (:at, :sid)', { at: s.startsAt, sid: s.id })
+      .orderBy('s.startsAt', 'ASC')
+      .addOrderBy('a.id', 'ASC')
+      .getMany();
+  }
+
+  actionItems(tx: TenantTx, engagementId: string, done: boolean | undefined, limit: number, afterId: string | null): Promise<ActionItem[]> {
+    const qb = tx.em
+      .createQueryBuilder(ActionItem, 'a')
+      .where('a.practiceId = :p AND a.engagementId = :e', { p: tx.practiceId, e: engagementId })
+      .orderBy('a.id', 'ASC')
+      .limit(limit + 1);
+    if (done !== undefined) qb.andWhere('a.done = :done', { done });
+    if (afterId) qb.andWhere('a.id > :after', { after: afterId });
+    return qb.getMany();
+  }
+
+  /** Loads an action item whose engagement the caller may see, else 404. */
+  async requireActionItem(tx: TenantTx, ctx: AuthContext, id: string): Promise<{ item: ActionItem; engagement: Engagement }> {
+    const item = await tx.em.createQueryBuilder(ActionItem, 'a').where('a.practiceId = :p AND a.id = :id', { p: tx.practiceId, id }).setLock('pessimistic_write').getOne();
+    const engagement = item && (await tx.em.findOneBy(Engagement, { practiceId: tx.practiceId, id: item.engagementId }));
+    if (!item || !engagement || !canSeeEngagement(ctx, engagement)) throw new NotFound('Action item');
+    return { item, engagement };
+  }
+
+  /** A goal of the engagement the caller may see (a client never a draft), or null. */
+  async goalOf(tx: TenantTx, ctx: AuthContext, engagementId: string, goalId: string): Promise<Goal | null> {
+    const g = await tx.em.findOneBy(Goal, { practiceId: tx.practiceId, id: goalId });
+    return g && g.engagementId === engagementId && visibleTo(ctx, g) ? g : null;
+  }
+
+  /** A metric of a goal of the engagement the caller may see, or null. */
+  async metricOf(tx: TenantTx, ctx: AuthContext, engagementId: string, metricId: string): Promise<Metric | null> {
+    const m = await tx.em.findOneBy(Metric, { practiceId: tx.practiceId, id: metricId });
+    return m && (await this.goalOf(tx, ctx, engagementId, m.goalId)) ? m : null;
+  }
+}

@@ -1,0 +1,258 @@
+import { Injectable } from '@nestjs/common';
+import { AuthContext, Conflict, cursorDate, cursorId, decodeCursor, FieldError, Forbidden, InvalidInput, Page, pageSize, toPage } from '@app/common';
+import { newId, TenantDb, TenantTx } from '@app/database';
+import { AuditService, Changes, created, diff } from '../audit/audit.service';
+import { Engagement } from '../engagements/engagement.entity';
+import { EngagementsRepository } from '../engagements/engagements.repository';
+import { ReminderDto } from '../notifications/dto/notification.dto';
+import { NotificationsService } from '../notifications/notifications.service';
+import { OutboxService } from '../outbox/outbox.service';
+import { assertTransition } from '../state/state-machine';
+import { AgendaItem } from './agenda-item.entity';
+import { CancelSessionDto, CompleteItemDto, CompleteSessionDto, CreateSessionDto, SessionDto, SessionsQuery, UpdateSessionDto } from './dto/session.dto';
+import { Session, SessionStatus } from './session.entity';
+import { SESSION_TRANSITION_EFFECTS, SESSION_TRANSITIONS } from './session-status';
+import { SessionsRepository } from './sessions.repository';
+
+/** The session as its caller may see it: a client never receives privateNotes, not even the key. */
+export function toSessionDto(ctx: AuthContext, s: Session): SessionDto {
+  const dto: SessionDto = {
+    id: s.id,
+    engagementId: s.engagementId,
+    coachId: s.coachId,
+    clientId: s.clientId,
+    startsAt: s.startsAt.toISOString(),
+    endsAt: s.endsAt.toISOString(),
+    durationMinutes: s.durationMinutes,
+    location: s.location,
+    videoUrl: s.videoUrl,
+    status: s.status,
+    sequence: s.sequence,
+    sharedSummary: s.sharedSummary,
+    cancelReason: s.cancelReason,
+    cancelledAt: s.cancelledAt?.toISOString() ?? null,
+    completedAt: s.completedAt?.toISOString() ?? null,
+    createdAt: s.createdAt.toISOString(),
+    updatedAt: s.updatedAt.toISOString(),
+  };
+  if (ctx.role !== 'client') dto.privateNotes = s.privateNotes;
+  return dto;
+}
+
+/** A JSON number written back as its shortest decimal form: stored exactly in numeric. */
+export const decimal = (n: number) => String(n);
+
+const addMinutes = (d: Date, minutes: number) => new Date(d.getTime() + minutes * 60_000);
+
+/** The defined fields of a patch: TypeORM would write undefined as null. */
+export const defined = <T extends object>(patch: T): Partial<T> => Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) as Partial<T>;
+
+/** Sessions are booked (and moved) only in a planned or active engagement. */
+export function assertSchedulable(e: Engagement): void {
+  if (e.status !== 'planned' && e.status !== 'active') {
+    throw new Conflict('engagement-not-schedulable', `The engagement is ${e.status}; sessions are scheduled only in planned or active engagements.`);
+  }
+}
+
+const eventData = (s: Session): Record<string, unknown> => ({
+  sessionId: s.id,
+  engagementId: s.engagementId,
+  coachId: s.coachId,
+  clientId: s.clientId,
+  startsAt: s.startsAt.toISOString(),
+  endsAt: s.endsAt.toISOString(),
+  sequence: s.sequence,
+});
+
+const coachOnly = (ctx: AuthContext) => {
+  if (ctx.role === 'client') throw new Forbidden();
+};
+
+type Transition = { patch: Partial<Session>; changes?: Changes };
+
+@Injectable()
+export class SessionsService {
+  constructor(
+    private readonly db: TenantDb,
+    private readonly sessions: SessionsRepository,
+    private readonly engagements: EngagementsRepository,
+    private readonly audit: AuditService,
+    private readonly outbox: OutboxService,
+    private readonly notifications: NotificationsService,
+  ) {}
+
+  /** Books a session in a planned or active engagement; a coach's overlapping scheduled session is 409. */
+  schedule(ctx: AuthContext, engagementId: string, dto: CreateSessionDto): Promise<SessionDto> {
+    coachOnly(ctx);
+    const startsAt = new Date(dto.startsAt);
+    return this.db.run(ctx.practiceId, async (tx) => {
+      const e = await this.engagements.require(tx, ctx, engagementId, true);
+      assertSchedulable(e);
+      const s = tx.em.create(Session, {
+        id: newId(),
+        practiceId: tx.practiceId,
+        engagementId: e.id,
+        coachId: e.coachId,
+        clientId: e.clientId,
+        startsAt,
+        durationMinutes: dto.durationMinutes,
+        endsAt: addMinutes(startsAt, dto.durationMinutes),
+        location: dto.location ?? null,
+        videoUrl: dto.videoUrl ?? null,
+        status: 'scheduled',
+        sharedSummary: null,
+        privateNotes: null,
+        sequence: 0,
+        cancelReason: null,
+        completedAt: null,
+        cancelledAt: null,
+      });
+      await this.sessions.insert(tx, s);
+      await this.audit.record(tx, ctx, 'create', 'session', s.id, created({ engagementId: e.id, startsAt: startsAt.toISOString(), durationMinutes: s.durationMinutes, location: s.location, videoUrl: s.videoUrl }));
+      const fresh = await this.load(tx, s.id);
+      // Reminders are planned in the same transaction: a booked session always has them.
+      await this.notifications.scheduleSessionReminders(tx, fresh);
+      await this.outbox.emit(tx, ctx, 'session.scheduled', 'session', s.id, eventData(fresh));
+      return toSessionDto(ctx, fresh);
+    });
+  }
+
+  /** The calendar, ordered by startsAt: overlapping [from, to) when given, scoped to what the caller may see. */
+  list(ctx: AuthContext, q: SessionsQuery): Promise<Page<SessionDto>> {
+    if (q.from && q.to && new Date(q.from) >= new Date(q.to)) throw new InvalidInput('to must be after from.', [{ path: 'to', message: 'to must be after from' }]);
+    const limit = pageSize(q);
+    const after = decodeCursor(q.cursor, 2);
+    const key: [Date, string] | null = after ? [cursorDate(after[0]), cursorId(after[1])] : null;
+    return this.db.run(ctx.practiceId, async (tx) =>
+      toPage(await this.sessions.page(tx, ctx, q, limit, key), limit, (s) => toSessionDto(ctx, s), (s) => [s.startsAt.toISOString(), s.id]),
+    );
+  }
+
+  get(ctx: AuthContext, id: string): Promise<SessionDto> {
+    return this.db.run(ctx.practiceId, async (tx) => toSessionDto(ctx, await this.sessions.require(tx, ctx, id)));
+  }
+
+  /**
+   * Edits logistics and notes. A new start or duration reschedules (sequence + 1), and like a new
+   * place only while the session is scheduled; notes and the summary can be written in any status.
+   */
+  update(ctx: AuthContext, id: string, dto: UpdateSessionDto): Promise<SessionDto> {
+    coachOnly(ctx);
+    return this.db.run(ctx.practiceId, async (tx) => {
+      const s = await this.sessions.require(tx, ctx, id, true);
+      const startsAt = dto.startsAt !== undefined ? new Date(dto.startsAt) : s.startsAt;
+      const durationMinutes = dto.durationMinutes ?? s.durationMinutes;
+      const rescheduled = startsAt.getTime() !== s.startsAt.getTime() || durationMinutes !== s.durationMinutes;
+      const logistics = dto.startsAt !== undefined || dto.durationMinutes !== undefined || dto.location !== undefined || dto.videoUrl !== undefined;
+      if (logistics && s.status !== 'scheduled') throw new Conflict('session-not-scheduled', `The session is ${s.status}; only a scheduled session can be moved or relocated.`);
+      const patch: Partial<Session> = { location: dto.location, videoUrl: dto.videoUrl, sharedSummary: dto.sharedSummary, privateNotes: dto.privateNotes };
+      if (rescheduled) {
+        assertSchedulable(await this.engagements.require(tx, ctx, s.engagementId));
+        Object.assign(patch, { startsAt, durationMinutes, endsAt: addMinutes(startsAt, durationMinutes), sequence: s.sequence + 1 });
+      }
+      const changes = diff(s, patch);
+      // The audit log says that private notes changed, never what they say.
+      if (dto.privateNotes !== undefined && dto.privateNotes !== s.privateNotes) changes.privateNotes = { changed: true };
+      if (!Object.keys(changes).length) return toSessionDto(ctx, s);
+      await this.sessions.update(tx, id, defined(patch));
+      await this.audit.record(tx, ctx, rescheduled ? 'reschedule' : 'update', 'session', id, changes);
+      const fresh = await this.load(tx, id);
+      if (rescheduled) {
+        await this.notifications.moveSessionReminders(tx, fresh);
+        await this.outbox.emit(tx, ctx, 'session.rescheduled', 'session', id, eventData(fresh));
+      }
+      return toSessionDto(ctx, fresh);
+    });
+  }
+
+  /** Its reminders not yet sent are cancelled. */
+  cancel(ctx: AuthContext, id: string, dto: CancelSessionDto): Promise<SessionDto> {
+    coachOnly(ctx);
+    return this.transition(ctx, id, 'cancelled', async () => ({
+      patch: { cancelledAt: new Date(), cancelReason: dto.reason ?? null },
+      changes: dto.reason ? { cancelReason: dto.reason } : undefined,
+    }));
+  }
+
+  /** Records the summary, private notes, and per agenda item achieved (objectives) or result (outcomes). */
+  complete(ctx: AuthContext, id: string, dto: CompleteSessionDto): Promise<SessionDto> {
+    coachOnly(ctx);
+    return this.transition(ctx, id, 'completed', async (tx, s) => {
+      const completedAt = new Date();
+      const items = await this.recordItems(tx, s, dto.items ?? [], completedAt);
+      const changes: Changes = {};
+      if (dto.sharedSummary !== undefined) changes.sharedSummary = dto.sharedSummary;
+      if (dto.privateNotes !== undefined) changes.privateNotes = { changed: true };
+      if (items.length) changes.items = items;
+      return { patch: { completedAt, sharedSummary: dto.sharedSummary, privateNotes: dto.privateNotes }, changes };
+    });
+  }
+
+  noShow(ctx: AuthContext, id: string): Promise<SessionDto> {
+    coachOnly(ctx);
+    return this.transition(ctx, id, 'no_show', async () => ({ patch: {} }));
+  }
+
+  /** The session's reminders, sent or not, in due order. */
+  reminders(ctx: AuthContext, id: string): Promise<ReminderDto[]> {
+    coachOnly(ctx);
+    return this.db.run(ctx.practiceId, async (tx) => {
+      await this.sessions.require(tx, ctx, id);
+      return this.notifications.reminders(tx, id);
+    });
+  }
+
+  /**
+   * Every session status change goes through here: load and lock, check the state machine, apply,
+   * audit and record the domain event in the same transaction.
+   */
+  private transition(ctx: AuthContext, id: string, to: Exclude<SessionStatus, 'scheduled'>, apply: (tx: TenantTx, s: Session) => Promise<Transition>): Promise<SessionDto> {
+    return this.db.run(ctx.practiceId, async (tx) => {
+      const s = await this.sessions.require(tx, ctx, id, true);
+      const from = s.status;
+      assertTransition('Session', SESSION_TRANSITIONS, from, to);
+      const { patch, changes } = await apply(tx, s);
+      await this.sessions.update(tx, id, defined({ ...patch, status: to }));
+      // Once a session is over or called off, nothing is left to remind of.
+      await this.notifications.cancelSessionReminders(tx, id);
+      const { action, event } = SESSION_TRANSITION_EFFECTS[to];
+      await this.audit.record(tx, ctx, action, 'session', id, { status: { from, to }, ...changes });
+      const fresh = await this.load(tx, id);
+      await this.outbox.emit(tx, ctx, event, 'session', id, eventData(fresh));
+      return toSessionDto(ctx, fresh);
+    });
+  }
+
+  /** Checks every item first (400 naming each bad one, nothing written), then records them. */
+  private async recordItems(tx: TenantTx, s: Session, items: CompleteItemDto[], completedAt: Date): Promise<Changes[]> {
+    if (!items.length) return [];
+    const agenda = new Map((await this.sessions.agenda(tx, s.id)).map((i) => [i.id, i]));
+    const errors: FieldError[] = [];
+    const seen = new Set<string>();
+    items.forEach((it, n) => {
+      const item = agenda.get(it.id.toLowerCase());
+      if (!item) errors.push({ path: `items.${n}.id`, message: 'id must name an agenda item of this session' });
+      else if (seen.has(item.id)) errors.push({ path: `items.${n}.id`, message: 'the agenda item is listed twice' });
+      else {
+        if (it.achieved !== undefined && item.kind !== 'objective') errors.push({ path: `items.${n}.achieved`, message: 'achieved applies to objectives only' });
+        if (it.result !== undefined && item.kind !== 'outcome') errors.push({ path: `items.${n}.result`, message: 'result applies to outcomes only' });
+      }
+      seen.add(it.id.toLowerCase());
+    });
+    if (errors.length) throw new InvalidInput('Some items cannot be recorded.', errors);
+    const recorded: Changes[] = [];
+    for (const it of items) {
+      const patch: Partial<AgendaItem> = {};
+      if (it.achieved !== undefined) Object.assign(patch, { achieved: it.achieved, achievedAt: it.achieved ? completedAt : null });
+      if (it.result !== undefined) patch.result = decimal(it.result);
+      if (!Object.keys(patch).length) continue;
+      await tx.em.update(AgendaItem, { practiceId: tx.practiceId, id: it.id.toLowerCase() }, patch);
+      recorded.push(defined({ id: it.id.toLowerCase(), achieved: it.achieved, result: it.result }));
+    }
+    return recorded;
+  }
+
+  private load(tx: TenantTx, id: string): Promise<Session> {
+    return tx.em.findOneByOrFail(Session, { practiceId: tx.practiceId, id });
+  }
+}

@@ -1,0 +1,177 @@
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import type { Job, JobSchedulerTemplateOptions } from 'bullmq';
+import { Counter } from 'prom-client';
+import { Webhook } from 'standardwebhooks';
+import { SecretBox } from '@app/common/crypto/secret-box';
+import { AppConfig } from '@app/config';
+import { returning, TenantDb } from '@app/database';
+import { metricsRegistry } from '../../observability/metrics';
+import { QueueJobHandler, QueueName, TenantRowJobData, WebhookJob } from '../../queues/queue-names';
+import { payloadBody, SIGNING_SECRET_PURPOSE, signingSecretContext, WebhookPayload } from '../webhook-events';
+
+/** Attempts per delivery, the first included; then it is failed for good. */
+export const MAX_WEBHOOK_ATTEMPTS = 8;
+/** How long an endpoint has to answer. */
+export const WEBHOOK_TIMEOUT_MS = 10_000;
+const MAX_ERROR_CHARS = 500;
+
+/** Seconds to wait after failed attempt n (1-based) before the next: base × 3^(n−1). */
+export function retryDelaySeconds(attempt: number, baseSeconds: number): number {
+  if (!Number.isInteger(attempt) || attempt < 1) throw new RangeError(`attempt must be a positive integer, got ${attempt}`);
+  return baseSeconds * 3 ** (attempt - 1);
+}
+
+/** Tuning for tests: a shorter timeout than the production one. */
+export interface WebhookDeliveryOptions {
+  timeoutMs?: number;
+}
+export const WEBHOOK_DELIVERY_OPTIONS = Symbol('WEBHOOK_DELIVERY_OPTIONS');
+
+const attemptsTotal = new Counter({
+  name: 'webhook_delivery_attempts_total',
+  help: 'Webhook delivery attempts, by outcome (delivered, retry, failed)',
+  labelNames: ['outcome'],
+  registers: [metricsRegistry],
+});
+
+interface ClaimedDelivery {
+  id: string;
+  event_id: string;
+  endpoint_id: string;
+  payload: WebhookPayload;
+  /** Including the attempt just claimed; also the claim's fencing token. */
+  attempts: number;
+  url: string;
+  secret_encrypted: Buffer;
+}
+
+interface AttemptOutcome {
+  ok: boolean;
+  status: number | null;
+  error: string | null;
+}
+
+/**
+ * Makes one attempt at one delivery. Retries are driven by the row, not by BullMQ: the row is claimed
+ * (status delivering, attempts + 1) in its own transaction before the request goes out, and the
+ * outcome recorded after — delivered, pending again with a backoff, or failed after the last attempt.
+ * A second worker or a job queued twice finds the claim and does nothing; a worker that dies mid-request
+ * leaves a claim another takes over after the lease. Every attempt carries the same webhook-id (the
+ * event id), so receivers can drop duplicates.
+ */
+@Injectable()
+export class DeliverWebhookJob implements QueueJobHandler<TenantRowJobData, 'delivered' | 'retry' | 'failed' | 'skipped'> {
+  readonly queue = QueueName.Webhooks;
+  readonly name = WebhookJob.Deliver;
+  // One BullMQ attempt: the row schedules the retries. Nothing kept, so the dispatcher's job id
+  // (the row's) is free to be queued again when the next attempt falls due.
+  readonly options: JobSchedulerTemplateOptions = { attempts: 1, removeOnComplete: true, removeOnFail: true };
+  private readonly logger = new Logger(DeliverWebhookJob.name);
+  private readonly box: SecretBox;
+  private readonly timeoutMs: number;
+  private readonly retryBaseSeconds: number;
+  private readonly leaseSeconds: number;
+
+  constructor(
+    private readonly db: TenantDb,
+    config: AppConfig,
+    @Optional() @Inject(WEBHOOK_DELIVERY_OPTIONS) options?: WebhookDeliveryOptions,
+  ) {
+    this.box = new SecretBox(config.jwtSecret);
+    this.timeoutMs = options?.timeoutMs ?? WEBHOOK_TIMEOUT_MS;
+    this.retryBaseSeconds = config.webhookRetryBaseSeconds;
+    // The lease must outlast a request, or a slow endpoint would be sent to twice at once.
+    this.leaseSeconds = Math.max(config.deliveryLeaseSeconds, Math.ceil((2 * this.timeoutMs) / 1000));
+  }
+
+  async handle(job: Job<TenantRowJobData>): Promise<'delivered' | 'retry' | 'failed' | 'skipped'> {
+    const { practiceId, id } = job.data;
+    const d = await this.claim(practiceId, id);
+    if (!d) return 'skipped';
+    const outcome = await this.attempt(practiceId, d);
+    const result = outcome.ok ? 'delivered' : d.attempts < MAX_WEBHOOK_ATTEMPTS ? 'retry' : 'failed';
+    await this.record(practiceId, d, outcome, result);
+    attemptsTotal.inc({ outcome: result });
+    if (!outcome.ok) this.logger.warn({ deliveryId: d.id, endpointId: d.endpoint_id, attempts: d.attempts, error: outcome.error, result }, 'webhook attempt failed');
+    return result;
+  }
+
+  /** Takes the row when it is due and nobody holds it; a lost final attempt is failed here instead. */
+  private claim(practiceId: string, id: string): Promise<ClaimedDelivery | undefined> {
+    return this.db.run(practiceId, async (tx) => {
+      const [d] = await returning<ClaimedDelivery>(
+        tx,
+        `UPDATE webhook_deliveries d SET status = 'delivering', claimed_at = now(), attempts = d.attempts + 1
+           FROM webhook_endpoints e
+          WHERE d.practice_id = $1 AND d.id = $2 AND e.practice_id = d.practice_id AND e.id = d.endpoint_id
+            AND d.status IN ('pending', 'delivering') AND d.next_attempt_at <= now() AND d.attempts < $4
+            AND (d.status = 'pending' OR d.claimed_at < now() - make_interval(secs => $3))
+          RETURNING d.id, d.event_id, d.endpoint_id, d.payload, d.attempts, e.url, e.secret_encrypted`,
+        [practiceId, id, this.leaseSeconds, MAX_WEBHOOK_ATTEMPTS],
+      );
+      if (d) return d;
+      // The worker making the last attempt died: there is no attempt left to make.
+      await tx.em.query(
+        `UPDATE webhook_deliveries SET status = 'failed', claimed_at = NULL, last_error = 'the last attempt was interrupted'
+          WHERE practice_id = $1 AND id = $2 AND status = 'delivering' AND attempts >= $4 AND claimed_at < now() - make_interval(secs => $3)`,
+        [practiceId, id, this.leaseSeconds, MAX_WEBHOOK_ATTEMPTS],
+      );
+      return undefined;
+    });
+  }
+
+  /** One signed POST; never throws. 2xx is success; redirects are not followed and count as failures. */
+  private async attempt(practiceId: string, d: ClaimedDelivery): Promise<AttemptOutcome> {
+    try {
+      const url = new URL(d.url);
+      if (url.protocol !== 'http:' && url.protocol !== 'https:') return { ok: false, status: null, error: `refused: ${url.protocol} is not http(s)` };
+      const secret = this.box.decryptText(SIGNING_SECRET_PURPOSE, d.secret_encrypted, signingSecretContext(practiceId, d.endpoint_id));
+      const body = payloadBody(d.payload);
+      const at = new Date();
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'user-agent': 'coaching-platform-webhooks/1',
+          'webhook-id': d.event_id,
+          'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
+          'webhook-signature': new Webhook(secret).sign(d.event_id, at, body),
+        },
+        body,
+        redirect: 'manual',
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+      // The answer's body is not needed: release the connection.
+      await res.body?.cancel().catch(() => undefined);
+      if (res.status >= 200 && res.status < 300) return { ok: true, status: res.status, error: null };
+      return { ok: false, status: res.status, error: res.status >= 300 && res.status < 400 ? `HTTP ${res.status} (redirects are not followed)` : `HTTP ${res.status}` };
+    } catch (err) {
+      return { ok: false, status: null, error: this.describe(err) };
+    }
+  }
+
+  // Only our own claim is recorded (attempts is the fencing token): a claim taken over is left alone.
+  private async record(practiceId: string, d: ClaimedDelivery, o: AttemptOutcome, result: 'delivered' | 'retry' | 'failed'): Promise<void> {
+    const delay = result === 'retry' ? retryDelaySeconds(d.attempts, this.retryBaseSeconds) : null;
+    await this.db.run(practiceId, (tx) =>
+      tx.em.query(
+        `UPDATE webhook_deliveries
+            SET status = $4, response_status = $5, last_error = $6,
+                delivered_at = CASE WHEN $4 = 'delivered' THEN now() ELSE delivered_at END,
+                next_attempt_at = coalesce(now() + make_interval(secs => $7::float8), next_attempt_at),
+                enqueued_at = NULL, claimed_at = NULL
+          WHERE practice_id = $1 AND id = $2 AND status = 'delivering' AND attempts = $3`,
+        [practiceId, d.id, d.attempts, result === 'retry' ? 'pending' : result, o.status, o.error?.slice(0, MAX_ERROR_CHARS) ?? null, delay],
+      ),
+    );
+  }
+
+  // Duck-typed: the abort reason is a DOMException, which is not always an Error instance.
+  private describe(err: unknown): string {
+    const e = (typeof err === 'object' && err !== null ? err : {}) as { name?: unknown; message?: unknown; cause?: { message?: unknown } };
+    if (e.name === 'TimeoutError' || e.name === 'AbortError') return `timed out after ${this.timeoutMs} ms`;
+    if (typeof e.message !== 'string') return String(err);
+    // fetch reports network errors as "fetch failed" with the reason as the cause.
+    return typeof e.cause?.message === 'string' ? `${e.message}: ${e.cause.message}` : e.message;
+  }
+}

@@ -1,0 +1,31 @@
+import { Column, CreateDateColumn, Entity, Index, ManyToOne, PrimaryColumn } from 'typeorm';
+import { Practice } from '../practices/practice.entity';
+import { WebhookEndpoint } from './webhook-endpoint.entity';
+
+export type DeliveryStatus = 'pending' | 'delivering' | 'delivered' | 'failed';
+
+/** One event for one endpoint; every attempt reuses the same webhook-id (the delivery's event id). */
+@Entity('webhook_deliveries')
+@Index('webhook_deliveries_endpoint_event_key', ['practiceId', 'endpointId', 'eventId'], { unique: true })
+@Index('webhook_deliveries_practice_endpoint_idx', ['practiceId', 'endpointId', 'id'])
+@Index('webhook_deliveries_due_idx', ['nextAttemptAt'], { where: `status IN ('pending', 'delivering')` })
+export class WebhookDelivery {
+  @PrimaryColumn('uuid') id!: string;
+  @ManyToOne(() => Practice, { onDelete: 'CASCADE' }) practice?: Practice;
+  @Column('uuid') practiceId!: string;
+  @ManyToOne(() => WebhookEndpoint, { onDelete: 'CASCADE' }) endpoint?: WebhookEndpoint;
+  @Column('uuid') endpointId!: string;
+  /** The domain event's id: the webhook-id header and the payload id. */
+  @Column('uuid') eventId!: string;
+  @Column('text') eventType!: string;
+  @Column('jsonb') payload!: Record<string, unknown>;
+  @Column('text', { default: 'pending' }) status!: DeliveryStatus;
+  @Column('int', { default: 0 }) attempts!: number;
+  @Column('timestamptz') nextAttemptAt!: Date;
+  @Column('timestamptz', { nullable: true }) enqueuedAt!: Date | null;
+  @Column('timestamptz', { nullable: true }) claimedAt!: Date | null;
+  @Column('int', { nullable: true }) responseStatus!: number | null;
+  @Column('text', { nullable: true }) lastError!: string | null;
+  @Column('timestamptz', { nullable: true }) deliveredAt!: Date | null;
+  @CreateDateColumn({ type: 'timestamptz' }) createdAt!: Date;
+}

@@ -1,0 +1,36 @@
+import { Body, Controller, Delete, Get, HttpCode, Post, Query } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { AuthContext, Ctx, IdParam, PageQuery, Roles } from '@app/common';
+import { CreatedWebhookDto, CreateWebhookDto, WebhookDeliveryPage, WebhookPage } from './dto/webhook.dto';
+import { WebhooksService } from './webhooks.service';
+
+@ApiTags('webhooks')
+@Controller('v1/webhooks')
+@Roles('owner')
+export class WebhooksController {
+  constructor(private readonly webhooks: WebhooksService) {}
+
+  /** The signing secret is in this response only. */
+  @Post()
+  create(@Ctx() ctx: AuthContext, @Body() dto: CreateWebhookDto): Promise<CreatedWebhookDto> {
+    return this.webhooks.create(ctx, dto);
+  }
+
+  /** The practice's endpoints, in creation order, without secrets. */
+  @Get()
+  list(@Ctx() ctx: AuthContext, @Query() q: PageQuery): Promise<WebhookPage> {
+    return this.webhooks.list(ctx, q);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  remove(@Ctx() ctx: AuthContext, @IdParam() id: string): Promise<void> {
+    return this.webhooks.remove(ctx, id);
+  }
+
+  /** Every delivery to the endpoint, newest first, with its attempts and last outcome. */
+  @Get(':id/deliveries')
+  deliveries(@Ctx() ctx: AuthContext, @IdParam() id: string, @Query() q: PageQuery): Promise<WebhookDeliveryPage> {
+    return this.webhooks.deliveries(ctx, id, q);
+  }
+}

@@ -1,0 +1,120 @@
+import { randomBytes } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { AuthContext, cursorId, decodeCursor, Page, PageQuery, pageSize, toPage } from '@app/common';
+import { SecretBox } from '@app/common/crypto/secret-box';
+import { AppConfig } from '@app/config';
+import { newId, TenantDb, TenantTx } from '@app/database';
+import { AuditService, created } from '../audit/audit.service';
+import type { DomainEventConsumer } from '../outbox/domain-event-consumer';
+import type { DomainEvent } from '../outbox/domain-event.entity';
+import { CreatedWebhookDto, CreateWebhookDto, WebhookDeliveryDto, WebhookDto } from './dto/webhook.dto';
+import { WebhookDelivery } from './webhook-delivery.entity';
+import { WebhookEndpoint } from './webhook-endpoint.entity';
+import { isWebhookEvent, SIGNING_SECRET_PURPOSE, signingSecretContext, WebhookPayload } from './webhook-events';
+import { WebhooksRepository } from './webhooks.repository';
+
+const SECRET_BYTES = 32;
+
+const toDto = (e: WebhookEndpoint): WebhookDto => ({
+  id: e.id,
+  url: e.url,
+  events: e.events,
+  description: e.description,
+  createdAt: e.createdAt.toISOString(),
+});
+
+const toDeliveryDto = (d: WebhookDelivery): WebhookDeliveryDto => ({
+  id: d.id,
+  eventId: d.eventId,
+  eventType: d.eventType,
+  status: d.status,
+  attempts: d.attempts,
+  responseStatus: d.responseStatus,
+  lastError: d.lastError,
+  createdAt: d.createdAt.toISOString(),
+  deliveredAt: d.deliveredAt?.toISOString() ?? null,
+  nextAttemptAt: d.status === 'pending' || d.status === 'delivering' ? d.nextAttemptAt.toISOString() : null,
+});
+
+/** A practice's webhook endpoints, and the deliveries each domain event turns into. */
+@Injectable()
+export class WebhooksService implements DomainEventConsumer {
+  private readonly box: SecretBox;
+
+  constructor(
+    private readonly db: TenantDb,
+    private readonly webhooks: WebhooksRepository,
+    private readonly audit: AuditService,
+    config: AppConfig,
+  ) {
+    this.box = new SecretBox(config.jwtSecret);
+  }
+
+  /** The signing secret is in this response only; it is stored encrypted, since signing needs it. */
+  create(ctx: AuthContext, dto: CreateWebhookDto): Promise<CreatedWebhookDto> {
+    return this.db.run(ctx.practiceId, async (tx) => {
+      const id = newId();
+      const secret = `whsec_${randomBytes(SECRET_BYTES).toString('base64')}`;
+      const endpoint = tx.em.create(WebhookEndpoint, {
+        id,
+        practiceId: tx.practiceId,
+        url: dto.url,
+        events: [...dto.events],
+        description: dto.description ?? null,
+        secretEncrypted: this.box.encrypt(SIGNING_SECRET_PURPOSE, secret, signingSecretContext(tx.practiceId, id)),
+      });
+      await tx.em.insert(WebhookEndpoint, endpoint);
+      await this.audit.record(tx, ctx, 'create', 'webhook', id, created({ url: endpoint.url, events: endpoint.events, description: endpoint.description }));
+      const saved = await this.webhooks.require(tx, id);
+      return { ...toDto(saved), secret };
+    });
+  }
+
+  list(ctx: AuthContext, q: PageQuery): Promise<Page<WebhookDto>> {
+    const limit = pageSize(q);
+    const after = decodeCursor(q.cursor, 1);
+    return this.db.run(ctx.practiceId, async (tx) => {
+      const rows = await this.webhooks.list(tx, limit, after ? cursorId(after[0]) : null);
+      return toPage(rows, limit, toDto, (e) => [e.id]);
+    });
+  }
+
+  /** Deliveries not yet made are dropped with the endpoint. */
+  remove(ctx: AuthContext, id: string): Promise<void> {
+    return this.db.run(ctx.practiceId, async (tx) => {
+      const e = await this.webhooks.require(tx, id);
+      await tx.em.delete(WebhookEndpoint, { practiceId: tx.practiceId, id: e.id });
+      await this.audit.record(tx, ctx, 'delete', 'webhook', e.id, null);
+    });
+  }
+
+  deliveries(ctx: AuthContext, id: string, q: PageQuery): Promise<Page<WebhookDeliveryDto>> {
+    const limit = pageSize(q);
+    const before = decodeCursor(q.cursor, 1);
+    return this.db.run(ctx.practiceId, async (tx) => {
+      const e = await this.webhooks.require(tx, id);
+      const rows = await this.webhooks.deliveries(tx, e.id, limit, before ? cursorId(before[0]) : null);
+      return toPage(rows, limit, toDeliveryDto, (d) => [d.id]);
+    });
+  }
+
+  /**
+   * Records a pending delivery of the event for every endpoint of the practice subscribed to its type,
+   * inside the outbox processor's transaction; returns how many. Handing the same event over again adds
+   * nothing (one delivery per endpoint and event).
+   */
+  async onEvent(tx: TenantTx, event: DomainEvent): Promise<number> {
+    if (!isWebhookEvent(event.type)) return 0;
+    if (event.practiceId !== tx.practiceId) throw new Error(`Domain event ${event.id} belongs to another practice than the transaction`);
+    const endpointIds = await this.webhooks.subscribedTo(tx, event.type);
+    if (!endpointIds.length) return 0;
+    const payload: WebhookPayload = {
+      id: event.id,
+      type: event.type,
+      createdAt: new Date(event.occurredAt).toISOString(),
+      practiceId: event.practiceId,
+      data: event.data,
+    };
+    return this.webhooks.addDeliveries(tx, endpointIds, payload);
+  }
+}

@@ -1,0 +1,264 @@
+import { randomUUID } from 'node:crypto';
+import { startApp, TestApp } from './support/app';
+import { activeEngagement, agreedGoal, draftGoal } from './support/coaching';
+import { addClient, addCoach, as, Caller, PASSWORD, PracticeFixture, signupPractice } from './support/factories';
+
+let t: TestApp;
+let p: PracticeFixture;
+let coach: Caller;
+let client: Caller & { clientId: string; refreshToken?: string };
+let otherClient: Caller & { clientId: string };
+
+const NAME = 'Erin Erasable';
+const PORTAL_NAME = 'Erin Portal';
+const EMAIL = `erin-${randomUUID().slice(0, 8)}@example.test`;
+/** Every personal or content string written about the client below. */
+const SECRETS = {
+  engagement: 'Erin career change',
+  goal: 'Visible goal of Erin',
+  description: 'Erin wants to lead a team',
+  draftGoal: 'Secret draft goal',
+  revisedGoal: 'Revised goal title',
+  changesComment: 'Erin asks for a smaller step',
+  milestone: 'Erin milestone one',
+  metric: 'Erin resting pulse',
+  measurementNote: 'Knee hurts after the run',
+  sharedSummary: 'Shared summary for Erin',
+  privateNotes: 'PRIVATE-NOTE-about-Erin',
+  location: 'Erin home, Main Street 1',
+  cancelReason: 'Erin was ill',
+  agendaText: 'Talk about the promotion',
+  strategy: 'Erin blocks calendar time',
+  actionItem: 'Erin updates the CV',
+  whatWorked: 'Running with a friend',
+  whatDidnt: 'Late evenings at work',
+  nextStep: 'Book the next race',
+  reviewNote: 'Erin had a good month',
+  coachNotes: 'Coach note about Erin',
+  adjustmentNote: 'Keep going, Erin',
+};
+
+let engagementId: string;
+let goalId: string;
+let draftId: string;
+let revisedId: string;
+let sessionId: string;
+
+async function addErin(): Promise<Caller & { clientId: string; refreshToken?: string }> {
+  const c = await coach.post('/v1/clients', { name: NAME, email: EMAIL }).expect(201);
+  const inv = await coach.post('/v1/invitations', { email: EMAIL, role: 'client', clientId: c.body.id }).expect(201);
+  const res = await t.http.post('/v1/invitations/accept').send({ token: inv.body.token, name: PORTAL_NAME, password: PASSWORD }).expect(201);
+  return { ...as(t, res.body.accessToken, { userId: res.body.user.id, practiceId: p.practiceId, email: EMAIL, clientId: c.body.id, refreshToken: res.body.refreshToken }), clientId: c.body.id };
+}
+
+/** Session tables are written with SQL: this suite does not depend on the sessions endpoints. */
+async function addSession(status: string, startsAt: string, extra: Record<string, string | null> = {}): Promise<string> {
+  const id = randomUUID();
+  await t.sql.query(
+    `INSERT INTO sessions (id, practice_id, engagement_id, coach_id, client_id, starts_at, duration_minutes, ends_at, status, shared_summary, private_notes, location, cancel_reason)
+     VALUES ($1, $2, $3, $4, $5, $6, 60, $6::timestamptz + interval '1 hour', $7, $8, $9, $10, $11)`,
+    [id, p.practiceId, engagementId, coach.userId, client.clientId, startsAt, status, extra.sharedSummary ?? null, extra.privateNotes ?? null, extra.location ?? null, extra.cancelReason ?? null],
+  );
+  return id;
+}
+
+beforeAll(async () => {
+  t = await startApp();
+  p = await signupPractice(t);
+  coach = await addCoach(t, p);
+  client = await addErin();
+  otherClient = await addClient(t, p, coach);
+
+  engagementId = await activeEngagement(coach, client.clientId);
+  await coach.patch(`/v1/engagements/${engagementId}`, { title: SECRETS.engagement }).expect(200);
+  goalId = await agreedGoal(coach, client, engagementId, { title: SECRETS.goal, description: SECRETS.description });
+  const metric = (await coach.post(`/v1/goals/${goalId}/metrics`, { name: SECRETS.metric, unit: 'bpm', baseline: 70, target: 60 }).expect(201)).body.id;
+  await client.post(`/v1/metrics/${metric}/measurements`, { value: 68.5, recordedAt: '2026-11-03T07:00:00Z', note: SECRETS.measurementNote }).expect(201);
+  await client.post(`/v1/metrics/${metric}/measurements`, { value: 66, recordedAt: '2026-11-10T07:00:00Z' }).expect(201);
+  const ms = (await coach.post(`/v1/goals/${goalId}/milestones`, { title: SECRETS.milestone }).expect(201)).body.id;
+  await client.patch(`/v1/milestones/${ms}`, { done: true }).expect(200);
+  draftId = (await draftGoal(coach, engagementId, { title: SECRETS.draftGoal })).id;
+  await coach.post(`/v1/goals/${draftId}/metrics`, { name: 'Draft metric', unit: 'x', baseline: 0, target: 1 }).expect(201);
+  const asked = await draftGoal(coach, engagementId, { title: 'Asked goal' });
+  await coach.post(`/v1/goals/${asked.id}/propose`).expect(200);
+  await client.post(`/v1/goals/${asked.id}/request-changes`, { comment: SECRETS.changesComment }).expect(200);
+  revisedId = await agreedGoal(coach, client, engagementId, { title: SECRETS.revisedGoal });
+
+  sessionId = await addSession('completed', '2026-11-05T09:00:00Z', { sharedSummary: SECRETS.sharedSummary, privateNotes: SECRETS.privateNotes, location: SECRETS.location });
+  await addSession('cancelled', '2026-11-12T09:00:00Z', { cancelReason: SECRETS.cancelReason });
+  await addSession('scheduled', '2027-01-12T09:00:00Z');
+  await t.sql.query(
+    `INSERT INTO agenda_items (id, practice_id, session_id, kind, text, "order", proposed_by, proposed_by_id, strategy) VALUES ($1, $2, $3, 'barrier', $4, 1, 'client', $5, $6)`,
+    [randomUUID(), p.practiceId, sessionId, SECRETS.agendaText, client.userId, SECRETS.strategy],
+  );
+  await t.sql.query(
+    `INSERT INTO action_items (id, practice_id, session_id, engagement_id, client_id, title, goal_id) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+    [randomUUID(), p.practiceId, sessionId, engagementId, client.clientId, SECRETS.actionItem, goalId],
+  );
+  // However a session change is audited, its private notes must not leave through the export.
+  await t.sql.query(
+    `INSERT INTO audit_events (id, practice_id, actor_type, actor_id, action, entity_type, entity_id, changes) VALUES ($1, $2, 'user', $3, 'complete', 'session', $4, $5)`,
+    [randomUUID(), p.practiceId, coach.userId, sessionId, JSON.stringify({ status: { from: 'scheduled', to: 'completed' }, privateNotes: { from: null, to: SECRETS.privateNotes } })],
+  );
+
+  const review = (await coach.post(`/v1/engagements/${engagementId}/reviews`, { periodStart: '2026-11-01', periodEnd: '2026-11-30' }).expect(201)).body.id;
+  await client
+    .post(`/v1/reviews/${review}/submit`, {
+      entries: [
+        { goalId, selfRating: 7, whatWorked: SECRETS.whatWorked, whatDidnt: SECRETS.whatDidnt, nextStep: SECRETS.nextStep },
+        { goalId: revisedId, selfRating: 2 },
+      ],
+      note: SECRETS.reviewNote,
+    })
+    .expect(200);
+  await coach
+    .post(`/v1/reviews/${review}/complete`, {
+      coachNotes: SECRETS.coachNotes,
+      adjustments: [{ goalId, action: 'keep', note: SECRETS.adjustmentNote }, { goalId: revisedId, action: 'revise', note: 'Revise note' }],
+    })
+    .expect(200);
+
+  // Another client of the practice, whose data must survive untouched.
+  const otherEngagement = await activeEngagement(coach, otherClient.clientId);
+  await coach.patch(`/v1/engagements/${otherEngagement}`, { title: 'Other client engagement' }).expect(200);
+});
+afterAll(() => t.close());
+
+describe('export', () => {
+  it('is one JSON document with everything held about the client', async () => {
+    const res = await p.owner.get(`/v1/clients/${client.clientId}/export`).expect(200);
+    expect(res.headers['content-type']).toMatch(/application\/json/);
+    const doc = res.body;
+    expect(doc.client).toMatchObject({ id: client.clientId, name: NAME, email: EMAIL, portalAccess: true });
+    expect(doc.user).toMatchObject({ id: client.userId, name: PORTAL_NAME, email: EMAIL, role: 'client', clientId: client.clientId });
+    expect(doc.engagements).toEqual([expect.objectContaining({ id: engagementId, title: SECRETS.engagement })]);
+    const goal = doc.goals.find((g: { id: string }) => g.id === goalId);
+    expect(goal).toMatchObject({ title: SECRETS.goal, description: SECRETS.description, status: 'agreed', milestones: [expect.objectContaining({ title: SECRETS.milestone, done: true })] });
+    expect(goal.metrics).toEqual([expect.objectContaining({ name: SECRETS.metric, baseline: 70, target: 60, current: 66 })]);
+    expect(goal.measurements.map((m: { value: number; note: string | null }) => [m.value, m.note])).toEqual([[68.5, SECRETS.measurementNote], [66, null]]);
+    expect(goal.revisions).toEqual([expect.objectContaining({ version: 1, title: SECRETS.goal, agreedBy: client.userId })]);
+    expect(doc.goals.find((g: { title: string }) => g.title === 'Asked goal')).toMatchObject({ status: 'changes_requested', changesRequestedComment: SECRETS.changesComment });
+    expect(doc.sessions.map((s: { status: string }) => s.status)).toEqual(['completed', 'cancelled', 'scheduled']);
+    expect(doc.sessions[0]).toMatchObject({ id: sessionId, sharedSummary: SECRETS.sharedSummary, location: SECRETS.location, startsAt: '2026-11-05T09:00:00.000Z', endsAt: '2026-11-05T10:00:00.000Z', durationMinutes: 60 });
+    expect(doc.agendaItems).toEqual([expect.objectContaining({ sessionId, kind: 'barrier', text: SECRETS.agendaText, strategy: SECRETS.strategy, proposedBy: 'client' })]);
+    expect(doc.actionItems).toEqual([expect.objectContaining({ title: SECRETS.actionItem, goalId, done: false })]);
+    expect(doc.reviews).toHaveLength(1);
+    expect(doc.reviews[0]).toMatchObject({ status: 'completed', note: SECRETS.reviewNote, coachNotes: SECRETS.coachNotes });
+    expect(doc.reviews[0].entries).toEqual([
+      { goalId, selfRating: 7, whatWorked: SECRETS.whatWorked, whatDidnt: SECRETS.whatDidnt, nextStep: SECRETS.nextStep, adjustment: 'keep', adjustmentNote: SECRETS.adjustmentNote },
+    ]);
+    const audited = doc.auditEvents.map((a: { entityType: string; action: string }) => `${a.entityType}:${a.action}`);
+    expect(audited).toEqual(expect.arrayContaining(['client:create', 'invitation:create', 'user:create', 'engagement:create', 'goal:agree', 'measurement:create', 'review:submit', 'review:complete', 'session:complete']));
+    expect(doc.exportedAt).toEqual(expect.any(String));
+  });
+
+  it('holds no private notes, no draft goals, no password hash, nothing of other clients (raw JSON)', async () => {
+    const res = await p.owner.get(`/v1/clients/${client.clientId}/export`).expect(200);
+    const raw = res.text;
+    for (const forbidden of [SECRETS.privateNotes, 'privateNotes', 'private_notes', SECRETS.draftGoal, draftId, 'Draft metric', SECRETS.revisedGoal, 'Revise note', 'passwordHash', 'password_hash', '$argon2', 'Other client engagement', otherClient.clientId]) {
+      expect(raw).not.toContain(forbidden);
+    }
+  });
+
+  it('is for owners only; another practice gets 404', async () => {
+    await coach.get(`/v1/clients/${client.clientId}/export`).expect(403);
+    await client.get(`/v1/clients/${client.clientId}/export`).expect(403);
+    const q = await signupPractice(t);
+    await q.owner.get(`/v1/clients/${client.clientId}/export`).expect(404);
+    await p.owner.get(`/v1/clients/${randomUUID()}/export`).expect(404);
+    await p.owner.get('/v1/clients/not-an-id/export').expect(400);
+  });
+
+  it('is audited', async () => {
+    const audit = await p.owner.get(`/v1/audit-events?entityId=${client.clientId}`).expect(200);
+    expect(audit.body.data[0]).toMatchObject({ action: 'export', entityType: 'client', actorId: p.owner.userId });
+  });
+});
+
+describe('erasure', () => {
+  const TABLES = ['clients', 'users', 'invitations', 'engagements', 'goals', 'goal_revisions', 'milestones', 'metrics', 'measurements', 'sessions', 'agenda_items', 'action_items', 'reviews', 'review_entries', 'audit_events', 'domain_events', 'refresh_tokens'];
+
+  /** Rows anywhere in the tables above whose text holds the string. */
+  async function occurrences(needle: string): Promise<string[]> {
+    const found: string[] = [];
+    for (const table of TABLES) {
+      const { rows } = await t.sql.query(`SELECT count(*)::int AS n FROM ${table} x WHERE x::text ILIKE '%' || $1 || '%'`, [needle]);
+      if (rows[0].n) found.push(`${table}: ${rows[0].n}`);
+    }
+    return found;
+  }
+
+  const counts = async () =>
+    (
+      await t.sql.query(
+        `SELECT (SELECT count(*)::int FROM engagements WHERE client_id = $1) AS engagements,
+                (SELECT json_object_agg(status, n ORDER BY status) FROM (SELECT g.status, count(*)::int AS n FROM goals g JOIN engagements e ON e.id = g.engagement_id WHERE e.client_id = $1 GROUP BY g.status) x) AS goals,
+                (SELECT json_object_agg(status, n ORDER BY status) FROM (SELECT status, count(*)::int AS n FROM sessions WHERE client_id = $1 GROUP BY status) x) AS sessions,
+                (SELECT count(*)::int FROM measurements ms JOIN metrics m ON m.id = ms.metric_id JOIN goals g ON g.id = m.goal_id JOIN engagements e ON e.id = g.engagement_id WHERE e.client_id = $1) AS measurements,
+                (SELECT count(*)::int FROM milestones ms JOIN goals g ON g.id = ms.goal_id JOIN engagements e ON e.id = g.engagement_id WHERE e.client_id = $1) AS milestones,
+                (SELECT count(*)::int FROM reviews r JOIN engagements e ON e.id = r.engagement_id WHERE e.client_id = $1) AS reviews,
+                (SELECT count(*)::int FROM review_entries re JOIN reviews r ON r.id = re.review_id JOIN engagements e ON e.id = r.engagement_id WHERE e.client_id = $1) AS "reviewEntries",
+                (SELECT count(*)::int FROM agenda_items a JOIN sessions s ON s.id = a.session_id WHERE s.client_id = $1) AS "agendaItems",
+                (SELECT count(*)::int FROM action_items WHERE client_id = $1) AS "actionItems"`,
+        [client.clientId],
+      )
+    ).rows[0];
+
+  it('is for owners only; another practice gets 404; nothing changes', async () => {
+    await coach.post(`/v1/clients/${client.clientId}/erase`).expect(403);
+    await client.post(`/v1/clients/${client.clientId}/erase`).expect(403);
+    const q = await signupPractice(t);
+    await q.owner.post(`/v1/clients/${client.clientId}/erase`).expect(404);
+    await p.owner.post(`/v1/clients/${randomUUID()}/erase`).expect(404);
+    expect(await occurrences(NAME)).not.toEqual([]);
+    expect((await t.sql.query(`SELECT name FROM clients WHERE id = $1`, [client.clientId])).rows[0].name).toBe(NAME);
+  });
+
+  it('removes the personal data and content, keeps the anonymous counts, and audits the counts', async () => {
+    const before = await counts();
+    expect(before).toMatchObject({ engagements: 1, goals: { agreed: 1, changes_requested: 1, draft: 2 }, sessions: { cancelled: 1, completed: 1, scheduled: 1 }, measurements: 2, reviews: 1 });
+    await p.owner.post(`/v1/clients/${client.clientId}/erase`).expect(204);
+
+    const row = (await t.sql.query(`SELECT name, email, status, user_id FROM clients WHERE id = $1`, [client.clientId])).rows[0];
+    expect(row).toEqual({ name: 'Erased client', email: `erased-${client.clientId}@invalid`, status: 'archived', user_id: null });
+    expect((await t.sql.query(`SELECT count(*)::int AS n FROM users WHERE id = $1 OR client_id = $2`, [client.userId, client.clientId])).rows[0].n).toBe(0);
+    expect((await t.sql.query(`SELECT count(*)::int AS n FROM refresh_tokens WHERE user_id = $1`, [client.userId])).rows[0].n).toBe(0);
+    expect((await t.sql.query(`SELECT count(*)::int AS n FROM invitations WHERE client_id = $1`, [client.clientId])).rows[0].n).toBe(0);
+    for (const s of [NAME, PORTAL_NAME, EMAIL, ...Object.values(SECRETS)]) expect({ s, at: await occurrences(s) }).toEqual({ s, at: [] });
+
+    expect(await counts()).toEqual(before);
+    const goals = (await t.sql.query(`SELECT DISTINCT title FROM goals WHERE engagement_id = $1`, [engagementId])).rows;
+    expect(goals).toEqual([{ title: '[erased]' }]);
+    const values = (await t.sql.query(`SELECT value::text FROM measurements ms JOIN metrics m ON m.id = ms.metric_id WHERE m.goal_id = $1 ORDER BY recorded_at`, [goalId])).rows;
+    expect(values).toEqual([{ value: '68.5' }, { value: '66' }]);
+
+    const audit = await p.owner.get(`/v1/audit-events?entityId=${client.clientId}`).expect(200);
+    const erase = audit.body.data[0];
+    expect(erase).toMatchObject({ action: 'erase', entityType: 'client', actorId: p.owner.userId });
+    expect(erase.changes).toMatchObject({ engagements: 1, goals: { agreed: 1, changes_requested: 1, draft: 2 }, sessions: { completed: 1, cancelled: 1, scheduled: 1 }, measurements: 2, accountsDeleted: 1, invitationsDeleted: 1 });
+    expect(Object.values(erase.changes).every((v) => typeof v === 'number' || (typeof v === 'object' && Object.values(v as object).every((n) => typeof n === 'number')))).toBe(true);
+    // The rest of the audit trail of the client's records stays, without the values.
+    expect(audit.body.data.map((a: { action: string }) => a.action)).toEqual(expect.arrayContaining(['create', 'export']));
+    expect(audit.body.data.find((a: { action: string }) => a.action === 'create').changes).toBeNull();
+  });
+
+  it("signs the client out for good and leaves other clients' data alone", async () => {
+    await t.http.post('/v1/auth/refresh').send({ refreshToken: client.refreshToken }).expect(401);
+    await t.http.post('/v1/auth/login').send({ practice: p.slug, email: EMAIL, password: PASSWORD }).expect(401);
+    expect((await coach.get(`/v1/clients/${otherClient.clientId}`).expect(200)).body.name).toBe('A Client');
+    expect(await occurrences('Other client engagement')).toEqual(['engagements: 1', 'audit_events: 1']);
+  });
+
+  it('is idempotent: a second erase is 204, changes nothing and is not audited twice', async () => {
+    const before = await counts();
+    await p.owner.post(`/v1/clients/${client.clientId}/erase`).expect(204);
+    expect(await counts()).toEqual(before);
+    const audit = await p.owner.get(`/v1/audit-events?entityId=${client.clientId}&entityType=client`).expect(200);
+    expect(audit.body.data.filter((a: { action: string }) => a.action === 'erase')).toHaveLength(1);
+    const doc = (await p.owner.get(`/v1/clients/${client.clientId}/export`).expect(200)).body;
+    expect(doc.client).toMatchObject({ name: 'Erased client', email: `erased-${client.clientId}@invalid`, status: 'archived', portalAccess: false });
+    expect(doc.user).toBeNull();
+    expect(doc.engagements).toHaveLength(1);
+    expect(doc.sessions.every((s: { sharedSummary: string | null; location: string | null }) => s.sharedSummary === null && s.location === null)).toBe(true);
+  });
+});

@@ -1,0 +1,128 @@
+// The worker's periodic passes, run in-process against the real database: reviews on cadence,
+// overdue nudges, missed reviews, stalled engagements, action items due tomorrow — each once.
+import { DataSource } from 'typeorm';
+import { TenantDb } from '@app/database';
+import { AuditService } from '@app/core/audit/audit.service';
+import { NudgesJob } from '@app/core/notifications/jobs/nudges.job';
+import { NotificationsService } from '@app/core/notifications/notifications.service';
+import { ReviewCadenceJob } from '@app/core/reviews/jobs/review-cadence.job';
+import { ReviewsService } from '@app/core/reviews/reviews.service';
+import { startApp, TestApp } from './support/app';
+import { scheduleSession } from './support/coaching';
+import { addClient, addCoach, Caller, PracticeFixture, signupPractice } from './support/factories';
+
+let t: TestApp;
+let p: PracticeFixture;
+let coach: Caller;
+let client: Caller & { clientId: string };
+let cadence: ReviewCadenceJob;
+let nudges: NudgesJob;
+
+const DAY = 86_400_000;
+const isoDate = (d: Date) => d.toISOString().slice(0, 10);
+const daysAgo = (n: number) => isoDate(new Date(Date.now() - n * DAY));
+
+async function engagement(startsDaysAgo: number, reviewCadence: string, title = 'Cadence'): Promise<string> {
+  const res = await coach.post('/v1/engagements', { clientId: client.clientId, title, startsOn: daysAgo(startsDaysAgo), reviewCadence }).expect(201);
+  await coach.patch(`/v1/engagements/${res.body.id}`, { status: 'active' }).expect(200);
+  return res.body.id;
+}
+
+const reviews = (engagementId: string) => t.sql.query(`SELECT id, status, to_char(period_start, 'YYYY-MM-DD') AS start, to_char(period_end, 'YYYY-MM-DD') AS "end" FROM reviews WHERE engagement_id = $1 ORDER BY period_start`, [engagementId]).then((r) => r.rows);
+const notes = (kind: string, subjectId: string) => t.sql.query(`SELECT recipient_user_id, channel FROM notifications WHERE kind = $1 AND subject_id = $2`, [kind, subjectId]).then((r) => r.rows);
+
+beforeAll(async () => {
+  t = await startApp();
+  p = await signupPractice(t, { timezone: 'UTC' });
+  coach = await addCoach(t, p);
+  client = await addClient(t, p, coach);
+  cadence = new ReviewCadenceJob(t.app.get(DataSource), t.app.get(TenantDb), t.app.get(ReviewsService), t.app.get(NotificationsService), t.app.get(AuditService));
+  nudges = new NudgesJob(t.app.get(DataSource), t.app.get(TenantDb), t.app.get(NotificationsService));
+});
+afterAll(() => t.close());
+
+describe('reviews on cadence', () => {
+  it('opens the review of the period that just ended, once, and prompts the client through the outbox', async () => {
+    const id = await engagement(10, 'weekly');
+    await cadence.handle();
+    await cadence.handle();
+    const rows = await reviews(id);
+    expect(rows).toEqual([{ id: expect.any(String), status: 'open', start: daysAgo(10), end: daysAgo(4) }]);
+    const events = await t.sql.query(`SELECT type FROM domain_events WHERE entity_id = $1`, [rows[0].id]);
+    expect(events.rows).toEqual([{ type: 'review.opened' }]);
+    const summary = (await coach.get(`/v1/engagements/${id}`).expect(200)).body.summary;
+    const due = (await t.sql.query(`SELECT due_at FROM reviews WHERE id = $1`, [rows[0].id])).rows[0].due_at as Date;
+    expect(summary.nextReviewDueAt).toBe(due.toISOString());
+  });
+
+  it('opens nothing for cadence none or a period not yet over', async () => {
+    const none = await engagement(40, 'none', 'No reviews');
+    const young = await engagement(3, 'weekly', 'Too young');
+    await cadence.handle();
+    expect(await reviews(none)).toEqual([]);
+    expect(await reviews(young)).toEqual([]);
+  });
+
+  it('nudges the client once when an open review is past due', async () => {
+    const id = await engagement(9, 'weekly', 'Overdue');
+    await cadence.handle();
+    const [r] = await reviews(id);
+    await t.sql.query(`UPDATE reviews SET due_at = now() - interval '1 hour' WHERE id = $1`, [r.id]);
+    await cadence.handle();
+    await cadence.handle();
+    const rows = await notes('review_overdue', r.id);
+    expect(rows).toHaveLength(2); // email and in-app, once each
+    expect(rows.every((x: { recipient_user_id: string }) => x.recipient_user_id === client.userId)).toBe(true);
+  });
+
+  it('marks a review missed when the next period has ended too', async () => {
+    const id = await engagement(16, 'weekly', 'Missed');
+    const [e] = (await t.sql.query(`SELECT id, practice_id, client_id, coach_id FROM engagements WHERE id = $1`, [id])).rows;
+    await t.app.get(TenantDb).run(p.practiceId, (tx) =>
+      t.app.get(ReviewsService).openPeriodicReview(tx, { id: e.id, practiceId: e.practice_id, clientId: e.client_id, coachId: e.coach_id }, { start: daysAgo(16), end: daysAgo(10) }, new Date(Date.now() - 3 * DAY)),
+    );
+    await cadence.handle();
+    const rows = await reviews(id);
+    expect(rows.map((r: { status: string; start: string }) => [r.start, r.status])).toEqual([
+      [daysAgo(16), 'missed'],
+      [daysAgo(9), 'open'],
+    ]);
+    const audit = await p.owner.get(`/v1/audit-events?entityId=${rows[0].id}`).expect(200);
+    expect(audit.body.data[0]).toMatchObject({ action: 'miss', actorType: 'system' });
+  });
+});
+
+describe('nudges', () => {
+  it('a stalled engagement nudges its coach once per stall; a session ends the stall', async () => {
+    const id = await engagement(60, 'none', 'Stalling');
+    await t.sql.query(`UPDATE engagements SET activated_at = now() - interval '30 days' WHERE id = $1`, [id]);
+    await nudges.handle();
+    await nudges.handle();
+    expect(await notes('engagement_stalled', id)).toHaveLength(2);
+    expect((await coach.get(`/v1/engagements/${id}`).expect(200)).body.summary.stalled).toBe(true);
+    // A session two days ago ends the stall; no new nudge while it is recent.
+    const s = await scheduleSession(coach, id, new Date(Date.now() - 2 * DAY).toISOString());
+    await nudges.handle();
+    expect(await notes('engagement_stalled', id)).toHaveLength(2);
+    expect((await coach.get(`/v1/engagements/${id}`).expect(200)).body.summary.stalled).toBe(false);
+    // Time passes with nothing planned: a new stall, a new nudge.
+    await t.sql.query(`UPDATE sessions SET starts_at = now() - interval '40 days', ends_at = now() - interval '40 days' + interval '1 hour' WHERE id = $1`, [s.id]);
+    await nudges.handle();
+    await nudges.handle();
+    expect(await notes('engagement_stalled', id)).toHaveLength(4);
+  });
+
+  it('reminds the client of an action item due tomorrow in their zone, once', async () => {
+    const id = await engagement(5, 'none', 'Actions');
+    const s = await scheduleSession(coach, id, new Date(Date.now() - DAY).toISOString());
+    const tomorrow = new Intl.DateTimeFormat('en-CA', { timeZone: 'America/New_York' }).format(new Date(Date.now() + DAY));
+    const item = await coach.post(`/v1/sessions/${s.id}/action-items`, { title: 'Write the letter', dueOn: tomorrow }).expect(201);
+    const later = await coach.post(`/v1/sessions/${s.id}/action-items`, { title: 'Not yet', dueOn: isoDate(new Date(Date.now() + 5 * DAY)) }).expect(201);
+    await nudges.handle();
+    await nudges.handle();
+    const rows = await notes('action_item_due', item.body.id);
+    expect(rows).toHaveLength(2);
+    expect(rows[0].recipient_user_id).toBe(client.userId);
+    expect(await notes('action_item_due', later.body.id)).toHaveLength(0);
+  });
+});
