@@ -16,6 +16,11 @@ import { CreateClientDto } from '@app/core/clients/dto/client.dto';
 import { AcceptInvitationDto, CreateInvitationDto } from '@app/core/invitations/dto/invitation.dto';
 import { InvitationsService } from '@app/core/invitations/invitations.service';
 import { seedCoaching } from './seed-demo-coaching';
+import { seedSessionsAndReviews } from './seed-demo-sessions';
+import { NotificationsModule } from '@app/core/notifications/notifications.module';
+import { ReviewCadenceJob } from '@app/core/reviews/jobs/review-cadence.job';
+import { ReviewsModule } from '@app/core/reviews/reviews.module';
+import { SessionsModule } from '@app/core/sessions/sessions.module';
 
 export const DEMO_SLUG = 'demo';
 export const DEMO_PASSWORD = 'coaching-demo-2026';
@@ -93,7 +98,8 @@ export async function seedDemo(app: INestApplicationContext): Promise<DemoSeedRe
   if (existing) return { created: false, practiceId: existing, logins: demoLogins() };
 
   const practice = await seedMembersAndClients(app);
-  await seedCoaching(app, practice);
+  const engagements = await seedCoaching(app, practice);
+  await seedSessionsAndReviews(app, engagements);
   return { created: true, practiceId: practice.practiceId, logins: demoLogins(), practice };
 }
 
@@ -149,7 +155,10 @@ export function formatLogins(logins: DemoLogin[]): string {
   return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]))).join('  ')).join('\n') + '\n';
 }
 
-@Module({ imports: [ConfigModule, DatabaseModule, RedisModule, AuditModule, IdentityModule, CoachingModule] })
+@Module({
+  imports: [ConfigModule, DatabaseModule, RedisModule, AuditModule, IdentityModule, CoachingModule, SessionsModule, ReviewsModule, NotificationsModule],
+  providers: [ReviewCadenceJob],
+})
 export class DemoSeedModule {}
 
 async function main(): Promise<void> {
