@@ -67,6 +67,12 @@ describe('the worker process', () => {
     const body = await res.text();
     expect(body).toMatch(/^# HELP process_cpu_user_seconds_total /m);
     expect(body).toMatch(/^# TYPE queue_job_duration_seconds histogram$/m);
+    // Queue depth by state, for every queue the worker consumes.
+    for (const queue of ['maintenance', 'scheduler', 'notifications', 'webhooks']) {
+      expect(body).toMatch(new RegExp(`^queue_jobs\\{queue="${queue}",state="waiting"\\} \\d+$`, 'm'));
+      expect(body).toMatch(new RegExp(`^queue_jobs\\{queue="${queue}",state="failed"\\} \\d+$`, 'm'));
+    }
+    expect(body).toMatch(/^# TYPE notifications_sent_total counter$/m);
   });
 
   it('answers 404 to anything else', async () => {

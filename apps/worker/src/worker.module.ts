@@ -3,7 +3,7 @@ import { Inject, Injectable, Logger, Module, OnApplicationShutdown, OnModuleInit
 import { Job, Queue, UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { LoggerModule } from 'nestjs-pino';
-import { Histogram } from 'prom-client';
+import { Gauge, Histogram } from 'prom-client';
 import { AppConfig, ConfigModule } from '@app/config';
 import { AuditModule, CoachingModule, DatabaseModule, NotificationsModule, RedisModule } from '@app/core';
 import { WebhooksModule } from '@app/core/webhooks/webhooks.module';
@@ -29,6 +29,22 @@ const JOBS = [PurgeIdempotencyJob, DispatchDueJob, ProcessOutboxJob, SendNotific
 export const JOB_HANDLERS = Symbol('JOB_HANDLERS');
 
 const SCHEDULER_REASSERT_MS = 10_000;
+
+/** Jobs per queue and state, read from Redis when Prometheus scrapes (cheap: a few counters). */
+const QUEUE_STATES = ['waiting', 'active', 'delayed', 'failed', 'completed'] as const;
+const openQueues: Queue[] = [];
+new Gauge({
+  name: 'queue_jobs',
+  help: 'Jobs in each BullMQ queue by state',
+  labelNames: ['queue', 'state'],
+  registers: [metricsRegistry],
+  async collect() {
+    for (const q of openQueues) {
+      const counts = await q.getJobCounts(...QUEUE_STATES).catch(() => null);
+      if (counts) for (const state of QUEUE_STATES) this.set({ queue: q.name, state }, counts[state] ?? 0);
+    }
+  },
+});
 
 const jobDuration = new Histogram({
   name: 'queue_job_duration_seconds',
@@ -88,6 +104,7 @@ export class QueueRunner implements OnModuleInit, OnApplicationShutdown {
       const queue = new Queue(queueName, { connection, prefix });
       queue.on('error', (err) => this.logger.error({ err, queue: queueName }, 'queue error'));
       this.queues.push(queue);
+      openQueues.push(queue);
       const scheduled = [...handlers.values()].filter((h) => h.schedule);
       const upsert = () => Promise.all(scheduled.map((h) => queue.upsertJobScheduler(h.name, h.schedule!, { name: h.name, data: {}, opts: h.options })));
       await upsert();
