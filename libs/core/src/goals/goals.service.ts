@@ -54,6 +54,16 @@ export function toGoalDto(g: Goal, parts: GoalParts): GoalDto {
   };
 }
 
+export const toRevisionDto = (r: GoalRevision): GoalRevisionDto => ({
+  version: r.version,
+  ...r.terms,
+  proposedBy: r.proposedById,
+  proposedAt: r.proposedAt.toISOString(),
+  agreedBy: r.agreedById,
+  agreedAt: r.agreedAt?.toISOString() ?? null,
+  changesRequestedComment: r.changesRequestedComment,
+});
+
 /** The audit action for each status a goal moves to. */
 const TRANSITION_ACTIONS: Record<GoalStatus, string> = {
   draft: 'return_to_draft',
@@ -226,15 +236,7 @@ export class GoalsService {
     return this.db.run(ctx.practiceId, async (tx) => {
       const { goal } = await this.goals.require(tx, ctx, id);
       const rows = await tx.em.find(GoalRevision, { where: { practiceId: tx.practiceId, goalId: goal.id }, order: { version: 'ASC' } });
-      return rows.map((r) => ({
-        version: r.version,
-        ...r.terms,
-        proposedBy: r.proposedById,
-        proposedAt: r.proposedAt.toISOString(),
-        agreedBy: r.agreedById,
-        agreedAt: r.agreedAt?.toISOString() ?? null,
-        changesRequestedComment: r.changesRequestedComment,
-      }));
+      return rows.map(toRevisionDto);
     });
   }
 

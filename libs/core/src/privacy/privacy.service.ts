@@ -10,10 +10,10 @@ import { ClientsRepository } from '../clients/clients.repository';
 import { toClientDto } from '../clients/clients.service';
 import { Engagement } from '../engagements/engagement.entity';
 import { toEngagementDto } from '../engagements/engagements.service';
-import { GoalRevisionDto, MeasurementDto } from '../goals/dto/goal.dto';
+import { MeasurementDto } from '../goals/dto/goal.dto';
 import { Goal } from '../goals/goal.entity';
 import { GoalRevision } from '../goals/goal-revision.entity';
-import { toGoalDto } from '../goals/goals.service';
+import { toGoalDto, toRevisionDto } from '../goals/goals.service';
 import { ProgressRepository } from '../goals/progress.repository';
 import { Review } from '../reviews/review.entity';
 import { ReviewEntry } from '../reviews/review-entry.entity';
@@ -176,16 +176,6 @@ function withoutPrivateNotes(v: unknown): unknown {
   if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).filter(([k]) => !/^private_?notes$/i.test(k)).map(([k, x]) => [k, withoutPrivateNotes(x)]));
   return v;
 }
-
-const toRevisionDto = (r: GoalRevision): GoalRevisionDto => ({
-  version: r.version,
-  ...r.terms,
-  proposedBy: r.proposedById,
-  proposedAt: r.proposedAt.toISOString(),
-  agreedBy: r.agreedById,
-  agreedAt: r.agreedAt?.toISOString() ?? null,
-  changesRequestedComment: r.changesRequestedComment,
-});
 
 const toMeasurementDto = (m: MeasurementRow): MeasurementDto => ({
   id: m.id,
