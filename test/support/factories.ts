@@ -49,19 +49,19 @@ export async function signupPractice(t: TestApp, overrides: Record<string, strin
 }
 
 /** Invites and signs in a coach of the practice. */
-export async function addCoach(t: TestApp, p: PracticeFixture): Promise<Caller> {
+export async function addCoach(t: TestApp, p: PracticeFixture, name = 'A Coach'): Promise<Caller> {
   const email = `coach-${uniq()}@example.test`;
   const inv = await p.owner.post('/v1/invitations', { email, role: 'coach' }).expect(201);
-  const res = await t.http.post('/v1/invitations/accept').send({ token: inv.body.token, name: 'A Coach', password: PASSWORD }).expect(201);
+  const res = await t.http.post('/v1/invitations/accept').send({ token: inv.body.token, name, password: PASSWORD }).expect(201);
   return as(t, res.body.accessToken, { userId: res.body.user.id, practiceId: p.practiceId, email, refreshToken: res.body.refreshToken });
 }
 
 /** Creates a client of the coach and signs in the client's portal account. */
-export async function addClient(t: TestApp, p: PracticeFixture, coach: Caller): Promise<Caller & { clientId: string }> {
+export async function addClient(t: TestApp, p: PracticeFixture, coach: Caller, name = 'A Client'): Promise<Caller & { clientId: string }> {
   const email = `client-${uniq()}@example.test`;
-  const c = await coach.post('/v1/clients', { name: 'A Client', email, timezone: 'America/New_York' }).expect(201);
+  const c = await coach.post('/v1/clients', { name, email, timezone: 'America/New_York' }).expect(201);
   const inv = await coach.post('/v1/invitations', { email, role: 'client', clientId: c.body.id }).expect(201);
-  const res = await t.http.post('/v1/invitations/accept').send({ token: inv.body.token, name: 'A Client', password: PASSWORD }).expect(201);
+  const res = await t.http.post('/v1/invitations/accept').send({ token: inv.body.token, name, password: PASSWORD }).expect(201);
   return { ...as(t, res.body.accessToken, { userId: res.body.user.id, practiceId: p.practiceId, email, clientId: c.body.id, refreshToken: res.body.refreshToken }), clientId: c.body.id };
 }
 

@@ -5,10 +5,12 @@ import { InvalidInput } from './errors';
 
 export class PageQuery {
   /** Page size, 1–100. */
+  @ApiPropertyOptional({ type: Number, minimum: 1, maximum: 100, default: 25, description: 'Page size, 1–100.' })
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100)
   limit?: number;
 
   /** Opaque cursor from a previous page's nextCursor. */
+  @ApiPropertyOptional({ type: String, description: "Opaque cursor from a previous page's nextCursor." })
   @IsOptional() @IsString() @MaxLength(200) @Matches(/^[A-Za-z0-9_-]+$/, { message: 'cursor is not valid' })
   cursor?: string;
 }

@@ -1,6 +1,6 @@
+import { createSecretKey } from 'node:crypto';
 import { Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
-import { PassportModule } from '@nestjs/passport';
 import { AppConfig } from '@app/config';
 import { ApiKeysController } from './api-keys/api-keys.controller';
 import { ApiKeysService } from './api-keys/api-keys.service';
@@ -23,11 +23,11 @@ import { UsersService } from './users/users.service';
 /** Practices, their members and clients, and how they sign in. */
 @Module({
   imports: [
-    PassportModule,
     JwtModule.registerAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({
-        secret: config.jwtSecret,
+        // A KeyObject: given a string, jsonwebtoken first tries (and fails) to read it as a PEM key on every call.
+        secret: createSecretKey(Buffer.from(config.jwtSecret)),
         signOptions: { algorithm: JWT_ALGORITHM, expiresIn: ACCESS_TOKEN_TTL_SECONDS, issuer: JWT_ISSUER, audience: JWT_AUDIENCE },
         verifyOptions: { algorithms: [JWT_ALGORITHM], issuer: JWT_ISSUER, audience: JWT_AUDIENCE },
       }),
@@ -38,6 +38,6 @@ import { UsersService } from './users/users.service';
 })
 export class IdentityModule {}
 
-/** The API's side of identity: sign-in, members, practice settings, invitations, API keys, clients. */
-@Module({ imports: [IdentityModule], controllers: [AuthController, UsersController, PracticesController, InvitationsController, ApiKeysController, ClientsController] })
+/** The API's side of identity: sign-in, members, practice settings, invitations, API keys, clients. Exports the module for the global AuthGuard. */
+@Module({ imports: [IdentityModule], exports: [IdentityModule], controllers: [AuthController, UsersController, PracticesController, InvitationsController, ApiKeysController, ClientsController] })
 export class IdentityHttpModule {}

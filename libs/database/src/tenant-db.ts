@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, QueryRunner } from 'typeorm';
+import { UUID_RE } from './ids';
 
 /** A transaction bound to one practice: the only way domain code reaches tenant tables. */
 export interface TenantTx {
@@ -16,10 +17,22 @@ export class TenantDb {
   constructor(private readonly dataSource: DataSource) {}
 
   async run<T>(practiceId: string, work: (tx: TenantTx) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction(async (em) => {
-      await em.query(`SELECT set_config('app.practice_id', $1, true)`, [practiceId]);
-      return work({ practiceId, em });
-    });
+    // The id is written into the statement (so BEGIN and the context take one round trip, not two):
+    // only a well-formed UUID may be.
+    if (!UUID_RE.test(practiceId)) throw new Error('TenantDb.run needs a practice id that is a UUID');
+    const runner = this.dataSource.createQueryRunner();
+    try {
+      await runner.query(`START TRANSACTION; SELECT set_config('app.practice_id', '${practiceId.toLowerCase()}', true)`);
+      markTransactionStarted(runner);
+      const out = await work({ practiceId, em: runner.manager });
+      await runner.commitTransaction();
+      return out;
+    } catch (err) {
+      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+      throw err;
+    } finally {
+      await runner.release();
+    }
   }
 
   /**
@@ -33,6 +46,14 @@ export class TenantDb {
   get source(): DataSource {
     return this.dataSource;
   }
+}
+
+/**
+ * Tells TypeORM the runner is inside the transaction begun above, as its own startTransaction() would
+ * (so save() does not open another, and commit/rollback end this one).
+ */
+function markTransactionStarted(runner: QueryRunner): void {
+  Object.assign(runner as unknown as { isTransactionActive: boolean; transactionDepth: number }, { isTransactionActive: true, transactionDepth: 1 });
 }
 
 /** Rows of an INSERT/UPDATE/DELETE ... RETURNING (TypeORM answers those as [rows, count]). */

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { actorOf, AuthContext, decodeCursor, Page, PageQuery, pageSize, toPage } from '@app/common';
 import { newId, TenantDb, TenantTx } from '@app/database';
 import { AuditEvent } from './audit-event.entity';
+import { AUDIT_EVENT_INSERT_SQL } from './audit.queries';
 import { AuditEventDto, AuditQuery } from './dto/audit-event.dto';
 
 export type Changes = Record<string, unknown>;
@@ -32,16 +33,17 @@ export class AuditService {
   /** Records one action inside the caller's transaction, so the log and the change commit together. */
   async record(tx: TenantTx, ctx: AuthContext | 'system', action: string, entityType: string, entityId: string, changes: Changes | null = null): Promise<void> {
     const actor = ctx === 'system' ? { actorType: 'system' as const, actorId: null } : actorOf(ctx);
-    await tx.em.insert(AuditEvent, {
-      id: newId(),
-      practiceId: tx.practiceId,
-      ...actor,
+    await tx.em.query(AUDIT_EVENT_INSERT_SQL, [
+      newId(),
+      tx.practiceId,
+      actor.actorType,
+      actor.actorId,
       action,
       entityType,
       entityId,
-      changes: (changes && Object.keys(changes).length ? changes : null) as AuditEvent['changes'] & object,
-      requestId: ctx === 'system' ? null : (ctx.requestId ?? null),
-    });
+      changes && Object.keys(changes).length ? JSON.stringify(changes) : null,
+      ctx === 'system' ? null : (ctx.requestId ?? null),
+    ]);
   }
 
   async list(ctx: AuthContext, q: AuditQuery): Promise<Page<AuditEventDto>> {

@@ -1,31 +1,25 @@
 import { Injectable } from '@nestjs/common';
-import { PassportStrategy } from '@nestjs/passport';
-import type { Request } from 'express';
-import { Strategy } from 'passport-custom';
 import { AuthContext } from '@app/common';
 import { TenantDb } from '@app/database';
 import { ApiKey } from '../api-keys/api-key.entity';
 import { hashSecret, practiceOfSecret } from './secrets';
 
-/** `Authorization: Bearer cpk_...`: an integration acting for its practice with the key's role. */
+/**
+ * `Authorization: Bearer cpk_...`: an integration acting for its practice with the key's role. The key
+ * is read on every request, so a deleted key stops working at once: one statement, app_authenticate_api_key,
+ * which looks it up under the practice's row-level-security context and keeps its last use to the minute.
+ */
 @Injectable()
-export class ApiKeyStrategy extends PassportStrategy(Strategy, 'api-key') {
-  constructor(private readonly db: TenantDb) {
-    super();
-  }
+export class ApiKeyStrategy {
+  constructor(private readonly db: TenantDb) {}
 
-  async validate(req: Request): Promise<AuthContext | false> {
-    const header = req.headers.authorization ?? '';
-    const token = header.startsWith('Bearer ') ? header.slice(7).trim() : '';
-    const practiceId = token.startsWith('cpk_') ? practiceOfSecret('cpk', token) : null;
-    if (!practiceId) return false;
-    const key = await this.db.run(practiceId, async (tx) => {
-      const row = await tx.em.findOne(ApiKey, { select: { id: true, role: true, userId: true }, where: { practiceId, keyHash: hashSecret(token) } });
-      // Last use is kept to the minute: at most one write a minute per key.
-      if (row) await tx.em.query(`UPDATE api_keys SET last_used_at = now() WHERE id = $1 AND practice_id = $2 AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')`, [row.id, practiceId]);
-      return row;
-    });
-    if (!key) return false;
+  async authenticate(token: string): Promise<AuthContext | null> {
+    const practiceId = practiceOfSecret('cpk', token);
+    if (!practiceId) return null;
+    const [key]: Pick<ApiKey, 'id' | 'role' | 'userId'>[] = await this.db.system((em) =>
+      em.query(`SELECT id, role, user_id AS "userId" FROM app_authenticate_api_key($1, $2)`, [practiceId, hashSecret(token)]),
+    );
+    if (!key) return null;
     return { practiceId, userId: key.userId, role: key.role, clientId: null, apiKeyId: key.id };
   }
 }

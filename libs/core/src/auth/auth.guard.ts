@@ -1,26 +1,31 @@
-import { ExecutionContext, Injectable } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { AuthGuard as PassportGuard } from '@nestjs/passport';
-import { AuthContext, AuthedRequest, Forbidden, IS_PUBLIC, Role, ROLES_KEY, Unauthenticated } from '@app/common';
+import { AuthedRequest, Forbidden, IS_PUBLIC, Role, ROLES_KEY, Unauthenticated } from '@app/common';
+import { ApiKeyStrategy } from './api-key.strategy';
+import { JwtStrategy } from './jwt.strategy';
 
-/** Global: every route needs a JWT or an API key unless marked @Public(). */
+// `Authorization: <scheme> <token>`, the scheme compared case-insensitively (as passport-jwt read it).
+const AUTHORIZATION = /^\s*(\S+)\s+(\S+)\s*$/;
+
+/** Global: every route needs a JWT or an API key (cpk_...) unless marked @Public(). */
 @Injectable()
-export class AuthGuard extends PassportGuard(['api-key', 'jwt']) {
-  constructor(private readonly reflector: Reflector) {
-    super();
-  }
+export class AuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly jwt: JwtStrategy,
+    private readonly apiKeys: ApiKeyStrategy,
+  ) {}
 
-  override canActivate(ctx: ExecutionContext) {
+  async canActivate(ctx: ExecutionContext): Promise<boolean> {
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [ctx.getHandler(), ctx.getClass()])) return true;
-    return super.canActivate(ctx);
-  }
-
-  override handleRequest<T>(err: unknown, user: AuthContext | false, _info: unknown, ctx: ExecutionContext): T {
-    if (err && !(err instanceof Unauthenticated)) throw err;
+    const req = ctx.switchToHttp().getRequest<AuthedRequest & { headers: Record<string, string | string[] | undefined> }>();
+    const header = req.headers.authorization;
+    const m = typeof header === 'string' ? AUTHORIZATION.exec(header) : null;
+    const token = m && m[1].toLowerCase() === 'bearer' ? m[2] : null;
+    const user = !token ? null : token.startsWith('cpk_') ? await this.apiKeys.authenticate(token) : this.jwt.authenticate(token);
     if (!user) throw new Unauthenticated();
-    const req = ctx.switchToHttp().getRequest<AuthedRequest>();
     req.auth = { ...user, requestId: typeof req.id === 'string' ? req.id : undefined };
-    return req.auth as T;
+    return true;
   }
 }
 

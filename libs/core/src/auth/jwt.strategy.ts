@@ -1,26 +1,23 @@
 import { Injectable } from '@nestjs/common';
-import { PassportStrategy } from '@nestjs/passport';
-import { ExtractJwt, Strategy } from 'passport-jwt';
-import { AppConfig } from '@app/config';
+import { JwtService } from '@nestjs/jwt';
 import { AuthContext, ROLES } from '@app/common';
-import { AccessClaims, JWT_ALGORITHM, JWT_AUDIENCE, JWT_ISSUER } from './tokens.service';
+import { UUID_RE } from '@app/database';
+import { AccessClaims } from './tokens.service';
 
-/** Access JWTs: HS256 only (no "none", no key confusion), issuer and audience checked. */
+/** Access JWTs: HS256 only (no "none", no key confusion), issuer, audience and expiry checked (the JwtModule's verifyOptions). */
 @Injectable()
-export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
-  constructor(config: AppConfig) {
-    super({
-      jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
-      secretOrKey: config.jwtSecret,
-      algorithms: [JWT_ALGORITHM],
-      issuer: JWT_ISSUER,
-      audience: JWT_AUDIENCE,
-      ignoreExpiration: false,
-    });
-  }
+export class JwtStrategy {
+  constructor(private readonly jwt: JwtService) {}
 
-  validate(claims: AccessClaims): AuthContext | false {
-    if (typeof claims.sub !== 'string' || typeof claims.pid !== 'string' || !ROLES.includes(claims.role)) return false;
+  /** The caller a valid access token names, else null. */
+  authenticate(token: string): AuthContext | null {
+    let claims: AccessClaims;
+    try {
+      claims = this.jwt.verify<AccessClaims>(token);
+    } catch {
+      return null;
+    }
+    if (typeof claims.sub !== 'string' || typeof claims.pid !== 'string' || !UUID_RE.test(claims.pid) || !ROLES.includes(claims.role)) return null;
     return { practiceId: claims.pid, userId: claims.sub, role: claims.role, clientId: claims.cid ?? null, apiKeyId: null };
   }
 }

@@ -3,6 +3,7 @@ import { AuthContext, NotFound } from '@app/common';
 import { TenantTx } from '@app/database';
 import { Engagement } from './engagement.entity';
 import { EngagementsQuery } from './dto/engagement.dto';
+import { ENGAGEMENT_COLUMNS, ENGAGEMENT_DETAIL_SQL, EngagementDetailRow, EngagementRow } from './engagement.queries';
 
 /** Whether the caller may see an engagement: owners all, a coach theirs, a client their own. */
 export function canSeeEngagement(ctx: AuthContext, e: Pick<Engagement, 'coachId' | 'clientId'>): boolean {
@@ -11,39 +12,11 @@ export function canSeeEngagement(ctx: AuthContext, e: Pick<Engagement, 'coachId'
   return e.clientId === ctx.clientId;
 }
 
-export interface SessionFigures {
-  sessionsCompleted: number;
-  nextSessionAt: Date | null;
-  openActionItems: number;
-  stalled: boolean;
-}
-
-/**
- * Session figures of an engagement in one statement. Stalled: active for at least the practice's
- * stalledAfterDays since it (last) became active, and no session other than a cancelled one starting
- * within stalledAfterDays before or after now.
- */
-const SESSION_FIGURES_SQL = `
-  SELECT (SELECT count(*)::int FROM sessions s
-           WHERE s.practice_id = e.practice_id AND s.engagement_id = e.id AND s.status = 'completed') AS sessions_completed,
-         (SELECT min(s.starts_at) FROM sessions s
-           WHERE s.practice_id = e.practice_id AND s.engagement_id = e.id AND s.status = 'scheduled' AND s.starts_at > now()) AS next_session_at,
-         (SELECT count(*)::int FROM action_items a
-           WHERE a.practice_id = e.practice_id AND a.engagement_id = e.id AND NOT a.done) AS open_action_items,
-         (e.status = 'active' AND e.activated_at <= now() - make_interval(days => p.stalled_after_days)
-           AND NOT EXISTS (SELECT 1 FROM sessions s
-                            WHERE s.practice_id = e.practice_id AND s.engagement_id = e.id AND s.status <> 'cancelled'
-                              AND s.starts_at BETWEEN now() - make_interval(days => p.stalled_after_days) AND now() + make_interval(days => p.stalled_after_days))) AS stalled
-    FROM engagements e JOIN practices p ON p.id = e.practice_id
-   WHERE e.practice_id = $1 AND e.id = $2`;
-
 @Injectable()
 export class EngagementsRepository {
   /** Loads an engagement the caller may see, else 404. */
-  async require(tx: TenantTx, ctx: AuthContext, id: string, lock = false): Promise<Engagement> {
-    const qb = tx.em.createQueryBuilder(Engagement, 'e').where('e.practiceId = :p AND e.id = :id', { p: tx.practiceId, id });
-    if (lock) qb.setLock('pessimistic_write');
-    const e = await qb.getOne();
+  async require(tx: TenantTx, ctx: AuthContext, id: string, lock = false): Promise<EngagementRow> {
+    const [e]: EngagementRow[] = await tx.em.query(`SELECT ${ENGAGEMENT_COLUMNS} FROM engagements e WHERE e.practice_id = $1 AND e.id = $2${lock ? ' FOR UPDATE' : ''}`, [tx.practiceId, id]);
     if (!e || !canSeeEngagement(ctx, e)) throw new NotFound('Engagement');
     return e;
   }
@@ -59,8 +32,9 @@ export class EngagementsRepository {
     return qb.getMany();
   }
 
-  async sessionFigures(tx: TenantTx, engagementId: string): Promise<SessionFigures> {
-    const [r]: { sessions_completed: number; next_session_at: Date | null; open_action_items: number; stalled: boolean }[] = await tx.em.query(SESSION_FIGURES_SQL, [tx.practiceId, engagementId]);
-    return { sessionsCompleted: r.sessions_completed, nextSessionAt: r.next_session_at, openActionItems: r.open_action_items, stalled: r.stalled === true };
+  /** The engagement with what its summary needs, in one statement (ENGAGEMENT_DETAIL_SQL); no access check. */
+  async detail(tx: TenantTx, id: string): Promise<EngagementDetailRow | null> {
+    const [row]: EngagementDetailRow[] = await tx.em.query(ENGAGEMENT_DETAIL_SQL, [tx.practiceId, id]);
+    return row ?? null;
   }
 }

@@ -1,32 +1,18 @@
 import { Injectable } from '@nestjs/common';
-import { AuthContext, Conflict, decodeCursor, Forbidden, InvalidInput, Page, pageSize, toPage } from '@app/common';
+import { AuthContext, Conflict, decodeCursor, Forbidden, InvalidInput, NotFound, Page, pageSize, toPage } from '@app/common';
 import { newId, TenantDb, TenantTx } from '@app/database';
 import { AuditService, created, diff } from '../audit/audit.service';
 import { ClientsRepository } from '../clients/clients.repository';
-import { Goal } from '../goals/goal.entity';
-import { goalProgress, ProgressRepository } from '../goals/progress.repository';
 import { OutboxService } from '../outbox/outbox.service';
-import { nextReviewDueAt } from '../reviews/reviews.repository';
+import { periodEndsAt } from '../reviews/reviews.repository';
 import { assertTransition } from '../state/state-machine';
-import { CreateEngagementDto, EngagementDetailDto, EngagementDto, EngagementsQuery, EngagementSummaryDto, UpdateEngagementDto } from './dto/engagement.dto';
+import { CreateEngagementDto, EngagementDetailDto, EngagementDto, EngagementsQuery, UpdateEngagementDto } from './dto/engagement.dto';
 import { Engagement } from './engagement.entity';
 import { ENGAGEMENT_TRANSITIONS } from './engagement-status';
-import { EngagementsRepository } from './engagements.repository';
+import { currentReviewPeriodEnd, toEngagementDetailDto, toEngagementDto } from './engagement.queries';
+import { canSeeEngagement, EngagementsRepository } from './engagements.repository';
 
-export const toEngagementDto = (e: Engagement): EngagementDto => ({
-  id: e.id,
-  clientId: e.clientId,
-  coachId: e.coachId,
-  title: e.title,
-  startsOn: e.startsOn,
-  endsOn: e.endsOn,
-  plannedSessions: e.plannedSessions,
-  sessionCadence: e.sessionCadence,
-  reviewCadence: e.reviewCadence,
-  status: e.status,
-  createdAt: e.createdAt.toISOString(),
-  updatedAt: e.updatedAt.toISOString(),
-});
+export { toEngagementDto } from './engagement.queries';
 
 @Injectable()
 export class EngagementsService {
@@ -34,7 +20,6 @@ export class EngagementsService {
     private readonly db: TenantDb,
     private readonly repo: EngagementsRepository,
     private readonly clients: ClientsRepository,
-    private readonly progress: ProgressRepository,
     private readonly audit: AuditService,
     private readonly outbox: OutboxService,
   ) {}
@@ -71,11 +56,9 @@ export class EngagementsService {
     return this.db.run(ctx.practiceId, async (tx) => toPage(await this.repo.page(tx, ctx, q, limit, (after?.[0] as string) ?? null), limit, toEngagementDto, (e) => [e.id]));
   }
 
+  /** With its summary: one statement (two without an open review). */
   get(ctx: AuthContext, id: string): Promise<EngagementDetailDto> {
-    return this.db.run(ctx.practiceId, async (tx) => {
-      const e = await this.repo.require(tx, ctx, id);
-      return { ...toEngagementDto(e), summary: await this.summary(tx, ctx, e) };
-    });
+    return this.db.run(ctx.practiceId, (tx) => this.detail(tx, ctx, id));
   }
 
   /** Edits the terms; a status change follows the state machine (409 otherwise). */
@@ -99,30 +82,16 @@ export class EngagementsService {
         await this.audit.record(tx, ctx, action, 'engagement', id, changes);
         if (patch.status) await this.outbox.emit(tx, ctx, `engagement.${patch.status}`, 'engagement', id, { engagementId: id, clientId: e.clientId, coachId: e.coachId, status: patch.status });
       }
-      const fresh = await tx.em.findOneByOrFail(Engagement, { practiceId: tx.practiceId, id });
-      return { ...toEngagementDto(fresh), summary: await this.summary(tx, ctx, fresh) };
+      return this.detail(tx, ctx, id);
     });
   }
 
-  /** Goals and their progress, sessions and action items now; review figures join as reviews land. */
-  async summary(tx: TenantTx, ctx: AuthContext, e: Engagement): Promise<EngagementSummaryDto> {
-    const goals = await tx.em.find(Goal, { select: { id: true, status: true }, where: { practiceId: tx.practiceId, engagementId: e.id } });
-    const sessions = await this.repo.sessionFigures(tx, e.id);
-    const counted = goals.filter((g) => g.status !== 'abandoned' && (ctx.role !== 'client' || g.status !== 'draft'));
-    const agreed = goals.filter((g) => g.status === 'agreed' || g.status === 'achieved');
-    const parts = await this.progress.partsOf(tx, agreed.filter((g) => g.status === 'agreed').map((g) => g.id));
-    const progressSum = agreed.reduce((s, g) => s + (g.status === 'achieved' ? 1 : goalProgress(parts.get(g.id)!)), 0);
-    return {
-      goals: counted.length,
-      agreedGoals: agreed.length,
-      progress: agreed.length ? Math.round((progressSum / agreed.length) * 10000) / 10000 : 0,
-      sessionsCompleted: sessions.sessionsCompleted,
-      plannedSessions: e.plannedSessions,
-      nextSessionAt: sessions.nextSessionAt?.toISOString() ?? null,
-      nextReviewDueAt: (await nextReviewDueAt(tx, e.id))?.toISOString() ?? null,
-      openActionItems: sessions.openActionItems,
-      stalled: sessions.stalled,
-    };
+  /** The engagement with goals and their progress, sessions, action items and the next review due; 404 unless the caller may see it. */
+  private async detail(tx: TenantTx, ctx: AuthContext, id: string): Promise<EngagementDetailDto> {
+    const row = await this.repo.detail(tx, id);
+    if (!row || !canSeeEngagement(ctx, row)) throw new NotFound('Engagement');
+    const periodEnd = row.openReviewDueAt ? null : currentReviewPeriodEnd(row);
+    return toEngagementDetailDto(ctx, row, row.openReviewDueAt ?? (periodEnd ? await periodEndsAt(tx, periodEnd) : null));
   }
 
   private async coachFor(tx: TenantTx, ctx: AuthContext, coachId: string): Promise<string> {

@@ -4,6 +4,7 @@ import { TenantTx } from '@app/database';
 import { Engagement } from '../engagements/engagement.entity';
 import { canSeeEngagement } from '../engagements/engagements.repository';
 import { Goal } from './goal.entity';
+import { GOAL_DETAIL_SQL, GoalDetailRow, METRIC_ACCESS_SQL, MetricAccessRow } from './goal.queries';
 import { Metric } from './metric.entity';
 import { Milestone } from './milestone.entity';
 
@@ -22,6 +23,13 @@ export class GoalsRepository {
     return { goal, engagement };
   }
 
+  /** A goal with its metrics and milestones (GOAL_DETAIL_SQL) when the caller may see it, else 404. */
+  async detail(tx: TenantTx, ctx: AuthContext, id: string): Promise<GoalDetailRow> {
+    const [row]: GoalDetailRow[] = await tx.em.query(GOAL_DETAIL_SQL, [tx.practiceId, id]);
+    if (!row || !canSeeEngagement(ctx, { coachId: row.engagementCoachId, clientId: row.engagementClientId }) || !visibleTo(ctx, row)) throw new NotFound('Goal');
+    return row;
+  }
+
   async requireMilestone(tx: TenantTx, ctx: AuthContext, id: string) {
     const m = await tx.em.findOneBy(Milestone, { practiceId: tx.practiceId, id });
     if (!m) throw new NotFound('Milestone');
@@ -31,13 +39,11 @@ export class GoalsRepository {
     return { milestone: m, goal, engagement };
   }
 
-  async requireMetric(tx: TenantTx, ctx: AuthContext, id: string) {
-    const m = await tx.em.findOneBy(Metric, { practiceId: tx.practiceId, id });
-    if (!m) throw new NotFound('Metric');
-    const { goal, engagement } = await this.require(tx, ctx, m.goalId).catch(() => {
-      throw new NotFound('Metric');
-    });
-    return { metric: m, goal, engagement };
+  /** A metric whose goal the caller may see (one statement), else 404. */
+  async requireMetric(tx: TenantTx, ctx: AuthContext, id: string): Promise<MetricAccessRow> {
+    const [m]: MetricAccessRow[] = await tx.em.query(METRIC_ACCESS_SQL, [tx.practiceId, id]);
+    if (!m || !canSeeEngagement(ctx, m) || !visibleTo(ctx, { status: m.goalStatus })) throw new NotFound('Metric');
+    return m;
   }
 
   list(tx: TenantTx, ctx: AuthContext, engagementId: string, limit: number, afterId: string | null): Promise<Goal[]> {

@@ -6,53 +6,18 @@ import { Engagement } from '../engagements/engagement.entity';
 import { EngagementsRepository } from '../engagements/engagements.repository';
 import { OutboxService } from '../outbox/outbox.service';
 import { assertTransition } from '../state/state-machine';
-import { AgreeGoalDto, CreateGoalDto, GoalDto, GoalRevisionDto, GoalsQuery, RequestChangesDto, SmartDto, UpdateGoalDto } from './dto/goal.dto';
+import { AgreeGoalDto, CreateGoalDto, GoalDto, GoalRevisionDto, GoalsQuery, RequestChangesDto, UpdateGoalDto } from './dto/goal.dto';
 import { Goal } from './goal.entity';
 import { GoalRevision } from './goal-revision.entity';
 import { GOAL_TERMS, GOAL_TRANSITIONS, GoalStatus, GoalTerms } from './goal-status';
 import { GoalsRepository } from './goals.repository';
-import { GoalParts, goalProgress, ProgressRepository } from './progress.repository';
+import { goalDetailParts, smartOf, toGoalDto } from './goal.queries';
+import { ProgressRepository } from './progress.repository';
 
-const SMART_PARTS = ['specific', 'measurable', 'achievable', 'relevant', 'targetDate'] as const;
-const blank = (v: string | null | undefined) => v === null || v === undefined || v.trim() === '';
-
-/** SMART-complete: specific, achievable, relevant, a target date, and measurable text or a metric. */
-export function smartOf(g: Pick<Goal, (typeof SMART_PARTS)[number]>, metricCount: number): SmartDto {
-  const missing = SMART_PARTS.filter((k) => (k === 'measurable' ? blank(g.measurable) && metricCount === 0 : blank(g[k])));
-  return { complete: missing.length === 0, missing: [...missing] };
-}
+export { smartOf, toGoalDto } from './goal.queries';
 
 const termsOf = (g: Goal): GoalTerms => Object.fromEntries(GOAL_TERMS.map((k) => [k, g[k] ?? null])) as GoalTerms;
 const sameTerms = (a: GoalTerms, b: GoalTerms) => GOAL_TERMS.every((k) => (a[k] ?? null) === (b[k] ?? null));
-
-export function toGoalDto(g: Goal, parts: GoalParts): GoalDto {
-  return {
-    id: g.id,
-    engagementId: g.engagementId,
-    parentGoalId: g.parentGoalId,
-    title: g.title,
-    description: g.description,
-    specific: g.specific,
-    measurable: g.measurable,
-    achievable: g.achievable,
-    relevant: g.relevant,
-    targetDate: g.targetDate,
-    priority: g.priority,
-    version: g.version,
-    status: g.status,
-    agreedAt: g.agreedAt?.toISOString() ?? null,
-    agreedById: g.agreedById,
-    achievedAt: g.achievedAt?.toISOString() ?? null,
-    abandonedAt: g.abandonedAt?.toISOString() ?? null,
-    changesRequestedComment: g.changesRequestedComment,
-    smart: smartOf(g, parts.metrics.length),
-    progress: goalProgress(parts),
-    metrics: parts.metrics,
-    milestones: parts.milestones,
-    createdAt: g.createdAt.toISOString(),
-    updatedAt: g.updatedAt.toISOString(),
-  };
-}
 
 export const toRevisionDto = (r: GoalRevision): GoalRevisionDto => ({
   version: r.version,
@@ -127,10 +92,11 @@ export class GoalsService {
     });
   }
 
+  /** One statement: the goal, its metrics with progress and its milestones. */
   get(ctx: AuthContext, id: string): Promise<GoalDto> {
     return this.db.run(ctx.practiceId, async (tx) => {
-      const { goal } = await this.goals.require(tx, ctx, id);
-      return this.dto(tx, goal);
+      const row = await this.goals.detail(tx, ctx, id);
+      return toGoalDto(row, goalDetailParts(row));
     });
   }
 

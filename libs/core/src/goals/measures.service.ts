@@ -10,6 +10,7 @@ import { GoalsRepository } from './goals.repository';
 import { Measurement } from './measurement.entity';
 import { Metric } from './metric.entity';
 import { Milestone } from './milestone.entity';
+import { MEASUREMENT_INSERT_SQL, MeasurementRow, toMeasurementDto } from './goal.queries';
 import { ProgressRepository } from './progress.repository';
 
 const closed = (g: Goal) => g.status === 'achieved' || g.status === 'abandoned';
@@ -101,22 +102,14 @@ export class MeasuresService {
 
   record(ctx: AuthContext, metricId: string, dto: CreateMeasurementDto): Promise<MeasurementDto> {
     return this.db.run(ctx.practiceId, async (tx) => {
-      const { metric, goal, engagement } = await this.goals.requireMetric(tx, ctx, metricId);
-      const m = tx.em.create(Measurement, {
-        id: newId(),
-        practiceId: tx.practiceId,
-        metricId: metric.id,
-        value: decimal(dto.value),
-        recordedAt: dto.recordedAt ? new Date(dto.recordedAt) : new Date(),
-        recordedById: ctx.userId,
-        note: dto.note ?? null,
-      });
-      await tx.em.insert(Measurement, m);
-      await this.audit.record(tx, ctx, 'create', 'measurement', m.id, created({ metricId: metric.id, value: dto.value, recordedAt: m.recordedAt.toISOString() }));
+      const metric = await this.goals.requireMetric(tx, ctx, metricId);
+      const recordedAt = dto.recordedAt ? new Date(dto.recordedAt) : new Date();
+      const [m]: MeasurementRow[] = await tx.em.query(MEASUREMENT_INSERT_SQL, [newId(), tx.practiceId, metric.id, decimal(dto.value), recordedAt, ctx.userId, dto.note ?? null]);
+      await this.audit.record(tx, ctx, 'create', 'measurement', m.id, created({ metricId: metric.id, value: dto.value, recordedAt: recordedAt.toISOString() }));
       await this.outbox.emit(tx, ctx, 'measurement.recorded', 'measurement', m.id, {
-        measurementId: m.id, metricId: metric.id, goalId: goal.id, engagementId: engagement.id, clientId: engagement.clientId, value: dto.value, unit: metric.unit, recordedAt: m.recordedAt.toISOString(),
+        measurementId: m.id, metricId: metric.id, goalId: metric.goalId, engagementId: metric.engagementId, clientId: metric.clientId, value: dto.value, unit: metric.unit, recordedAt: recordedAt.toISOString(),
       });
-      return toMeasurement(await tx.em.findOneByOrFail(Measurement, { practiceId: tx.practiceId, id: m.id }));
+      return toMeasurementDto(m);
     });
   }
 

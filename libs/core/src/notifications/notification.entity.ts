@@ -23,7 +23,10 @@ export type NotificationStatus = 'scheduled' | 'sending' | 'sent' | 'failed' | '
  */
 @Entity('notifications')
 @Index('notifications_practice_key', ['practiceId', 'uniqueKey'], { unique: true })
-@Index('notifications_due_idx', ['dueAt'], { where: `status IN ('scheduled', 'sending')` })
+// Due, never handed out: what a scheduler pass reads first; rows in flight are not in it, so a pass costs what is due.
+@Index('notifications_pending_due_idx', ['dueAt'], { where: `status IN ('scheduled', 'sending') AND enqueued_at IS NULL` })
+// Handed out and not finished: the pass only reads those handed out longer ago than the requeue delay.
+@Index('notifications_handed_out_idx', ['enqueuedAt'], { where: `status IN ('scheduled', 'sending') AND enqueued_at IS NOT NULL` })
 @Index('notifications_practice_inbox_idx', ['practiceId', 'recipientUserId', 'id'], { where: `channel = 'in_app' AND status = 'sent'` })
 @Index('notifications_practice_subject_idx', ['practiceId', 'subjectId'])
 export class Notification {

@@ -1,24 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { In } from 'typeorm';
-import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { AuthContext, decodeCursor, NotFound, Page, pageSize, toPage } from '@app/common';
 import { newId, TenantDb, TenantTx } from '@app/database';
-import { Client } from '../clients/client.entity';
-import { Practice } from '../practices/practice.entity';
-import { User } from '../users/user.entity';
 import { InboxQuery, NotificationDto, ReminderDto } from './dto/notification.dto';
 import { Notification, NotificationChannel, NotificationKind } from './notification.entity';
-import { reminderDueAt } from './reminder-timing';
+import { NewNotification, notificationsInsert, REMINDER_RECIPIENTS_SQL, ReminderRecipient, SessionForReminders, sessionReminderRows } from './notification.queries';
 
 const CHANNELS: NotificationChannel[] = ['email', 'in_app'];
 
-export interface SessionForReminders {
-  id: string;
-  coachId: string;
-  clientId: string;
-  startsAt: Date;
-  sequence: number;
-}
+export type { SessionForReminders } from './notification.queries';
 
 export interface Prompt {
   kind: NotificationKind;
@@ -61,29 +50,8 @@ export class NotificationsService {
    * past are skipped. Keys include the sequence, so a rescheduled session gets fresh reminders.
    */
   async scheduleSessionReminders(tx: TenantTx, s: SessionForReminders, bookedAt = new Date()): Promise<void> {
-    const practice = await tx.em.findOneOrFail(Practice, { select: { id: true, reminderOffsetsMinutes: true }, where: { id: tx.practiceId } });
-    const client = await tx.em.findOne(Client, { select: { id: true, userId: true }, where: { practiceId: tx.practiceId, id: s.clientId } });
-    const userIds = [s.coachId, client?.userId].filter((x): x is string => !!x);
-    const users = await tx.em.find(User, { select: { id: true, timezone: true, quietHours: true }, where: { practiceId: tx.practiceId, id: In(userIds) } });
-    const rows: Partial<Notification>[] = [];
-    for (const user of users) {
-      for (const offset of practice.reminderOffsetsMinutes) {
-        const dueAt = reminderDueAt(s.startsAt, offset, bookedAt, user.timezone, user.quietHours);
-        if (!dueAt) continue;
-        for (const channel of CHANNELS) {
-          rows.push(this.row(tx, {
-            kind: 'session_reminder',
-            recipientUserId: user.id,
-            subjectType: 'session',
-            subjectId: s.id,
-            occurrence: `${s.sequence}:${offset}`,
-            data: { sessionId: s.id, startsAt: s.startsAt.toISOString(), offsetMinutes: offset, sequence: s.sequence },
-            dueAt,
-          }, channel));
-        }
-      }
-    }
-    await this.insert(tx, rows);
+    const recipients: ReminderRecipient[] = await tx.em.query(REMINDER_RECIPIENTS_SQL, [tx.practiceId, s.clientId, s.coachId]);
+    await this.insert(tx, sessionReminderRows(tx.practiceId, s, recipients, bookedAt, newId));
   }
 
   /** Cancels a session's reminders that have not gone out. */
@@ -134,7 +102,7 @@ export class NotificationsService {
     });
   }
 
-  private row(tx: TenantTx, p: Prompt, channel: NotificationChannel): Partial<Notification> {
+  private row(tx: TenantTx, p: Prompt, channel: NotificationChannel): NewNotification {
     return {
       id: newId(),
       practiceId: tx.practiceId,
@@ -145,14 +113,13 @@ export class NotificationsService {
       subjectId: p.subjectId,
       data: p.data,
       dueAt: p.dueAt ?? new Date(),
-      status: 'scheduled',
-      attempts: 0,
       uniqueKey: `${p.kind}:${p.subjectId}:${p.occurrence}:${p.recipientUserId}:${channel}`,
     };
   }
 
-  private async insert(tx: TenantTx, rows: Partial<Notification>[]): Promise<void> {
+  private async insert(tx: TenantTx, rows: NewNotification[]): Promise<void> {
     if (!rows.length) return;
-    await tx.em.createQueryBuilder().insert().into(Notification).values(rows as QueryDeepPartialEntity<Notification>[]).orIgnore().execute();
+    const { text, values } = notificationsInsert(rows);
+    await tx.em.query(text, values);
   }
 }

@@ -2,10 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { AuthContext, NotFound } from '@app/common';
 import { newId, TenantTx } from '@app/database';
 import { Engagement } from '../engagements/engagement.entity';
+import { currentReviewPeriodEnd, PERIOD_ENDS_AT_SQL } from '../engagements/engagement.queries';
 import { canSeeEngagement } from '../engagements/engagements.repository';
 import type { GoalStatus } from '../goals/goal-status';
-import { ReviewCadence } from '../practices/practice.entity';
-import { ReviewPeriod, reviewPeriodContaining } from './review-period';
+import { ReviewPeriod } from './review-period';
 import { Review } from './review.entity';
 import { ReviewEntry } from './review-entry.entity';
 
@@ -151,10 +151,7 @@ export class ReviewsRepository {
 
 /** The instant a review period ends: 24:00 of its last day in the practice's time zone. */
 export async function periodEndsAt(tx: TenantTx, periodEnd: string): Promise<Date> {
-  const [row]: { at: Date }[] = await tx.em.query(
-    `SELECT (($2::date + 1)::timestamp AT TIME ZONE p.timezone) AS at FROM practices p WHERE p.id = $1`,
-    [tx.practiceId, periodEnd],
-  );
+  const [row]: { at: Date }[] = await tx.em.query(PERIOD_ENDS_AT_SQL, [tx.practiceId, periodEnd]);
   return row.at;
 }
 
@@ -170,14 +167,13 @@ export async function nextReviewDueAt(tx: TenantTx, engagementId: string): Promi
     [tx.practiceId, engagementId],
   );
   if (open?.due) return open.due;
-  const [e]: { cadence: ReviewCadence; status: string; starts_on: string; ends_on: string | null; today: string }[] = await tx.em.query(
-    `SELECT e.review_cadence AS cadence, e.status, to_char(e.starts_on, 'YYYY-MM-DD') AS starts_on, to_char(e.ends_on, 'YYYY-MM-DD') AS ends_on,
+  const [e]: (Pick<Engagement, 'reviewCadence' | 'status' | 'startsOn' | 'endsOn'> & { today: string })[] = await tx.em.query(
+    `SELECT e.review_cadence AS "reviewCadence", e.status, to_char(e.starts_on, 'YYYY-MM-DD') AS "startsOn", to_char(e.ends_on, 'YYYY-MM-DD') AS "endsOn",
             to_char(now() AT TIME ZONE p.timezone, 'YYYY-MM-DD') AS today
        FROM engagements e JOIN practices p ON p.id = e.practice_id
       WHERE e.practice_id = $1 AND e.id = $2`,
     [tx.practiceId, engagementId],
   );
-  if (!e || e.status === 'completed' || e.status === 'cancelled') return null;
-  const period = reviewPeriodContaining(e.cadence, e.starts_on, e.today < e.starts_on ? e.starts_on : e.today, e.ends_on);
-  return period ? periodEndsAt(tx, period.end) : null;
+  const end = e ? currentReviewPeriodEnd(e) : null;
+  return end ? periodEndsAt(tx, end) : null;
 }

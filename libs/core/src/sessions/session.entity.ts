@@ -1,4 +1,4 @@
-import { Column, CreateDateColumn, Entity, Exclusion, Index, ManyToOne, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, Exclusion, Index, ManyToOne, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 import { Client } from '../clients/client.entity';
 import { Engagement } from '../engagements/engagement.entity';
 import { Practice } from '../practices/practice.entity';
@@ -15,6 +15,8 @@ export type SessionStatus = (typeof SESSION_STATUSES)[number];
 @Index('sessions_practice_coach_starts_idx', ['practiceId', 'coachId', 'startsAt'])
 @Index('sessions_practice_client_starts_idx', ['practiceId', 'clientId', 'startsAt'])
 @Index('sessions_practice_engagement_starts_idx', ['practiceId', 'engagementId', 'startsAt'])
+// At most 8 hours long (the DTOs allow 15–480 minutes): lets the calendar bound its index range from below.
+@Check('sessions_span_check', `"ends_at" > "starts_at" AND "ends_at" <= "starts_at" + interval '8 hours'`)
 @Exclusion('sessions_coach_no_overlap', `USING gist ("coach_id" WITH =, tstzrange("starts_at", "ends_at", '[)') WITH &&) WHERE ("status" = 'scheduled')`)
 export class Session {
   @PrimaryColumn('uuid') id!: string;

@@ -10,6 +10,7 @@ import { Metric } from '../goals/metric.entity';
 import { ActionItem } from './action-item.entity';
 import { AgendaItem } from './agenda-item.entity';
 import { SessionsQuery } from './dto/session.dto';
+import { calendarQuery, NewSession, SESSION_INSERT_SQL, sessionInsertValues, SessionRow } from './session.queries';
 import { Session } from './session.entity';
 
 /** Double booking a coach: two scheduled sessions of one coach may touch but not overlap. */
@@ -46,32 +47,24 @@ export class SessionsRepository {
     return s;
   }
 
-  insert(tx: TenantTx, s: Session): Promise<unknown> {
-    return overlapAsConflict(() => tx.em.insert(Session, s));
+  /** Books a scheduled session and answers the stored row; overlapping the coach's scheduled sessions is 409. */
+  async insert(tx: TenantTx, s: NewSession): Promise<SessionRow> {
+    const [row]: SessionRow[] = await overlapAsConflict(() => tx.em.query(SESSION_INSERT_SQL, sessionInsertValues(s)));
+    return row;
   }
 
   update(tx: TenantTx, id: string, patch: Partial<Session>): Promise<unknown> {
     return overlapAsConflict(() => tx.em.update(Session, { practiceId: tx.practiceId, id }, patch));
   }
 
-  /** The calendar: ordered by startsAt then id, after the (startsAt, id) of the cursor. */
-  page(tx: TenantTx, ctx: AuthContext, q: SessionsQuery, limit: number, after: [Date, string] | null): Promise<Session[]> {
-    const qb = tx.em
-      .createQueryBuilder(Session, 's')
-      .where('s.practiceId = :p', { p: tx.practiceId })
-      .orderBy('s.startsAt', 'ASC')
-      .addOrderBy('s.id', 'ASC')
-      .limit(limit + 1);
-    if (ctx.role === 'coach') qb.andWhere('s.coachId = :me', { me: ctx.userId });
-    if (ctx.role === 'client') qb.andWhere('s.clientId = :cl', { cl: ctx.clientId });
-    if (q.from) qb.andWhere('s.endsAt > :from', { from: new Date(q.from) });
-    if (q.to) qb.andWhere('s.startsAt < :to', { to: new Date(q.to) });
-    if (q.coachId) qb.andWhere('s.coachId = :coach', { coach: q.coachId });
-    if (q.clientId) qb.andWhere('s.clientId = :client', { client: q.clientId });
-    if (q.engagementId) qb.andWhere('s.engagementId = :engagement', { engagement: q.engagementId });
-    if (q.status) qb.andWhere('s.status = :status', { status: q.status });
-    if (after) qb.andWhere('(s.startsAt, s.id) > (:at, :after)', { at: after[0], after: after[1] });
-    return qb.getMany();
+  /** The calendar: ordered by startsAt then id, after the (startsAt, id) of the cursor; plain rows. */
+  page(tx: TenantTx, ctx: AuthContext, q: SessionsQuery, limit: number, after: [Date, string] | null): Promise<SessionRow[]> {
+    const { text, values } = calendarQuery(
+      { ...ctx, practiceId: tx.practiceId },
+      { from: q.from ? new Date(q.from) : undefined, to: q.to ? new Date(q.to) : undefined, coachId: q.coachId, clientId: q.clientId, engagementId: q.engagementId, status: q.status, after },
+      limit,
+    );
+    return tx.em.query(text, values);
   }
 
   agenda(tx: TenantTx, sessionId: string): Promise<AgendaItem[]> {

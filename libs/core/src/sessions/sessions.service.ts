@@ -12,32 +12,10 @@ import { AgendaItem } from './agenda-item.entity';
 import { CancelSessionDto, CompleteItemDto, CompleteSessionDto, CreateSessionDto, SessionDto, SessionsQuery, UpdateSessionDto } from './dto/session.dto';
 import { Session, SessionStatus } from './session.entity';
 import { SESSION_TRANSITION_EFFECTS, SESSION_TRANSITIONS } from './session-status';
+import { SessionRow, toSessionDto } from './session.queries';
 import { SessionsRepository } from './sessions.repository';
 
-/** The session as its caller may see it: a client never receives privateNotes, not even the key. */
-export function toSessionDto(ctx: AuthContext, s: Session): SessionDto {
-  const dto: SessionDto = {
-    id: s.id,
-    engagementId: s.engagementId,
-    coachId: s.coachId,
-    clientId: s.clientId,
-    startsAt: s.startsAt.toISOString(),
-    endsAt: s.endsAt.toISOString(),
-    durationMinutes: s.durationMinutes,
-    location: s.location,
-    videoUrl: s.videoUrl,
-    status: s.status,
-    sequence: s.sequence,
-    sharedSummary: s.sharedSummary,
-    cancelReason: s.cancelReason,
-    cancelledAt: s.cancelledAt?.toISOString() ?? null,
-    completedAt: s.completedAt?.toISOString() ?? null,
-    createdAt: s.createdAt.toISOString(),
-    updatedAt: s.updatedAt.toISOString(),
-  };
-  if (ctx.role !== 'client') dto.privateNotes = s.privateNotes;
-  return dto;
-}
+export { toSessionDto } from './session.queries';
 
 /** A JSON number written back as its shortest decimal form: stored exactly in numeric. */
 export const decimal = (n: number) => String(n);
@@ -54,7 +32,7 @@ export function assertSchedulable(e: Engagement): void {
   }
 }
 
-const eventData = (s: Session): Record<string, unknown> => ({
+const eventData = (s: SessionRow): Record<string, unknown> => ({
   sessionId: s.id,
   engagementId: s.engagementId,
   coachId: s.coachId,
@@ -88,7 +66,7 @@ export class SessionsService {
     return this.db.run(ctx.practiceId, async (tx) => {
       const e = await this.engagements.require(tx, ctx, engagementId, true);
       assertSchedulable(e);
-      const s = tx.em.create(Session, {
+      const s = await this.sessions.insert(tx, {
         id: newId(),
         practiceId: tx.practiceId,
         engagementId: e.id,
@@ -99,21 +77,12 @@ export class SessionsService {
         endsAt: addMinutes(startsAt, dto.durationMinutes),
         location: dto.location ?? null,
         videoUrl: dto.videoUrl ?? null,
-        status: 'scheduled',
-        sharedSummary: null,
-        privateNotes: null,
-        sequence: 0,
-        cancelReason: null,
-        completedAt: null,
-        cancelledAt: null,
       });
-      await this.sessions.insert(tx, s);
       await this.audit.record(tx, ctx, 'create', 'session', s.id, created({ engagementId: e.id, startsAt: startsAt.toISOString(), durationMinutes: s.durationMinutes, location: s.location, videoUrl: s.videoUrl }));
-      const fresh = await this.load(tx, s.id);
       // Reminders are planned in the same transaction: a booked session always has them.
-      await this.notifications.scheduleSessionReminders(tx, fresh);
-      await this.outbox.emit(tx, ctx, 'session.scheduled', 'session', s.id, eventData(fresh));
-      return toSessionDto(ctx, fresh);
+      await this.notifications.scheduleSessionReminders(tx, s);
+      await this.outbox.emit(tx, ctx, 'session.scheduled', 'session', s.id, eventData(s));
+      return toSessionDto(ctx, s);
     });
   }
 

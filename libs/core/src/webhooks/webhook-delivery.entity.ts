@@ -8,7 +8,9 @@ export type DeliveryStatus = 'pending' | 'delivering' | 'delivered' | 'failed';
 @Entity('webhook_deliveries')
 @Index('webhook_deliveries_endpoint_event_key', ['practiceId', 'endpointId', 'eventId'], { unique: true })
 @Index('webhook_deliveries_practice_endpoint_idx', ['practiceId', 'endpointId', 'id'])
-@Index('webhook_deliveries_due_idx', ['nextAttemptAt'], { where: `status IN ('pending', 'delivering')` })
+// As for notifications: due and never handed out, and handed out (read only once the requeue delay has passed).
+@Index('webhook_deliveries_pending_due_idx', ['nextAttemptAt'], { where: `status IN ('pending', 'delivering') AND enqueued_at IS NULL` })
+@Index('webhook_deliveries_handed_out_idx', ['enqueuedAt'], { where: `status IN ('pending', 'delivering') AND enqueued_at IS NOT NULL` })
 export class WebhookDelivery {
   @PrimaryColumn('uuid') id!: string;
   @ManyToOne(() => Practice, { onDelete: 'CASCADE' }) practice?: Practice;

@@ -1,3 +1,4 @@
+import { ApiSchema } from '@nestjs/swagger';
 import { IsEmail, IsString, IsTimeZone, Matches, MaxLength, MinLength } from 'class-validator';
 import { PracticeDto } from '../../practices/dto/practice.dto';
 import { UserDto } from '../../users/dto/user.dto';
@@ -47,6 +48,8 @@ export class TokenPairDto {
   refreshToken!: string;
 }
 
+/** Named apart from the coaching session's SessionDto, which would otherwise replace it in the OpenAPI document. */
+@ApiSchema({ name: 'AuthSessionDto' })
 export class SessionDto extends TokenPairDto {
   user!: UserDto;
 }

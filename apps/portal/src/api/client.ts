@@ -1,0 +1,130 @@
+// The typed API client: every call goes through openapi-fetch with the paths generated from the API's
+// own /openapi.json (schema.d.ts), so a change of contract breaks the portal's build, not its users.
+import createClient from 'openapi-fetch';
+import type { paths } from './schema';
+import { tokens } from './tokens';
+
+export interface FieldError {
+  path: string;
+  message: string;
+}
+
+/** A problem+json answer (or a network failure) as an exception the pages can show. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly title: string,
+    readonly detail: string | null,
+    readonly fieldErrors: FieldError[] = [],
+  ) {
+    super(describe(status, title, detail));
+  }
+
+  static from(response: Response, body: unknown): ApiError {
+    const p = (body && typeof body === 'object' ? body : {}) as { title?: unknown; detail?: unknown; errors?: unknown };
+    const errors = Array.isArray(p.errors)
+      ? p.errors.filter((e): e is FieldError => !!e && typeof e === 'object' && typeof (e as FieldError).path === 'string' && typeof (e as FieldError).message === 'string')
+      : [];
+    const title = typeof p.title === 'string' ? p.title : response.statusText || 'Request failed';
+    return new ApiError(response.status, title, typeof p.detail === 'string' ? p.detail : null, errors);
+  }
+}
+
+/** What to tell a person. */
+function describe(status: number, title: string, detail: string | null): string {
+  if (status === 0) return 'The server could not be reached. Check your connection and try again.';
+  if (status === 429) return 'Too many attempts. Please wait a minute and try again.';
+  if (status >= 500) return 'Something went wrong on our side. Please try again in a moment.';
+  return detail ?? title;
+}
+
+const AUTH_PATHS = ['/v1/auth/login', '/v1/auth/refresh', '/v1/auth/signup', '/v1/invitations/accept'];
+
+type Listener = () => void;
+const signedOutListeners = new Set<Listener>();
+/** Called when the session ends by itself (the refresh token was refused). */
+export function onSignedOut(listener: Listener): () => void {
+  signedOutListeners.add(listener);
+  return () => signedOutListeners.delete(listener);
+}
+
+let refreshing: Promise<boolean> | null = null;
+
+async function exchange(): Promise<boolean> {
+  const current = tokens.get();
+  if (!current) return false;
+  const res = await fetch('/v1/auth/refresh', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ refreshToken: current.refreshToken }),
+  }).catch(() => null);
+  if (!res) return false; // offline: keep the session, the next call tries again
+  if (!res.ok) {
+    tokens.clear();
+    return false;
+  }
+  const pair = (await res.json()) as { accessToken: string; refreshToken: string };
+  tokens.set(pair);
+  return true;
+}
+
+/** One refresh at a time, across tabs when the browser can lock: a refresh token is spent on use. */
+function refreshOnce(staleAccessToken: string): Promise<boolean> {
+  refreshing ??= (async () => {
+    const run = async () => (tokens.get()?.accessToken !== staleAccessToken ? !!tokens.get() : exchange());
+    try {
+      return navigator.locks ? await navigator.locks.request('coaching-portal-refresh', run) : await run();
+    } finally {
+      refreshing = null;
+    }
+  })();
+  return refreshing;
+}
+
+function newIdempotencyKey(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** Adds the access token; on 401 refreshes the session and retries the request once. */
+async function authorizedFetch(request: Request): Promise<Response> {
+  if (request.method === 'POST' && !request.headers.has('Idempotency-Key')) request.headers.set('Idempotency-Key', newIdempotencyKey());
+  const retry = request.clone();
+  const session = tokens.get();
+  if (session) request.headers.set('Authorization', `Bearer ${session.accessToken}`);
+  let res: Response;
+  try {
+    res = await fetch(request);
+  } catch {
+    throw new ApiError(0, 'Network error', null);
+  }
+  if (res.status !== 401 || !session || AUTH_PATHS.includes(new URL(request.url).pathname)) return res;
+  if (!(await refreshOnce(session.accessToken))) {
+    if (!tokens.get()) signedOutListeners.forEach((l) => l());
+    return res;
+  }
+  retry.headers.set('Authorization', `Bearer ${tokens.get()!.accessToken}`);
+  return fetch(retry);
+}
+
+export const api = createClient<paths>({ baseUrl: window.location.origin, fetch: authorizedFetch });
+
+/** Resolves to the response body, or throws an ApiError for any non-2xx answer. */
+export async function call<T>(request: Promise<{ data?: T; error?: unknown; response: Response }>): Promise<T> {
+  const { data, error, response } = await request;
+  if (!response.ok) throw ApiError.from(response, error);
+  return data as T;
+}
+
+/** Every page of a list endpoint (the portal's lists are small: a practice's clients, an engagement's goals). */
+export async function all<T>(fetchPage: (cursor: string | undefined) => Promise<{ data: T[]; nextCursor?: string | null }>, max = 20): Promise<T[]> {
+  const out: T[] = [];
+  let cursor: string | undefined;
+  for (let i = 0; i < max; i++) {
+    const page = await fetchPage(cursor);
+    out.push(...page.data);
+    if (!page.nextCursor) break;
+    cursor = page.nextCursor;
+  }
+  return out;
+}

@@ -1,0 +1,35 @@
+// Names for the API's schemas, as generated from its OpenAPI document.
+import type { components } from './schema';
+
+type S = components['schemas'];
+export type Me = S['MeDto'];
+export type User = S['UserDto'];
+export type Practice = S['PracticeDto'];
+export type Client = S['ClientDto'];
+export type Engagement = S['EngagementDto'];
+export type EngagementDetail = S['EngagementDetailDto'];
+export type Goal = S['GoalDto'];
+export type GoalRevision = S['GoalRevisionDto'];
+export type Metric = S['MetricDto'];
+export type Milestone = S['MilestoneDto'];
+export type Measurement = S['MeasurementDto'];
+export type Win = S['WinDto'];
+export type Session = S['SessionDto'];
+export type AgendaItem = S['AgendaItemDto'];
+export type Agenda = S['AgendaDto'];
+export type ActionItem = S['ActionItemDto'];
+export type Review = S['ReviewDto'];
+export type ReviewDetail = S['ReviewDetailDto'];
+export type Notification = S['NotificationDto'];
+export type ApiKey = S['ApiKeyDto'];
+export type Webhook = S['WebhookDto'];
+export type WebhookDelivery = S['WebhookDeliveryDto'];
+export type MailMessage = S['MailMessageDto'];
+export type Invitation = S['InvitationDto'];
+export type GoalStatus = Goal['status'];
+export type SessionStatus = Session['status'];
+export type ReviewStatus = Review['status'];
+export type EngagementStatus = Engagement['status'];
+export type Cadence = Engagement['reviewCadence'];
+export type AgendaKind = AgendaItem['kind'];
+export type Adjustment = S['AdjustmentInputDto']['action'];

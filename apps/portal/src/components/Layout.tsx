@@ -1,0 +1,134 @@
+// The frame around every signed-in page: the practice, the navigation for the role, the person.
+import { ReactNode, useEffect, useState } from 'react';
+import { useAuth, useMe } from '../api/auth';
+import { api } from '../api/client';
+import { ROLE_LABEL } from '../format';
+import { Link, navigate, useLocation } from '../router';
+import { Avatar } from './ui';
+
+interface NavItem {
+  to: string;
+  label: string;
+  /** Also active for these path prefixes. */
+  also?: string[];
+  badge?: number;
+}
+
+function useUnreadCount(path: string): number {
+  const [count, setCount] = useState(0);
+  useEffect(() => {
+    let live = true;
+    api
+      .GET('/v1/notifications', { params: { query: { unread: 'true', limit: 100 } } })
+      .then(({ data }) => live && data && setCount(data.data.length))
+      .catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, [path]);
+  return count;
+}
+
+/** Owners see the development mailbox only while the server keeps mail instead of sending it. */
+function useMailboxAvailable(isOwner: boolean): boolean {
+  const [available, setAvailable] = useState(false);
+  useEffect(() => {
+    if (!isOwner) return;
+    api
+      .GET('/v1/dev/mailbox', { params: { query: { limit: 1 } } })
+      .then(({ response }) => setAvailable(response.ok))
+      .catch(() => undefined);
+  }, [isOwner]);
+  return available;
+}
+
+export function Layout({ children }: { children: ReactNode }) {
+  const me = useMe();
+  const { signOut } = useAuth();
+  const { path } = useLocation();
+  const unread = useUnreadCount(path);
+  const mailbox = useMailboxAvailable(me.role === 'owner');
+
+  const items: NavItem[] =
+    me.role === 'client'
+      ? [
+          { to: '/', label: 'Home' },
+          { to: '/goals', label: 'Goals', also: ['/goals/'] },
+          { to: '/sessions', label: 'Sessions', also: ['/sessions/'] },
+          { to: '/wins', label: 'Wins' },
+          { to: '/notifications', label: 'Notifications', badge: unread },
+        ]
+      : [
+          { to: '/', label: 'Dashboard' },
+          { to: '/clients', label: 'Clients', also: ['/clients/', '/engagements/', '/goals/', '/sessions/'] },
+          { to: '/reviews', label: 'Reviews', also: ['/reviews/'] },
+          { to: '/notifications', label: 'Notifications', badge: unread },
+          ...(me.role === 'owner' ? [{ to: '/settings', label: 'Settings' }] : []),
+          ...(mailbox ? [{ to: '/mailbox', label: 'Mailbox' }] : []),
+        ];
+  const active = (i: NavItem) => path === i.to || (i.also ?? []).some((p) => path.startsWith(p));
+
+  return (
+    <div className="shell">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="topbar">
+        <div className="topbar-inner">
+          <Link to="/" className="brand" aria-label={`${me.practice.name}, home`}>
+            <span className="brand-mark" aria-hidden="true">
+              <svg viewBox="0 0 32 32" width="28" height="28">
+                <rect width="32" height="32" rx="8" />
+                <path d="M8 22 L14 15 L18 19 L24 10" />
+              </svg>
+            </span>
+            <span className="brand-text">
+              <span className="brand-name">{me.practice.name}</span>
+              <span className="brand-sub">{me.role === 'client' ? 'Client portal' : 'Coach portal'}</span>
+            </span>
+          </Link>
+          <div className="topbar-user">
+            <Link to="/account" className="user-chip" aria-label={`Your account: ${me.name}, ${ROLE_LABEL[me.role]}`}>
+              <Avatar name={me.name} />
+              <span className="user-chip-text">
+                <span className="user-name">{me.name}</span>
+                <span className="user-role">{ROLE_LABEL[me.role]}</span>
+              </span>
+            </Link>
+            <button
+              type="button"
+              className="btn btn-ghost btn-small"
+              onClick={() => {
+                void signOut().then(() => navigate('/sign-in', { replace: true }));
+              }}
+            >
+              Sign out
+            </button>
+          </div>
+        </div>
+        <nav className="nav" aria-label="Main">
+          <ul>
+            {items.map((i) => (
+              <li key={i.to}>
+                <Link to={i.to} className={active(i) ? 'nav-link active' : 'nav-link'} aria-current={active(i) ? 'page' : undefined}>
+                  {i.label}
+                  {!!i.badge && (
+                    <span className="nav-badge" aria-label={`${i.badge} unread`}>
+                      {i.badge > 99 ? '99+' : i.badge}
+                    </span>
+                  )}
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </nav>
+      </header>
+      <main id="main" className="main">
+        {children}
+      </main>
+      <footer className="footer">
+        <span>Times are shown in {me.timezone.replace(/_/g, ' ')}.</span>
+      </footer>
+    </div>
+  );
+}

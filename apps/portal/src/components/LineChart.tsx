@@ -1,0 +1,101 @@
+// A measurement series over time as an SVG line chart, with the baseline and the target drawn in.
+import { num, shortDay } from '../format';
+
+export interface ChartPoint {
+  at: string;
+  value: number;
+}
+
+interface Props {
+  title: string;
+  points: ChartPoint[];
+  baseline: number;
+  target: number;
+  unit: string;
+  timezone: string;
+}
+
+const W = 560;
+const H = 200;
+const PAD = { top: 16, right: 56, bottom: 28, left: 44 };
+
+function ticks(min: number, max: number, count = 4): number[] {
+  const span = max - min || 1;
+  const step0 = span / count;
+  const mag = 10 ** Math.floor(Math.log10(step0));
+  const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => s >= step0) ?? step0;
+  const out: number[] = [];
+  for (let v = Math.ceil(min / step) * step; v <= max + step / 1000; v += step) out.push(Number(v.toFixed(6)));
+  return out;
+}
+
+export function LineChart({ title, points, baseline, target, unit, timezone }: Props) {
+  const sorted = [...points].sort((a, b) => a.at.localeCompare(b.at));
+  const values = [...sorted.map((p) => p.value), baseline, target];
+  let lo = Math.min(...values);
+  let hi = Math.max(...values);
+  const pad = (hi - lo || Math.abs(hi) || 1) * 0.08;
+  lo -= pad;
+  hi += pad;
+  const times = sorted.map((p) => new Date(p.at).getTime());
+  const t0 = times[0] ?? Date.now();
+  const t1 = times.length > 1 ? times[times.length - 1] : t0 + 86_400_000;
+  const x = (t: number) => PAD.left + ((t - t0) / (t1 - t0 || 1)) * (W - PAD.left - PAD.right);
+  const y = (v: number) => PAD.top + (1 - (v - lo) / (hi - lo)) * (H - PAD.top - PAD.bottom);
+  const path = sorted.map((p, i) => `${i ? 'L' : 'M'}${x(times[i]).toFixed(1)},${y(p.value).toFixed(1)}`).join(' ');
+  const latest = sorted[sorted.length - 1];
+  const summary = latest
+    ? `${title}: ${sorted.length} measurement${sorted.length === 1 ? '' : 's'}, latest ${num(latest.value, unit)}, baseline ${num(baseline, unit)}, target ${num(target, unit)}.`
+    : `${title}: no measurements yet. Baseline ${num(baseline, unit)}, target ${num(target, unit)}.`;
+
+  return (
+    <figure className="chart" data-points={sorted.length}>
+      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={summary} preserveAspectRatio="xMidYMid meet">
+        <title>{summary}</title>
+        {ticks(lo, hi).map((v) => (
+          <g key={v} className="chart-grid">
+            <line x1={PAD.left} x2={W - PAD.right} y1={y(v)} y2={y(v)} />
+            <text x={PAD.left - 6} y={y(v) + 4} textAnchor="end">
+              {num(v)}
+            </text>
+          </g>
+        ))}
+        <g className="chart-ref chart-baseline">
+          <line x1={PAD.left} x2={W - PAD.right} y1={y(baseline)} y2={y(baseline)} />
+          <text x={W - PAD.right + 4} y={y(baseline) + 4}>
+            start
+          </text>
+        </g>
+        <g className="chart-ref chart-target">
+          <line x1={PAD.left} x2={W - PAD.right} y1={y(target)} y2={y(target)} />
+          <text x={W - PAD.right + 4} y={y(target) + 4}>
+            target
+          </text>
+        </g>
+        {sorted.length > 1 && <path className="chart-line" d={path} />}
+        {sorted.map((p, i) => (
+          <circle key={`${p.at}-${i}`} className="chart-dot" cx={x(times[i])} cy={y(p.value)} r={i === sorted.length - 1 ? 5 : 3.5}>
+            <title>{`${shortDay(p.at, timezone)}: ${num(p.value, unit)}`}</title>
+          </circle>
+        ))}
+        {sorted.length > 0 && (
+          <g className="chart-axis">
+            <text x={x(t0)} y={H - 8} textAnchor="start">
+              {shortDay(sorted[0].at, timezone)}
+            </text>
+            {sorted.length > 1 && (
+              <text x={x(t1)} y={H - 8} textAnchor="end">
+                {shortDay(latest!.at, timezone)}
+              </text>
+            )}
+          </g>
+        )}
+        {sorted.length === 0 && (
+          <text x={W / 2} y={H / 2} textAnchor="middle" className="chart-empty">
+            No measurements yet
+          </text>
+        )}
+      </svg>
+    </figure>
+  );
+}

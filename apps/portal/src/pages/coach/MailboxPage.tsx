@@ -1,0 +1,56 @@
+// Development only: the mail the platform would have sent, kept because no SMTP server is configured.
+import { useState } from 'react';
+import { useMe } from '../../api/auth';
+import { all, api, ApiError, call } from '../../api/client';
+import { useResource } from '../../api/use-resource';
+import { Async, Badge, Card, Empty, PageHeader } from '../../components/ui';
+import { dateTime, relative } from '../../format';
+
+export function MailboxPage() {
+  const me = useMe();
+  const mail = useResource(
+    () =>
+      all((cursor) => call(api.GET('/v1/dev/mailbox', { params: { query: { limit: 50, cursor } } })), 2).catch((e: unknown) => {
+        if (e instanceof ApiError && e.status === 404) return null;
+        throw e;
+      }),
+    [],
+  );
+  const [openId, setOpenId] = useState<string | null>(null);
+  return (
+    <>
+      <PageHeader title="Development mailbox" subtitle="No mail server is configured, so messages are kept here instead of being sent." actions={<button type="button" className="btn" onClick={() => void mail.reload()}>Refresh</button>} />
+      <Card>
+        <Async resource={mail} label="Loading mail">
+          {(list) =>
+            list === null ? (
+              <Empty>Mail is sent through the configured mail server; there is no development mailbox.</Empty>
+            ) : list.length === 0 ? (
+              <Empty>No mail yet. Reminders, prompts and nudges appear here as the worker sends them.</Empty>
+            ) : (
+              <ul className="list mailbox">
+                {list.map((m) => (
+                  <li key={m.id}>
+                    <button type="button" className="list-link mail-row" onClick={() => setOpenId(openId === m.id ? null : m.id)} aria-expanded={openId === m.id}>
+                      <span className="list-main">
+                        <span className="list-title">{m.subject}</span>
+                        <span className="list-sub">To {m.to}</span>
+                      </span>
+                      <span className="list-meta">
+                        {m.hasCalendarInvite && <Badge tone="info">Calendar invite</Badge>}
+                        <time dateTime={m.createdAt} title={dateTime(m.createdAt, me.timezone)}>
+                          {relative(m.createdAt)}
+                        </time>
+                      </span>
+                    </button>
+                    {openId === m.id && <pre className="mail-body">{m.text}</pre>}
+                  </li>
+                ))}
+              </ul>
+            )
+          }
+        </Async>
+      </Card>
+    </>
+  );
+}

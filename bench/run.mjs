@@ -1,0 +1,495 @@
+// npm run bench: the built API (dist/, `npm run build` first) against the scale dataset
+// (`npm run seed:scale`), next to the raw baseline (bench/baseline-server.mjs), under autocannon run
+// from this process (the servers are separate processes). Then reminder delivery through the real
+// worker into an SMTP sink against a bare BullMQ worker, and the scheduler pass with 1,000,000
+// notifications stored. Writes bench/results/<date>.md and bench/results/latest.md.
+//
+// Environment: BENCH_DATABASE_URL (default: coaching_scale on the `npm start` instance), BENCH_REDIS_URL
+// (default redis://127.0.0.1:56379), BENCH_DURATION seconds per run (10), BENCH_CONNECTIONS (20),
+// BENCH_REMINDERS (20000), BENCH_ONLY (comma-separated: reads, writes, reminders, scheduler).
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdirSync, readFileSync, writeFileSync, createWriteStream } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { isDeepStrictEqual } from 'node:util';
+import { mintAccessToken } from './lib/jwt.mjs';
+import { benchApiKey, coachId, DEFAULT_SCALE_URL, ID_KIND, practiceId, seedId } from './lib/scale.mjs';
+
+const require = createRequire(import.meta.url);
+const autocannon = require('autocannon');
+const pg = require('pg');
+const { SMTPServer } = require('smtp-server');
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const DB_URL = process.env.BENCH_DATABASE_URL ?? DEFAULT_SCALE_URL;
+const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:56379';
+const DURATION = Number(process.env.BENCH_DURATION ?? 10);
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 3);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
+const REMINDERS = Number(process.env.BENCH_REMINDERS ?? 20000);
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'reads,writes,reminders,scheduler').split(','));
+const API_PORT = Number(process.env.BENCH_API_PORT ?? 3300);
+const BASE_PORT = API_PORT + 1;
+const WORKER_HEALTH_PORT = API_PORT + 2;
+const SMTP_PORT = API_PORT + 3;
+const JWT_SECRET = 'bench-jwt-secret-not-for-production-0123456789';
+const RUN = Date.now().toString(36);
+const REDIS_PREFIX = `bench-${RUN}`;
+const POOL_SIZE = 20;
+
+const t0 = Date.now();
+const log = (msg) => console.log(`[${((Date.now() - t0) / 1000).toFixed(0).padStart(4)} s] ${msg}`);
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const logsDir = join(root, '.data', 'bench');
+mkdirSync(logsDir, { recursive: true });
+
+// ---------------------------------------------------------------------------------------------
+// Processes
+const children = [];
+function start(name, args, env) {
+  const out = createWriteStream(join(logsDir, `${name}.log`));
+  const child = spawn(process.execPath, args, { cwd: root, env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout.pipe(out);
+  child.stderr.pipe(out);
+  children.push(child);
+  child.on('exit', (code, signal) => {
+    if (!child.stopping) log(`${name} exited unexpectedly (${code ?? signal}); see .data/bench/${name}.log`);
+  });
+  return child;
+}
+async function stop(child) {
+  if (!child || child.exitCode !== null) return;
+  child.stopping = true;
+  child.kill('SIGTERM');
+  await Promise.race([once(child, 'exit'), sleep(10_000).then(() => child.kill('SIGKILL'))]);
+}
+async function waitHttp(url, ms = 30_000) {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not up yet
+    }
+    await sleep(200);
+  }
+  throw new Error(`${url} did not come up`);
+}
+
+const appEnv = {
+  NODE_ENV: 'production',
+  DATABASE_URL: DB_URL,
+  REDIS_URL,
+  REDIS_PREFIX,
+  JWT_SECRET,
+  DATABASE_POOL_SIZE: String(POOL_SIZE),
+  LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
+};
+
+// ---------------------------------------------------------------------------------------------
+// CPU accounting: how much of the machine other processes (another engineer's tests) took meanwhile.
+const HZ = 100;
+function readStat(pid) {
+  try {
+    const s = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
+    return { comm: s.slice(s.indexOf('(') + 1, s.lastIndexOf(')')), ppid: Number(f[1]), cpu: Number(f[11]) + Number(f[12]) };
+  } catch {
+    return null;
+  }
+}
+function totalBusy() {
+  const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  return f.reduce((a, b) => a + b, 0) - f[3] - f[4]; // minus idle and iowait
+}
+let postmasterPid = null;
+/** CPU time (jiffies) of every live process, and of those that are this benchmark's (its children, its PostgreSQL). */
+function processCpu() {
+  const { readdirSync } = require('node:fs');
+  const procs = new Map();
+  for (const d of readdirSync('/proc')) if (/^\d+$/.test(d)) {
+    const st = readStat(d);
+    if (st) procs.set(Number(d), st);
+  }
+  const roots = new Set([process.pid, postmasterPid].filter(Boolean));
+  const mine = new Set();
+  for (const pid of procs.keys()) {
+    for (let p = pid, i = 0; i < 20 && p > 1; i++, p = procs.get(p)?.ppid ?? 0) {
+      if (roots.has(p)) {
+        mine.add(pid);
+        break;
+      }
+    }
+  }
+  return { procs, mine };
+}
+function cpuMeter() {
+  const at = Date.now();
+  const total0 = totalBusy();
+  const a = processCpu();
+  return () => {
+    const secs = (Date.now() - at) / 1000;
+    const total = totalBusy() - total0;
+    const b = processCpu();
+    // Others: live processes outside this benchmark, by their own CPU time (short-lived ones that ended
+    // meanwhile are missed); mine, for comparison, the same way.
+    let other = 0;
+    let mine = 0;
+    const top = [];
+    for (const [pid, st] of b.procs) {
+      const d = st.cpu - (a.procs.get(pid)?.cpu ?? 0);
+      if (b.mine.has(pid)) mine += d;
+      else {
+        other += d;
+        if (d > HZ * secs * 0.05) top.push(`${st.comm}:${pid} ${Math.round((d / HZ / secs) * 100)}%`);
+      }
+    }
+    const n = cpus().length;
+    const pct = (j) => Math.round((j / HZ / secs / n) * 100);
+    return { busyPct: pct(total), otherPct: pct(other), minePct: pct(mine), unaccountedPct: Math.max(0, pct(total - mine - other)), otherTop: top.join(', ') };
+  };
+}
+
+function rssOf(pid) {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Load generation
+function cannon(opts) {
+  return new Promise((resolve, reject) => {
+    autocannon({ connections: CONNECTIONS, ...opts }, (err, res) => (err ? reject(err) : resolve(res)));
+  });
+}
+
+/** Warm up, then a peak run; returns rps, p50, p99 and errors, plus the API's RSS when watched. */
+async function measure(label, url, requests, { rate, watchPid } = {}) {
+  if (!rate && WARMUP) await cannon({ url, requests, duration: WARMUP });
+  let maxRss = 0;
+  const timer = watchPid ? setInterval(() => (maxRss = Math.max(maxRss, rssOf(watchPid))), 250) : null;
+  const cpu = cpuMeter();
+  const r = await cannon({ url, requests, duration: DURATION, ...(rate ? { overallRate: Math.max(1, Math.round(rate)) } : {}) });
+  if (timer) clearInterval(timer);
+  const load = cpu();
+  const non2xx = r.non2xx + r.errors + r.timeouts;
+  const out = { label, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, total: r.requests.total, non2xx, maxRss, ...load };
+  log(`${label.padEnd(44)} ${String(Math.round(out.rps)).padStart(6)} req/s  p50 ${out.p50} ms  p99 ${out.p99} ms  errors ${non2xx}  CPU: bench ${load.minePct}%, other ${load.otherPct}% (+${load.unaccountedPct}% ended/kernel)${load.otherTop ? ` (${load.otherTop})` : ''}`);
+  return out;
+}
+
+const pick = (a) => a[Math.floor(Math.random() * a.length)];
+const json = { 'content-type': 'application/json' };
+
+// ---------------------------------------------------------------------------------------------
+async function main() {
+  const owner = new pg.Client({ connectionString: DB_URL, application_name: 'bench' });
+  await owner.connect();
+  const { rows: [pm] } = await owner.query('SELECT pg_backend_pid() AS pid');
+  postmasterPid = readStat(pm.pid)?.ppid ?? null;
+  const { rows: [counts] } = await owner.query(`
+    SELECT (SELECT count(*) FROM practices)::int AS practices, (SELECT count(*) FROM sessions)::int AS sessions,
+           (SELECT count(*) FROM measurements)::int AS measurements,
+           (SELECT count(*) FROM notifications WHERE status = 'scheduled' AND due_at > now())::int AS future_notifications,
+           version() AS pg`);
+  if (counts.practices < 1000) throw new Error(`The database at ${DB_URL} holds ${counts.practices} practices; run npm run seed:scale first.`);
+  log(`dataset: ${counts.practices} practices, ${counts.sessions} sessions, ${counts.measurements} measurements, ${counts.future_notifications} future notifications`);
+  const env = { load: loadavg().map((l) => l.toFixed(2)).join(' '), cpus: cpus().length, cpuModel: cpus()[0]?.model ?? '?', memGb: Math.round(totalmem() / 2 ** 30), node: process.version, pg: counts.pg.split(' ').slice(0, 2).join(' ') };
+
+  // Requests: coaches of practices spread over the whole dataset; their own engagements, goals, metrics.
+  const P = counts.practices;
+  const now = new Date();
+  const monday = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() - ((now.getUTCDay() + 6) % 7));
+  const actors = [];
+  for (let i = 0; i < 400; i++) {
+    const p = Math.floor(Math.random() * P);
+    const j = Math.floor(Math.random() * 10);
+    const token = mintAccessToken(JWT_SECRET, { userId: coachId(p, j), practiceId: practiceId(p), role: 'coach' });
+    const clients = Array.from({ length: 10 }, (_, k) => k * 10 + j); // client c is coached by coach c % 10
+    actors.push({ p, j, auth: `Bearer ${token}`, engagements: clients.map((c) => p * 100 + c) });
+  }
+  const keyActors = Array.from({ length: 50 }, (_, p) => ({ p, j: 0, auth: `Bearer ${benchApiKey(p, 'coach').token}` }));
+  const week = () => {
+    const w = Math.floor(Math.random() * 9) - 4; // the current week ± 4 of the seeded 16
+    const from = new Date(monday + w * 7 * 864e5).toISOString();
+    return `/v1/sessions?from=${from}&to=${new Date(monday + (w + 1) * 7 * 864e5).toISOString()}`;
+  };
+  const reads = {
+    calendar: () => { const a = pick(actors); return { method: 'GET', path: week(), headers: { authorization: a.auth } }; },
+    calendarKey: () => { const a = pick(keyActors); return { method: 'GET', path: week(), headers: { authorization: a.auth } }; },
+    engagement: () => { const a = pick(actors); return { method: 'GET', path: `/v1/engagements/${seedId(ID_KIND.engagement, pick(a.engagements))}`, headers: { authorization: a.auth } }; },
+    goal: () => { const a = pick(actors); const e = pick(a.engagements); return { method: 'GET', path: `/v1/goals/${seedId(ID_KIND.goal, e * 3 + Math.floor(Math.random() * 3))}`, headers: { authorization: a.auth } }; },
+  };
+  // Writes. Sessions: one active engagement per coach (the seed pauses every twentieth), each request the
+  // coach's next free 2-hour slot after everything booked so far (past runs included), so no two overlap.
+  const { rows: [last] } = await owner.query(`SELECT greatest(max(starts_at), '2030-01-01') AS at FROM sessions WHERE starts_at > '2029-12-31'`);
+  const slotBase = Math.ceil(new Date(last.at).getTime() / 86_400_000 + 1) * 86_400_000;
+  let slot = 0;
+  const writes = {
+    measurement: () => {
+      const a = pick(actors);
+      const g = pick(a.engagements) * 3 + Math.floor(Math.random() * 3);
+      return { method: 'POST', path: `/v1/metrics/${seedId(ID_KIND.metric, g * 2)}/measurements`, headers: { authorization: a.auth, ...json }, body: JSON.stringify({ value: Math.round(Math.random() * 100) / 10, note: 'bench' }) };
+    },
+    session: () => {
+      const n = slot++;
+      const a = actors[n % actors.length];
+      const startsAt = new Date(slotBase + Math.floor(n / actors.length) * 2 * 3600_000).toISOString();
+      return { method: 'POST', path: `/v1/engagements/${seedId(ID_KIND.engagement, a.engagements.find((e) => e % 20 !== 0))}/sessions`, headers: { authorization: a.auth, ...json }, body: JSON.stringify({ startsAt, durationMinutes: 60, location: 'Room 2' }) };
+    },
+  };
+  // Two actors may share a coach: keep one actor per (practice, coach) for sessions.
+  const seen = new Set();
+  for (let i = actors.length - 1; i >= 0; i--) {
+    const k = `${actors[i].p}:${actors[i].j}`;
+    if (seen.has(k)) actors.splice(i, 1);
+    else seen.add(k);
+  }
+
+  const results = { reads: [], writes: [], parity: [], reminders: null, scheduler: null, memory: {} };
+  const api = start('api', ['dist/apps/api/src/main.js'], { ...appEnv, PORT: String(API_PORT) });
+  const base = start('baseline', ['bench/baseline-server.mjs'], { ...appEnv, PORT: String(BASE_PORT) });
+  try {
+    await Promise.all([waitHttp(`http://127.0.0.1:${API_PORT}/health/live`), waitHttp(`http://127.0.0.1:${BASE_PORT}/health/live`)]);
+    results.memory.idle = rssOf(api.pid);
+    log(`API up (RSS ${(results.memory.idle / 2 ** 20).toFixed(0)} MB), baseline up`);
+    const apiUrl = `http://127.0.0.1:${API_PORT}`;
+    const baseUrl = `http://127.0.0.1:${BASE_PORT}`;
+
+    // Same JSON from both for the same requests.
+    for (const [name, gen] of Object.entries(reads)) {
+      let same = 0;
+      let n = 0;
+      for (let i = 0; i < 10; i++) {
+        const r = gen();
+        const [x, y] = await Promise.all([apiUrl, baseUrl].map((u) => fetch(u + r.path, { headers: r.headers }).then(async (res) => ({ status: res.status, body: await res.json() }))));
+        n++;
+        if (x.status === y.status && isDeepStrictEqual(x.body, y.body)) same++;
+        else if (n - same === 1) log(`parity ${name}: API ${x.status} ${JSON.stringify(x.body).slice(0, 300)} | baseline ${y.status} ${JSON.stringify(y.body).slice(0, 300)}`);
+      }
+      results.parity.push({ name, same, n });
+    }
+
+    const scenarios = [
+      ['calendar', 'a coach\'s calendar week (JWT)', reads.calendar],
+      ['calendarKey', 'a coach\'s calendar week (API key)', reads.calendarKey],
+      ['engagement', 'an engagement with its summary', reads.engagement],
+      ['goal', 'a goal with metrics and progress', reads.goal],
+    ];
+    if (ONLY.has('reads')) {
+      for (const [key, title, gen] of scenarios) {
+        const requests = [{ setupRequest: (req) => ({ ...req, ...gen() }) }];
+        const b = await measure(`${key} baseline peak`, baseUrl, requests);
+        const a = await measure(`${key} API peak`, apiUrl, requests, { watchPid: api.pid });
+        const ah = await measure(`${key} API at half its peak`, apiUrl, requests, { rate: a.rps / 2, watchPid: api.pid });
+        const bh = await measure(`${key} baseline at half its peak`, baseUrl, requests, { rate: b.rps / 2 });
+        results.reads.push({ key, title, api: a, base: b, apiHalf: ah, baseHalf: bh });
+      }
+    }
+    if (ONLY.has('writes')) {
+      for (const [key, title, gen] of [['measurement', 'recording a measurement', writes.measurement], ['session', 'scheduling a session', writes.session]]) {
+        const requests = [{ setupRequest: (req) => ({ ...req, ...gen() }) }];
+        const b = await measure(`${key} baseline peak`, baseUrl, requests);
+        const a = await measure(`${key} API peak`, apiUrl, requests, { watchPid: api.pid });
+        const ah = await measure(`${key} API at half its peak`, apiUrl, requests, { rate: a.rps / 2, watchPid: api.pid });
+        results.writes.push({ key, title, api: a, base: b, apiHalf: ah });
+      }
+    }
+    results.memory.max = Math.max(0, ...[...results.reads, ...results.writes].flatMap((r) => [r.api.maxRss, r.apiHalf.maxRss]));
+    results.memory.end = rssOf(api.pid);
+  } finally {
+    await stop(api);
+    await stop(base);
+  }
+  // What the write runs recorded is not the reminder run's business: their events count as handled.
+  await owner.query(`UPDATE domain_events SET processed_at = now() WHERE processed_at IS NULL`);
+
+  if (ONLY.has('reminders')) results.reminders = await reminderRun(owner);
+  if (ONLY.has('scheduler')) results.scheduler = await schedulerRun(owner);
+  const { rows: [after] } = await owner.query(`SELECT (SELECT count(*) FROM notifications WHERE status = 'scheduled' AND due_at > now())::int AS future`);
+  results.storedFuture = after.future;
+  await owner.end();
+  env.loadEnd = loadavg().map((l) => l.toFixed(2)).join(' ');
+  writeReport(env, counts, results);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reminders: REMINDERS notifications made due at once, sent by the real worker through an SMTP sink.
+async function reminderRun(owner) {
+  const ids = new Set();
+  let received = 0;
+  let firstAt = 0;
+  let lastAt = 0;
+  const sink = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS', 'AUTH'],
+    logger: false,
+    onData(stream, _session, callback) {
+      let head = '';
+      stream.on('data', (c) => {
+        if (head.length < 4096) head += c.toString('utf8');
+      });
+      stream.on('end', () => {
+        const m = /^Message-ID:\s*<([^@>]+)@/im.exec(head);
+        if (m && ids.has(m[1])) {
+          received++;
+          lastAt = Date.now();
+          firstAt ||= lastAt;
+        }
+        callback();
+      });
+    },
+  });
+  await new Promise((r) => sink.listen(SMTP_PORT, '127.0.0.1', r));
+  const worker = start('worker', ['dist/apps/worker/src/main.js'], { ...appEnv, SMTP_URL: `smtp://127.0.0.1:${SMTP_PORT}`, WORKER_HEALTH_PORT: String(WORKER_HEALTH_PORT) });
+  let out;
+  try {
+    await waitHttp(`http://127.0.0.1:${WORKER_HEALTH_PORT}/health/live`, 60_000);
+    // Let the first scheduled passes (nudges, review cadence, outbox) finish before the clock starts.
+    const quietUntil = Date.now() + 90_000;
+    for (let quiet = 0; quiet < 3 && Date.now() < quietUntil; ) {
+      const { rows: [d] } = await owner.query(`SELECT count(*)::int AS n FROM notifications WHERE status IN ('scheduled', 'sending') AND due_at <= now()`);
+      const { rows: [e] } = await owner.query(`SELECT count(*)::int AS n FROM domain_events WHERE processed_at IS NULL`);
+      quiet = d.n === 0 && e.n === 0 ? quiet + 1 : 0;
+      await sleep(1000);
+    }
+    log(`worker up and idle; making ${REMINDERS} reminders due`);
+    // Coaches' email reminders of future sessions, due now, across the whole dataset.
+    const { rows } = await owner.query(
+      `INSERT INTO notifications (id, practice_id, kind, recipient_user_id, channel, subject_type, subject_id, data, due_at, status, attempts, unique_key)
+       SELECT gen_random_uuid(), s.practice_id, 'session_reminder', s.coach_id, 'email', 'session', s.id,
+              jsonb_build_object('sessionId', s.id, 'startsAt', to_char(s.starts_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'offsetMinutes', 60, 'sequence', s.sequence),
+              now(), 'scheduled', 0, 'session_reminder:' || s.id || ':bench-' || $2 || ':60:' || s.coach_id || ':email'
+         FROM (SELECT * FROM sessions TABLESAMPLE SYSTEM (5) WHERE status = 'scheduled' AND starts_at > now() LIMIT $1) s
+       RETURNING id`,
+      [REMINDERS, RUN],
+    );
+    for (const r of rows) ids.add(r.id);
+    const start0 = Date.now();
+    const cpu = cpuMeter();
+    let maxRss = 0;
+    while (received < ids.size && Date.now() - start0 < 180_000) {
+      maxRss = Math.max(maxRss, rssOf(worker.pid));
+      await sleep(100);
+    }
+    const load = cpu();
+    const { rows: [st] } = await owner.query(`SELECT count(*) FILTER (WHERE status = 'sent')::int AS sent, count(*)::int AS n FROM notifications WHERE id = ANY($1::uuid[])`, [[...ids]]);
+    const elapsed = (lastAt || Date.now()) - start0;
+    out = { n: ids.size, received, sentInDb: st.sent, elapsedMs: elapsed, firstMs: firstAt ? firstAt - start0 : null, perSecond: Math.round((received * 1000) / elapsed), workerRss: maxRss, ...load };
+    log(`reminders: ${received}/${ids.size} in ${elapsed} ms = ${out.perSecond}/s (first after ${out.firstMs} ms), other CPU ${load.otherPct}%`);
+  } finally {
+    await stop(worker);
+    await new Promise((r) => sink.close(r));
+  }
+  // The bare BullMQ worker on the same Redis, same concurrency, jobs that do nothing.
+  const bare = start('bare-worker', ['bench/bare-worker.mjs'], { REDIS_URL, REDIS_PREFIX: `${REDIS_PREFIX}-bare`, JOBS: String(REMINDERS), CONCURRENCY: '16' });
+  let text = '';
+  bare.stdout.on('data', (c) => (text += c));
+  await once(bare, 'exit');
+  out.bare = JSON.parse(text.trim().split('\n').pop());
+  log(`bare BullMQ worker: ${out.bare.perSecond} jobs/s`);
+  return out;
+}
+
+// The scheduler's dispatch SQL as the worker runs it (app role, both functions at once), nothing due.
+async function schedulerRun(owner) {
+  const conns = await Promise.all([0, 1].map(async () => {
+    const c = new pg.Client({ connectionString: DB_URL, options: '-c role=coaching_app', application_name: 'bench-scheduler' });
+    await c.connect();
+    return c;
+  }));
+  const times = [];
+  let handed = 0;
+  for (let i = 0; i < 60; i++) {
+    const t = process.hrtime.bigint();
+    const [n] = await Promise.all([
+      conns[0].query(`SELECT practice_id, id, handed_out FROM app_take_due_notifications($1, make_interval(secs => $2))`, [1000, 120]),
+      conns[1].query(`SELECT practice_id, id, handed_out FROM app_take_due_webhook_deliveries($1, make_interval(secs => $2))`, [1000, 120]),
+    ]);
+    times.push(Number(process.hrtime.bigint() - t) / 1e6);
+    handed += n.rowCount;
+    await sleep(50);
+  }
+  await Promise.all(conns.map((c) => c.end()));
+  times.sort((a, b) => a - b);
+  const plan = (await owner.query(`EXPLAIN (ANALYZE, BUFFERS, COSTS OFF)
+    SELECT d.id FROM notifications d
+     WHERE d.status IN ('scheduled', 'sending') AND d.due_at <= now() AND (d.enqueued_at IS NULL OR d.enqueued_at < now() - interval '120 s')
+     ORDER BY d.due_at LIMIT 1000 FOR UPDATE SKIP LOCKED`)).rows.map((r) => r['QUERY PLAN']);
+  const out = { runs: times.length, handed, p50: times[Math.floor(times.length / 2)], p95: times[Math.floor(times.length * 0.95)], max: times[times.length - 1], plan };
+  log(`scheduler pass: p50 ${out.p50.toFixed(2)} ms, p95 ${out.p95.toFixed(2)} ms, max ${out.max.toFixed(2)} ms (${handed} rows handed out)`);
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+function writeReport(env, counts, r) {
+  const mb = (b) => `${(b / 2 ** 20).toFixed(0)} MB`;
+  const ms = (x) => (x === undefined || x === null ? '–' : `${x}`);
+  const ratio = (a, b) => (b ? (a / b).toFixed(2) : '–');
+  const ok = (cond) => (cond ? '✅' : '❌');
+  const lines = [];
+  const date = new Date().toISOString();
+  lines.push(`# Benchmark ${date.slice(0, 10)}`, '');
+  lines.push(`Run ${date} on ${env.cpus} × ${env.cpuModel}, ${env.memGb} GB, Node ${env.node}, ${env.pg}. Load average at start ${env.load}, at end ${env.loadEnd}.`);
+  lines.push(`Dataset: ${counts.practices.toLocaleString('en')} practices, ${counts.sessions.toLocaleString('en')} sessions, ${counts.measurements.toLocaleString('en')} measurements, ${counts.future_notifications.toLocaleString('en')} future notifications (\`npm run seed:scale\`).`);
+  lines.push(`autocannon from the bench process, ${CONNECTIONS} connections, ${WARMUP} s warm-up then ${DURATION} s per run; the API and the baseline each with a pool of ${POOL_SIZE} connections as role coaching_app, logging at ${appEnv.LOG_LEVEL}.`);
+  lines.push(`"Other CPU" is the share of both cores used by processes outside this benchmark and its PostgreSQL during the run (e.g. another engineer's test suite): above a few percent the figures are noisy.`, '');
+  lines.push('## Requests', '');
+  lines.push('| scenario | API req/s | p50 ms | p99 ms | baseline req/s | p50 ms | p99 ms | ratio | API p99 at half peak | target | met | other CPU |');
+  lines.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---|:-:|---:|');
+  for (const x of r.reads) {
+    const rt = x.api.rps / x.base.rps;
+    lines.push(`| ${x.title} | ${Math.round(x.api.rps)} | ${ms(x.api.p50)} | ${ms(x.api.p99)} | ${Math.round(x.base.rps)} | ${ms(x.base.p50)} | ${ms(x.base.p99)} | ${ratio(x.api.rps, x.base.rps)} | ${ms(x.apiHalf.p99)} (at ${Math.round(x.apiHalf.rps)}/s) | ≥ 0.8×, p99 < 25 ms | ${ok(rt >= 0.8 && x.apiHalf.p99 < 25)} | ${x.api.otherPct}% |`);
+  }
+  for (const x of r.writes) {
+    const rt = x.api.rps / x.base.rps;
+    lines.push(`| ${x.title} | ${Math.round(x.api.rps)} | ${ms(x.api.p50)} | ${ms(x.api.p99)} | ${Math.round(x.base.rps)} | ${ms(x.base.p50)} | ${ms(x.base.p99)} | ${ratio(x.api.rps, x.base.rps)} | ${ms(x.apiHalf.p99)} (at ${Math.round(x.apiHalf.rps)}/s) | ≥ 0.5× | ${ok(rt >= 0.5)} | ${x.api.otherPct}% |`);
+  }
+  const errs = [...r.reads, ...r.writes].flatMap((x) => [x.api, x.base, x.apiHalf, x.baseHalf].filter(Boolean)).filter((x) => x.non2xx);
+  lines.push('', errs.length ? `Non-2xx or failed responses: ${errs.map((x) => `${x.label} ${x.non2xx}`).join(', ')}.` : 'Every response was 2xx.');
+  lines.push(`Same JSON from the API and the baseline for sampled requests: ${r.parity.map((p) => `${p.name} ${p.same}/${p.n}`).join(', ')}.`);
+  lines.push('', '## Reminders, scheduler, memory', '');
+  lines.push('| measure | result | baseline | target | met |');
+  lines.push('|---|---:|---:|---|:-:|');
+  if (r.reminders) {
+    const m = r.reminders;
+    lines.push(`| reminder delivery: ${m.n.toLocaleString('en')} due at once, real worker → SMTP sink | ${m.perSecond}/s (${m.received} in ${(m.elapsedMs / 1000).toFixed(1)} s, other CPU ${m.otherPct}%) | bare BullMQ worker, no-op jobs: ${m.bare.perSecond}/s | ≥ 2,000/s | ${ok(m.perSecond >= 2000)} |`);
+  }
+  if (r.scheduler) {
+    const s = r.scheduler;
+    lines.push(`| scheduler pass (dispatch SQL, notifications + webhook deliveries), ${r.storedFuture.toLocaleString('en')} future notifications stored | p50 ${s.p50.toFixed(2)} ms, p95 ${s.p95.toFixed(2)} ms, max ${s.max.toFixed(2)} ms over ${s.runs} passes | – | < 10 ms | ${ok(s.p95 < 10)} |`);
+  }
+  if (r.memory.max) lines.push(`| API memory (RSS) under load | max ${mb(r.memory.max)} (idle ${mb(r.memory.idle)}, after ${mb(r.memory.end)}) | – | < 300 MB | ${ok(r.memory.max < 300 * 2 ** 20)} |`);
+  if (r.reminders) lines.push(`| worker memory (RSS) while sending | max ${mb(r.reminders.workerRss)} | – | – | |`);
+  if (r.scheduler) lines.push('', 'The pass\'s notification query with nothing due:', '', '```', ...r.scheduler.plan, '```');
+  lines.push('', '## All runs', '', '| run | req/s | p50 ms | p99 ms | requests | non-2xx | other CPU |', '|---|---:|---:|---:|---:|---:|---:|');
+  for (const x of [...r.reads, ...r.writes].flatMap((x) => [x.base, x.api, x.apiHalf, x.baseHalf].filter(Boolean))) {
+    lines.push(`| ${x.label} | ${Math.round(x.rps)} | ${x.p50} | ${x.p99} | ${x.total} | ${x.non2xx} | ${x.otherPct}% |`);
+  }
+  const text = lines.join('\n') + '\n';
+  const dir = join(root, 'bench', 'results');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${date.slice(0, 10)}.md`);
+  writeFileSync(file, text);
+  writeFileSync(join(dir, 'latest.md'), text);
+  log(`report: ${file}`);
+  console.log('\n' + text);
+}
+
+const cleanup = async () => Promise.all(children.map(stop));
+process.on('SIGINT', () => cleanup().then(() => process.exit(130)));
+main().then(
+  () => cleanup().then(() => process.exit(0)),
+  async (err) => {
+    console.error(err);
+    await cleanup();
+    process.exit(1);
+  },
+);

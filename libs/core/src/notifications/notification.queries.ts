@@ -1,0 +1,77 @@
+// Writing notification rows (session reminders, prompts) as SQL, free of the framework: the service runs
+// these, and so does the raw benchmark baseline (bench/baseline-server.mjs).
+import type { Notification } from './notification.entity';
+import { QuietHours, reminderDueAt } from './reminder-timing';
+
+export type NewNotification = Pick<Notification, 'id' | 'practiceId' | 'kind' | 'recipientUserId' | 'channel' | 'subjectType' | 'subjectId' | 'data' | 'dueAt' | 'uniqueKey'>;
+
+const CHANNELS = ['email', 'in_app'] as const;
+
+/**
+ * Who a session's reminders go to and when ($1 practice, $2 client, $3 coach): the practice's offsets,
+ * and the coach and the client's user (when the client has an account) with their zone and quiet hours.
+ */
+export const REMINDER_RECIPIENTS_SQL = `
+  SELECT p.reminder_offsets_minutes AS offsets, u.id, u.timezone, u.quiet_hours AS "quietHours"
+    FROM practices p JOIN users u ON u.practice_id = p.id
+   WHERE p.id = $1 AND (u.id = $3 OR u.id = (SELECT c.user_id FROM clients c WHERE c.practice_id = $1 AND c.id = $2))`;
+
+export interface ReminderRecipient {
+  offsets: number[];
+  id: string;
+  timezone: string;
+  quietHours: QuietHours | null;
+}
+
+export interface SessionForReminders {
+  id: string;
+  coachId: string;
+  clientId: string;
+  startsAt: Date;
+  sequence: number;
+}
+
+/**
+ * Reminders for a session at each of the practice's offsets, to each recipient, by email and in-app, each
+ * in the recipient's time zone and out of their quiet hours. Offsets already past are skipped. Keys include
+ * the sequence, so a rescheduled session gets fresh reminders.
+ */
+export function sessionReminderRows(practiceId: string, s: SessionForReminders, recipients: ReminderRecipient[], bookedAt: Date, newId: () => string): NewNotification[] {
+  const rows: NewNotification[] = [];
+  for (const user of recipients) {
+    for (const offset of user.offsets) {
+      const dueAt = reminderDueAt(s.startsAt, offset, bookedAt, user.timezone, user.quietHours);
+      if (!dueAt) continue;
+      for (const channel of CHANNELS) {
+        rows.push({
+          id: newId(),
+          practiceId,
+          kind: 'session_reminder',
+          recipientUserId: user.id,
+          channel,
+          subjectType: 'session',
+          subjectId: s.id,
+          data: { sessionId: s.id, startsAt: s.startsAt.toISOString(), offsetMinutes: offset, sequence: s.sequence },
+          dueAt,
+          uniqueKey: `session_reminder:${s.id}:${s.sequence}:${offset}:${user.id}:${channel}`,
+        });
+      }
+    }
+  }
+  return rows;
+}
+
+/** One INSERT for many rows; a row whose unique key exists already is skipped (each occurrence is recorded once). */
+export function notificationsInsert(rows: NewNotification[]): { text: string; values: unknown[] } {
+  const values: unknown[] = [];
+  const tuples = rows.map((r) => {
+    const at = values.length;
+    values.push(r.id, r.practiceId, r.kind, r.recipientUserId, r.channel, r.subjectType, r.subjectId, JSON.stringify(r.data), r.dueAt, r.uniqueKey);
+    return `($${at + 1}, $${at + 2}, $${at + 3}, $${at + 4}, $${at + 5}, $${at + 6}, $${at + 7}, $${at + 8}, $${at + 9}, 'scheduled', 0, $${at + 10})`;
+  });
+  return {
+    text: `INSERT INTO notifications (id, practice_id, kind, recipient_user_id, channel, subject_type, subject_id, data, due_at, status, attempts, unique_key)
+           VALUES ${tuples.join(', ')} ON CONFLICT DO NOTHING`,
+    values,
+  };
+}

@@ -1,0 +1,316 @@
+// The portal in real headless Chromium against the real API (served by it, on a real port): a coach
+// plans a session and proposes a goal, the client agrees, adds a topic, logs a measurement and submits a
+// review, the coach sees the review and the chart move. Screenshots go to .test-results/screenshots/.
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { DateTime } from 'luxon';
+import { Browser, BrowserContext, chromium, Locator, Page } from 'playwright-core';
+import { startApp, TestApp } from './support/app';
+import { SMART, createEngagement, draftGoal } from './support/coaching';
+import { addClient, addCoach, Caller, PASSWORD, PracticeFixture, signupPractice } from './support/factories';
+
+jest.setTimeout(120_000);
+
+const ROOT = join(__dirname, '..');
+const SHOTS = join(ROOT, '.test-results', 'screenshots');
+const CHROME = process.env.CHROME_PATH || '/usr/bin/chromium';
+const CHROME_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+let t: TestApp;
+let base: string;
+let browser: Browser;
+let p: PracticeFixture;
+let coach: Caller;
+let client: Caller & { clientId: string };
+let coachEmail: string;
+let clientEmail: string;
+let engagementId: string;
+let coachPage: Page;
+let clientPage: Page;
+const contexts: BrowserContext[] = [];
+
+async function newPage(viewport = { width: 1280, height: 860 }): Promise<Page> {
+  const ctx = await browser.newContext({ viewport, timezoneId: 'UTC', locale: 'en-GB' });
+  contexts.push(ctx);
+  const page = await ctx.newPage();
+  page.setDefaultTimeout(15_000);
+  // A broken page shows up in the test's output, not only in a screenshot.
+  page.on('pageerror', (e) => console.error(`page error on ${page.url()}: ${e.message}`));
+  return page;
+}
+
+// playwright-core has no assertion library: these wait for the page to settle into what is expected.
+async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean, what: string, timeout = 15_000): Promise<T> {
+  const until = Date.now() + timeout;
+  let last: T | undefined;
+  for (;;) {
+    try {
+      last = await read();
+      if (ok(last)) return last;
+    } catch {
+      // not there yet
+    }
+    if (Date.now() > until) throw new Error(`${what}; last seen: ${JSON.stringify(last)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+const squash = (s: string | null) => (s ?? '').replace(/\s+/g, ' ').trim();
+const visible = (l: Locator) => l.waitFor({ state: 'visible' });
+const hasText = (l: Locator, text: string) => eventually(() => l.textContent(), (v) => squash(v) === text, `expected text "${text}"`);
+const containsText = (l: Locator, text: string) => eventually(() => l.textContent(), (v) => squash(v).includes(text), `expected to contain "${text}"`);
+const hasAttribute = (l: Locator, name: string, value: string) => eventually(() => l.getAttribute(name), (v) => v === value, `expected ${name}="${value}"`);
+
+/** A full-page screenshot once nothing on the page is loading any more. */
+async function shot(page: Page, name: string): Promise<void> {
+  await page.waitForFunction(`!document.querySelector('.loading')`);
+  // From the top: a sticky header would otherwise be drawn mid-page.
+  await page.evaluate('window.scrollTo(0, 0)');
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+async function signIn(page: Page, email: string): Promise<void> {
+  await page.goto(`${base}/`);
+  await page.getByLabel('Practice').fill(p.slug);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await visible(page.getByRole('navigation', { name: 'Main' }));
+}
+
+/** The number of points a metric's chart draws. */
+const chartPoints = async (page: Page, metric: string) => Number(await page.getByRole('group', { name: metric }).locator('figure.chart').getAttribute('data-points'));
+
+beforeAll(async () => {
+  if (!existsSync(join(ROOT, 'apps', 'portal', 'dist', 'index.html'))) throw new Error('apps/portal/dist is missing: run `npm run build` before the portal tests.');
+  rmSync(SHOTS, { recursive: true, force: true });
+  mkdirSync(SHOTS, { recursive: true });
+  t = await startApp();
+  await t.app.listen(0, '127.0.0.1');
+  base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
+  browser = await chromium.launch({ executablePath: CHROME, args: CHROME_ARGS, headless: true });
+
+  // The practice, its people and an active engagement come from the API; the browser does the flows.
+  p = await signupPractice(t, { practiceName: 'Northstar Coaching' });
+  coach = await addCoach(t, p, 'Marcus Reid');
+  client = await addClient(t, p, coach, 'Hannah Clarke');
+  coachEmail = coach.email!;
+  clientEmail = client.email!;
+  engagementId = await createEngagement(coach, client.clientId, { startsOn: DateTime.now().minus({ days: 30 }).toISODate() });
+  await coach.patch(`/v1/engagements/${engagementId}`, { status: 'active' }).expect(200);
+
+  // An agreed goal with a metric measured twice and a milestone, and a SMART draft for the coach to propose.
+  const run = await draftGoal(coach, engagementId, { title: 'Run a 5k', targetDate: DateTime.now().plus({ months: 6 }).toISODate() });
+  const metric = await coach.post(`/v1/goals/${run.id}/metrics`, { name: '5 km time', unit: 'min', baseline: 35, target: 28 }).expect(201);
+  await coach.post(`/v1/goals/${run.id}/milestones`, { title: 'Run 3 km without stopping', dueOn: DateTime.now().plus({ weeks: 3 }).toISODate() }).expect(201);
+  const proposed = await coach.post(`/v1/goals/${run.id}/propose`).expect(200);
+  await client.post(`/v1/goals/${run.id}/agree`, { version: proposed.body.version }).expect(200);
+  for (const [days, value] of [[12, 34], [5, 32.5]] as const) {
+    await coach.post(`/v1/metrics/${metric.body.id}/measurements`, { value, recordedAt: DateTime.now().minus({ days }).toUTC().toISO() }).expect(201);
+  }
+  await draftGoal(coach, engagementId, { ...SMART, title: 'Sleep before 23:00', specific: 'Lights out by 23:00 on weeknights', measurable: 'Nights in bed by 23:00, logged each week' });
+  // An agreed goal whose terms the coach then changes: version 2 awaits the client, who sees what changed.
+  const cook = await draftGoal(coach, engagementId, { ...SMART, title: 'Cook at home', specific: 'Cook dinner at home three evenings a week' });
+  await coach.post(`/v1/goals/${cook.id}/propose`).expect(200);
+  await client.post(`/v1/goals/${cook.id}/agree`, { version: 1 }).expect(200);
+  await coach.patch(`/v1/goals/${cook.id}`, { specific: 'Cook dinner at home four evenings a week' }).expect(200);
+  // A review the client answers in the browser.
+  const today = DateTime.now().setZone('Europe/Berlin');
+  await coach.post(`/v1/engagements/${engagementId}/reviews`, { periodStart: today.minus({ days: 14 }).toISODate(), periodEnd: today.toISODate() }).expect(201);
+
+  coachPage = await newPage();
+  clientPage = await newPage();
+});
+
+afterAll(async () => {
+  for (const c of contexts) await c.close().catch(() => undefined);
+  await browser?.close();
+  await t?.close();
+});
+
+describe('the portal', () => {
+  it('is served at / with every page address falling back to the app, while unknown API routes stay problem+json', async () => {
+    const index = await fetch(`${base}/`);
+    expect(index.status).toBe(200);
+    expect(await index.text()).toContain('<div id="root">');
+    const deep = await fetch(`${base}/goals/0190f2b4-0000-7000-8000-000000000000`, { headers: { accept: 'text/html' } });
+    expect(deep.status).toBe(200);
+    expect(deep.headers.get('content-type')).toMatch(/text\/html/);
+    const api = await fetch(`${base}/v1/no-such-route`);
+    expect(api.status).toBe(404);
+    expect(api.headers.get('content-type')).toMatch(/application\/problem\+json/);
+    expect((await fetch(`${base}/openapi.json`)).headers.get('content-type')).toMatch(/application\/json/);
+  });
+
+  it('a coach signs in, plans a session with an agenda tied to a goal, and proposes a goal', async () => {
+    const page = coachPage;
+    await page.goto(`${base}/`);
+    await page.waitForURL(/\/sign-in$/);
+    await shot(page, '01-sign-in');
+    await signIn(page, coachEmail);
+    await containsText(page.getByRole('heading', { level: 1 }), 'Marcus');
+    await shot(page, '02-coach-dashboard');
+
+    await page.getByRole('link', { name: 'Clients', exact: true }).click();
+    await page.getByRole('link', { name: /Hannah Clarke/ }).click();
+    await page.getByRole('link', { name: /Leadership 2027/ }).click();
+    await hasText(page.getByRole('heading', { level: 1 }), 'Leadership 2027');
+    await hasAttribute(page.getByRole('group', { name: '5 km time' }).locator('figure.chart'), 'data-points', '2');
+    await shot(page, '03-coach-engagement');
+
+    // Pick a time, three days from now at 10:00 in the coach's zone.
+    await page.getByRole('link', { name: 'Plan a session' }).first().click();
+    const coachZone = (await coach.get('/v1/me').expect(200)).body.timezone as string;
+    const start = DateTime.now().setZone(coachZone).plus({ days: 3 }).set({ hour: 10, minute: 0, second: 0, millisecond: 0 });
+    await page.getByLabel('Starts at').fill(start.toFormat("yyyy-MM-dd'T'HH:mm"));
+    await page.getByLabel('Location (optional)').fill('Studio 2');
+    await page.getByRole('button', { name: 'Book session and build agenda' }).click();
+    await hasText(page.getByRole('heading', { level: 1 }), 'Session with Hannah Clarke');
+
+    // The agenda: an objective tied to the goal, a barrier with its strategy, an outcome tied to the metric.
+    await page.getByLabel('Objective', { exact: true }).fill('Agree a weekly running plan');
+    await page.getByLabel('For goal').selectOption({ label: 'Run a 5k' });
+    await page.getByRole('button', { name: 'Add objective' }).click();
+    const objectives = page.getByRole('region', { name: 'Objectives' });
+    await containsText(objectives, 'Agree a weekly running plan');
+    await containsText(objectives, 'Goal: Run a 5k');
+    await page.getByLabel('Barrier', { exact: true }).fill('Late meetings on Tuesdays');
+    await page.getByLabel('Strategy', { exact: true }).fill('Run before work instead');
+    await page.getByRole('button', { name: 'Add barrier' }).click();
+    await containsText(page.getByRole('region', { name: 'Barriers and strategies' }), 'Strategy: Run before work instead');
+    await page.getByLabel('Outcome', { exact: true }).fill('Faster 5 km');
+    await page.getByLabel('Target', { exact: true }).fill('31');
+    await page.getByRole('button', { name: 'Add outcome' }).click();
+    await containsText(page.getByRole('region', { name: 'Measurable outcomes' }), '5 km time');
+    await shot(page, '04-coach-session-planner');
+
+    // The API holds what the planner built: the objective names the goal.
+    const sessions = (await coach.get(`/v1/sessions?engagementId=${engagementId}`).expect(200)).body.data;
+    expect(sessions).toHaveLength(1);
+    expect(new Date(sessions[0].startsAt).toISOString()).toBe(start.toUTC().toISO());
+    const agenda = (await coach.get(`/v1/sessions/${sessions[0].id}/agenda`).expect(200)).body;
+    const goals = (await coach.get(`/v1/engagements/${engagementId}/goals`).expect(200)).body.data as { id: string; title: string }[];
+    expect(agenda.items.find((i: { kind: string }) => i.kind === 'objective').goalId).toBe(goals.find((g) => g.title === 'Run a 5k')!.id);
+
+    // Propose the draft goal.
+    await page.getByRole('link', { name: /Leadership 2027/ }).click();
+    await page.getByRole('link', { name: 'Sleep before 23:00' }).click();
+    await page.getByRole('button', { name: /^Propose to Hannah/ }).click();
+    await visible(page.getByText('Awaiting agreement').first());
+    await shot(page, '05-coach-goal-proposed');
+  });
+
+  it('the client agrees the goal, adds a topic, logs a measurement and submits a review', async () => {
+    const page = clientPage;
+    await signIn(page, clientEmail);
+    await hasText(page.getByRole('heading', { level: 1 }), 'Hello, Hannah');
+    await visible(page.getByRole('link', { name: /Waiting for your agreement.*Sleep before 23:00/ }));
+    await shot(page, '06-client-home');
+
+    // The full SMART terms, then agree.
+    await page.getByRole('link', { name: /Waiting for your agreement.*Sleep before 23:00/ }).click();
+    await visible(page.getByText('Lights out by 23:00 on weeknights'));
+    await shot(page, '07-client-goal-to-agree');
+    await page.getByRole('button', { name: 'I agree to version 1' }).click();
+    await visible(page.getByRole('status').filter({ hasText: 'You agreed to this goal' }));
+    await visible(page.getByText('Agreed', { exact: true }).first());
+
+    // A new version of an agreed goal: what changed since the version the client agreed.
+    await page.getByRole('link', { name: 'Home', exact: true }).click();
+    await page.getByRole('link', { name: /Waiting for your agreement.*Cook at home/ }).click();
+    const changes = page.getByRole('region', { name: 'What changed since version 1' });
+    await hasText(changes.locator('del'), 'three');
+    await hasText(changes.locator('ins'), 'four');
+    await shot(page, '08-client-goal-what-changed');
+
+    // The upcoming session's agenda, and a topic of the client's own.
+    await page.getByRole('link', { name: 'Sessions', exact: true }).click();
+    await page.getByRole('link', { name: /Agenda and topics/ }).first().click();
+    await visible(page.getByText('Agree a weekly running plan'));
+    await page.getByLabel('Your topic').fill('Travelling for work next month');
+    await page.getByRole('button', { name: 'Add topic' }).click();
+    await containsText(page.getByRole('listitem').filter({ hasText: 'Travelling for work next month' }), 'your topic');
+    await shot(page, '09-client-session-agenda');
+
+    // Log a measurement: the chart gains a point.
+    await page.getByRole('link', { name: 'Goals', exact: true }).click();
+    const metric = page.getByRole('group', { name: '5 km time' });
+    await hasAttribute(metric.locator('figure.chart'), 'data-points', '2');
+    await metric.getByText('Log a measurement').click();
+    await metric.getByLabel('5 km time (min)').fill('31');
+    await metric.getByRole('button', { name: 'Log measurement' }).click();
+    await hasText(metric.getByRole('status'), 'Logged 31 min.');
+    await hasAttribute(metric.locator('figure.chart'), 'data-points', '3');
+    await shot(page, '10-client-goals-measurement');
+
+    // The open review: rate each goal, say what worked, submit.
+    await page.getByRole('link', { name: 'Home', exact: true }).click();
+    await page.getByRole('link', { name: /Progress review open/ }).click();
+    await visible(page.getByRole('button', { name: 'Submit review' }));
+    const ratings = page.getByRole('radio', { name: '8', exact: true });
+    const goalsToRate = await ratings.count();
+    expect(goalsToRate).toBeGreaterThanOrEqual(1);
+    for (let i = 0; i < goalsToRate; i++) await ratings.nth(i).check();
+    await page.getByLabel('What worked').first().fill('Running before work on Tuesdays');
+    await page.getByLabel('Next step').first().fill('A 4 km run without stopping');
+    await shot(page, '11-client-review-form');
+    await page.getByRole('button', { name: 'Submit review' }).click();
+    await visible(page.getByRole('status').filter({ hasText: 'Your review is with your coach' }));
+    await shot(page, '12-client-review-submitted');
+
+    // Readable on a phone.
+    const phone = await newPage({ width: 390, height: 844 });
+    await phone.goto(`${base}/`);
+    await phone.evaluate(`localStorage.setItem('coaching-portal.session', ${JSON.stringify(JSON.stringify({ accessToken: client.token, refreshToken: client.refreshToken }))})`);
+    await phone.goto(`${base}/goals`);
+    await hasText(phone.getByRole('heading', { level: 1 }), 'Your goals');
+    await shot(phone, '13-client-goals-phone');
+  });
+
+  it('the coach sees the submitted review, completes it, and sees the chart move', async () => {
+    const page = coachPage;
+    await page.getByRole('link', { name: 'Dashboard', exact: true }).click();
+    const waiting = page.getByRole('region', { name: 'Reviews submitted and waiting' });
+    await visible(waiting.getByRole('link', { name: /Hannah Clarke/ }));
+    await shot(page, '14-coach-dashboard-review-waiting');
+    await waiting.getByRole('link', { name: /Hannah Clarke/ }).click();
+    await visible(page.getByText('Running before work on Tuesdays'));
+    await hasText(page.locator('.rating').first(), '8');
+    await page.getByLabel('Adjustment').first().selectOption('keep');
+    await page.getByLabel('Your notes for the client (optional)').fill('Great progress: keep the early runs.');
+    await shot(page, '15-coach-review');
+    await page.getByRole('button', { name: 'Complete review' }).click();
+    await visible(page.getByText('Completed', { exact: true }).first());
+
+    await page.getByRole('link', { name: /Leadership 2027/ }).click();
+    await hasAttribute(page.getByRole('group', { name: '5 km time' }).locator('figure.chart'), 'data-points', '3');
+    expect(await chartPoints(page, '5 km time')).toBe(3);
+    await containsText(page.getByRole('group', { name: '5 km time' }), 'now 31 min');
+    await shot(page, '16-coach-engagement-chart-moved');
+  });
+
+  it('refreshes an expired session once, accepts invitations, and signs out', async () => {
+    const page = coachPage;
+    // A stale access token: the portal refreshes the session and retries instead of failing.
+    const before = await page.evaluate(`JSON.parse(localStorage.getItem('coaching-portal.session')).refreshToken`);
+    await page.evaluate(`(() => { const k = 'coaching-portal.session'; const s = JSON.parse(localStorage.getItem(k)); s.accessToken = 'expired.access.token'; localStorage.setItem(k, JSON.stringify(s)); })()`);
+    await page.goto(`${base}/clients`);
+    await visible(page.getByRole('link', { name: /Hannah Clarke/ }));
+    expect(await page.evaluate(`JSON.parse(localStorage.getItem('coaching-portal.session')).refreshToken`)).not.toBe(before);
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await visible(page.getByRole('heading', { name: 'Sign in' }));
+
+    // A coach invited by the owner opens the link, chooses a password and lands in the coach portal.
+    const inv = await p.owner.post('/v1/invitations', { email: 'nora.new@example.test', role: 'coach' }).expect(201);
+    const fresh = await newPage();
+    await fresh.goto(`${base}/accept?token=${encodeURIComponent(inv.body.token)}`);
+    await fresh.getByLabel('Your name').fill('Nora Lind');
+    await fresh.getByLabel('Password', { exact: true }).fill('a long enough password');
+    await fresh.getByLabel('Repeat the password').fill('a long enough password');
+    await shot(fresh, '17-accept-invitation');
+    await fresh.getByRole('button', { name: 'Create my account' }).click();
+    await containsText(fresh.getByRole('heading', { level: 1 }), 'Nora');
+    await visible(fresh.getByText('Coach portal'));
+  });
+});
