@@ -33,6 +33,7 @@ export async function startApp(env: Record<string, string> = {}): Promise<TestAp
     DATABASE_URL: db.url,
     DATABASE_POOL_SIZE: '5',
     AUTH_RATE_LIMIT_PER_MINUTE: '100000',
+    API_RATE_LIMIT_PER_MINUTE: '100000',
     REDIS_PREFIX: `t${randomBytes(4).toString('hex')}`,
     JWT_SECRET: jwtSecret,
     ...env,

@@ -44,6 +44,9 @@ class EnvSchema {
   @Transform(toInt) @IsInt() @Min(1) @Max(100000)
   AUTH_RATE_LIMIT_PER_MINUTE = 30;
 
+  @Transform(toInt) @IsInt() @Min(1) @Max(1000000)
+  API_RATE_LIMIT_PER_MINUTE = 1200;
+
   @Transform(toInt) @IsInt() @Min(0) @Max(86400)
   WEBHOOK_RETRY_BASE_SECONDS = 10;
 
@@ -81,6 +84,8 @@ export class AppConfig {
   readonly logLevel: LogLevel;
   readonly workerConcurrency: number;
   readonly authRateLimitPerMinute: number;
+  /** Authenticated requests per credential (a user's tokens, or one API key) per minute, across every API copy. */
+  readonly apiRateLimitPerMinute: number;
   readonly webhookRetryBaseSeconds: number;
   readonly workerHealthPort: number;
   readonly databasePoolSize: number;
@@ -105,6 +110,7 @@ export class AppConfig {
     this.logLevel = e.LOG_LEVEL;
     this.workerConcurrency = e.WORKER_CONCURRENCY;
     this.authRateLimitPerMinute = e.AUTH_RATE_LIMIT_PER_MINUTE;
+    this.apiRateLimitPerMinute = e.API_RATE_LIMIT_PER_MINUTE;
     this.webhookRetryBaseSeconds = e.WEBHOOK_RETRY_BASE_SECONDS;
     this.workerHealthPort = e.WORKER_HEALTH_PORT;
     this.databasePoolSize = e.DATABASE_POOL_SIZE;

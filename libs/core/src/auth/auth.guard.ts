@@ -3,6 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { AuthedRequest, Forbidden, IS_PUBLIC, Role, ROLES_KEY, Unauthenticated } from '@app/common';
 import { ApiKeyStrategy } from './api-key.strategy';
 import { JwtStrategy } from './jwt.strategy';
+import { RateLimitsService } from './rate-limits.service';
 
 // `Authorization: <scheme> <token>`, the scheme compared case-insensitively (as passport-jwt read it).
 const AUTHORIZATION = /^\s*(\S+)\s+(\S+)\s*$/;
@@ -14,6 +15,7 @@ export class AuthGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly jwt: JwtStrategy,
     private readonly apiKeys: ApiKeyStrategy,
+    private readonly limits: RateLimitsService,
   ) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
@@ -24,6 +26,8 @@ export class AuthGuard implements CanActivate {
     const token = m && m[1].toLowerCase() === 'bearer' ? m[2] : null;
     const user = !token ? null : token.startsWith('cpk_') ? await this.apiKeys.authenticate(token) : this.jwt.authenticate(token);
     if (!user) throw new Unauthenticated();
+    // Per credential, never per address: a key and a person are limited apart, and an office behind one address is not.
+    await this.limits.hitCredential(user.apiKeyId ? `key:${user.apiKeyId}` : `user:${user.userId}`);
     req.auth = { ...user, requestId: typeof req.id === 'string' ? req.id : undefined };
     return true;
   }

@@ -1,7 +1,7 @@
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import type { Request } from 'express';
 import type { Redis } from 'ioredis';
-import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { AppConfig } from '@app/config';
 import { TooManyRequests } from '@app/common';
 import { REDIS } from '../redis/redis.module';
@@ -16,10 +16,32 @@ const retryAfter = (r: RateLimiterRes) => Math.max(1, Math.ceil(r.msBeforeNext /
 export class RateLimitsService {
   private readonly perAddress: RateLimiterRedis;
   private readonly loginFailures: RateLimiterRedis;
+  private readonly perCredential: RateLimiterRedis;
 
   constructor(@Inject(REDIS) redis: Redis, config: AppConfig) {
     this.perAddress = new RateLimiterRedis({ storeClient: redis, keyPrefix: `${config.redisPrefix}:rl:auth-addr`, points: config.authRateLimitPerMinute, duration: 60 });
     this.loginFailures = new RateLimiterRedis({ storeClient: redis, keyPrefix: `${config.redisPrefix}:rl:login-fail`, points: LOGIN_FAILURES_ALLOWED, duration: LOGIN_FAILURE_WINDOW_S });
+    // Once a credential is over its limit this copy refuses it from memory until the window ends,
+    // so a flood costs no Redis round trip per request.
+    this.perCredential = new RateLimiterRedis({
+      storeClient: redis,
+      keyPrefix: `${config.redisPrefix}:rl:credential`,
+      points: config.apiRateLimitPerMinute,
+      duration: 60,
+      inMemoryBlockOnConsumed: config.apiRateLimitPerMinute,
+      // Redis unreachable: each copy goes on counting alone rather than refusing every request.
+      insuranceLimiter: new RateLimiterMemory({ points: config.apiRateLimitPerMinute, duration: 60 }),
+    });
+  }
+
+  /** One authenticated request by a credential (a user id, or an API key id): many users may share an address. */
+  async hitCredential(credential: string): Promise<void> {
+    try {
+      await this.perCredential.consume(credential);
+    } catch (e) {
+      if (e instanceof RateLimiterRes) throw new TooManyRequests(retryAfter(e));
+      throw e;
+    }
   }
 
   /** One unauthenticated auth request from an address. */
