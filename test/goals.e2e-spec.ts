@@ -51,6 +51,19 @@ describe('engagements', () => {
     expect(audit.body.data.map((e: { action: string }) => e.action)).toEqual(['complete', 'pause', 'activate', 'pause', 'activate', 'create']);
   });
 
+  it('can be cancelled while active or paused, and not after', async () => {
+    const active = await activeEngagement(coach, client.clientId);
+    await coach.patch(`/v1/engagements/${active}`, { status: 'cancelled' }).expect(200);
+    await coach.patch(`/v1/engagements/${active}`, { status: 'paused' }).expect(409);
+    const paused = await activeEngagement(coach, client.clientId);
+    await coach.patch(`/v1/engagements/${paused}`, { status: 'paused' }).expect(200);
+    const res = await coach.patch(`/v1/engagements/${paused}`, { status: 'cancelled' }).expect(200);
+    expect(res.body.status).toBe('cancelled');
+    await coach.patch(`/v1/engagements/${paused}`, { status: 'active' }).expect(409);
+    const audit = await p.owner.get(`/v1/audit-events?entityId=${paused}`).expect(200);
+    expect(audit.body.data[0]).toMatchObject({ action: 'cancel', changes: { status: { from: 'paused', to: 'cancelled' } } });
+  });
+
   it('list with filters; a coach sees theirs, a client their own', async () => {
     await createEngagement(otherCoach, otherClient.clientId);
     const mine = await coach.get('/v1/engagements?limit=100').expect(200);
@@ -137,6 +150,55 @@ describe('the goal agreement workflow', () => {
     const revs = (await client.get(`/v1/goals/${id}/revisions`).expect(200)).body.data;
     expect(revs.map((r: { version: number; targetDate: string }) => [r.version, r.targetDate])).toEqual([[1, SMART.targetDate], [2, '2027-09-30']]);
     expect(revs.every((r: { agreedBy: string }) => r.agreedBy === client.userId)).toBe(true);
+  });
+
+  it('propose is refused unless the goal is a draft or changes were requested; an agreed revision is never rewritten', async () => {
+    const id = await agreedGoal(coach, client, engagementId);
+    const before = (await coach.get(`/v1/goals/${id}/revisions`).expect(200)).body.data;
+    expect(before).toEqual([expect.objectContaining({ version: 1, agreedBy: client.userId, agreedAt: expect.any(String) })]);
+    const res = await coach.post(`/v1/goals/${id}/propose`).expect(409);
+    expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+    const goal = (await coach.get(`/v1/goals/${id}`).expect(200)).body;
+    expect(goal).toMatchObject({ status: 'agreed', version: 1, agreedById: client.userId, agreedAt: expect.any(String) });
+    expect((await coach.get(`/v1/goals/${id}/revisions`).expect(200)).body.data).toEqual(before);
+    expect(await events(id)).toEqual(['goal.proposed', 'goal.agreed']);
+    // proposed, achieved and abandoned goals cannot be proposed either
+    const proposed = await draftGoal(coach, engagementId);
+    await coach.post(`/v1/goals/${proposed.id}/propose`).expect(200);
+    await coach.post(`/v1/goals/${proposed.id}/propose`).expect(409);
+    await coach.post(`/v1/goals/${id}/achieve`).expect(200);
+    await coach.post(`/v1/goals/${id}/propose`).expect(409);
+    await coach.post(`/v1/goals/${proposed.id}/abandon`).expect(200);
+    await coach.post(`/v1/goals/${proposed.id}/propose`).expect(409);
+  });
+
+  it('re-proposing after changes were requested keeps the requested revision as it was', async () => {
+    const g = await draftGoal(coach, engagementId);
+    await coach.post(`/v1/goals/${g.id}/propose`).expect(200);
+    await client.post(`/v1/goals/${g.id}/request-changes`, { comment: 'Not sure about June' }).expect(200);
+    const first = (await coach.get(`/v1/goals/${g.id}/revisions`).expect(200)).body.data[0];
+    // the same terms proposed again: a new version, the answered one untouched
+    const again = await coach.post(`/v1/goals/${g.id}/propose`).expect(200);
+    expect(again.body).toMatchObject({ status: 'proposed', version: 2, changesRequestedComment: null });
+    await client.post(`/v1/goals/${g.id}/agree`, { version: 2 }).expect(200);
+    const revs = (await coach.get(`/v1/goals/${g.id}/revisions`).expect(200)).body.data;
+    expect(revs).toHaveLength(2);
+    expect(revs[0]).toEqual(first);
+    expect(revs[0]).toMatchObject({ version: 1, changesRequestedComment: 'Not sure about June', agreedBy: null, agreedAt: null });
+    expect(revs[1]).toMatchObject({ version: 2, title: 'Run a 5k', changesRequestedComment: null, agreedBy: client.userId, proposedBy: coach.userId });
+  });
+
+  it('editing the terms of a proposed goal goes through the same state machine: revised, audited, proposed again', async () => {
+    const g = await draftGoal(coach, engagementId);
+    await coach.post(`/v1/goals/${g.id}/propose`).expect(200);
+    const edited = await coach.patch(`/v1/goals/${g.id}`, { title: 'Run a fast 5k' }).expect(200);
+    expect(edited.body).toMatchObject({ status: 'proposed', version: 2 });
+    const audit = await p.owner.get(`/v1/audit-events?entityId=${g.id}`).expect(200);
+    expect(audit.body.data[0]).toMatchObject({ action: 'revise', changes: { status: { from: 'proposed', to: 'proposed' }, version: { from: 1, to: 2 } } });
+    // a draft's terms are just edited; no version is made until it is proposed
+    const d = await draftGoal(coach, engagementId);
+    expect((await coach.patch(`/v1/goals/${d.id}`, { title: 'Still a draft' }).expect(200)).body).toMatchObject({ status: 'draft', version: 1 });
+    expect((await coach.get(`/v1/goals/${d.id}/revisions`).expect(200)).body.data).toEqual([]);
   });
 
   it('achieve and abandon are terminal', async () => {

@@ -5,7 +5,7 @@ import { AuditService, created } from '../audit/audit.service';
 import { DATE_RE } from '../engagements/dto/engagement.dto';
 import { Engagement } from '../engagements/engagement.entity';
 import { EngagementsRepository } from '../engagements/engagements.repository';
-import { GoalStatus } from '../goals/goal-status';
+import { GoalAction, GoalStatus } from '../goals/goal-status';
 import { GoalsService } from '../goals/goals.service';
 import { goalProgress, ProgressRepository } from '../goals/progress.repository';
 import { OutboxService } from '../outbox/outbox.service';
@@ -60,10 +60,10 @@ function duplicates(field: string, items: { goalId: string }[]): FieldError[] {
 }
 
 /** How each adjustment moves its goal: the status it goes to and the domain event it makes. */
-const GOAL_MOVES: Partial<Record<Adjustment, { to: GoalStatus; event: string | null }>> = {
-  achieved: { to: 'achieved', event: 'goal.achieved' },
-  abandon: { to: 'abandoned', event: 'goal.abandoned' },
-  revise: { to: 'draft', event: null },
+const GOAL_MOVES: Partial<Record<Adjustment, { action: GoalAction; to: GoalStatus; event: string | null }>> = {
+  achieved: { action: 'achieve', to: 'achieved', event: 'goal.achieved' },
+  abandon: { action: 'abandon', to: 'abandoned', event: 'goal.abandoned' },
+  revise: { action: 'return_to_draft', to: 'draft', event: null },
 };
 
 @Injectable()
@@ -208,7 +208,7 @@ export class ReviewsService {
         }
         const move = GOAL_MOVES[x.action];
         if (move) {
-          await this.goals.transition(ctx, goalId, move.to, async (_t, goal) => {
+          await this.goals.transition(ctx, goalId, move.action, async (_t, goal) => {
             const now = new Date();
             if (move.to === 'achieved') goal.achievedAt = now;
             if (move.to === 'abandoned') goal.abandonedAt = now;
