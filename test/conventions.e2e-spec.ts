@@ -1,6 +1,7 @@
 // Conventions every endpoint shares: problem+json errors, validation, pagination, idempotency, operations.
 import { startApp, TestApp } from './support/app';
-import { addCoach, Caller, PracticeFixture, signupPractice } from './support/factories';
+import { activeEngagement, draftGoal } from './support/coaching';
+import { addClient, addCoach, Caller, PracticeFixture, signupPractice } from './support/factories';
 
 let t: TestApp;
 let p: PracticeFixture;
@@ -57,6 +58,41 @@ describe('bad input is a 400 problem and writes nothing', () => {
     await p.owner.patch('/v1/practice', { reminderOffsetsMinutes: [10081] }).expect(400);
     const ok = await p.owner.patch('/v1/practice', { reminderOffsetsMinutes: [60, 2880] }).expect(200);
     expect(ok.body.reminderOffsetsMinutes).toEqual([2880, 60]);
+  });
+});
+
+describe('null for a field that cannot be cleared is a 400 and writes nothing', () => {
+  let paths: Record<string, string>;
+  beforeAll(async () => {
+    const client = await addClient(t, p, coach);
+    const engagementId = await activeEngagement(coach, client.clientId);
+    const goal = await draftGoal(coach, engagementId, { description: 'to be cleared' });
+    const milestone = (await coach.post(`/v1/goals/${goal.id}/milestones`, { title: 'First run' }).expect(201)).body.id;
+    paths = { me: '/v1/me', practice: '/v1/practice', client: `/v1/clients/${client.clientId}`, engagement: `/v1/engagements/${engagementId}`, goal: `/v1/goals/${goal.id}`, milestone: `/v1/milestones/${milestone}` };
+  });
+  const reads: Record<string, string> = { milestone: 'goal' };
+  const cases: [string, string][] = [
+    ['me', 'name'], ['me', 'timezone'],
+    ['practice', 'name'], ['practice', 'timezone'], ['practice', 'reminderOffsetsMinutes'], ['practice', 'defaultReviewCadence'], ['practice', 'stalledAfterDays'],
+    ['client', 'name'], ['client', 'email'], ['client', 'timezone'], ['client', 'status'], ['client', 'coachId'],
+    ['engagement', 'title'], ['engagement', 'reviewCadence'], ['engagement', 'status'],
+    ['goal', 'title'], ['goal', 'priority'],
+    ['milestone', 'title'], ['milestone', 'done'],
+  ];
+  it.each(cases)('PATCH %s with %s: null', async (resource, field) => {
+    const read = paths[reads[resource] ?? resource];
+    const before = [(await p.owner.get(read).expect(200)).body, await count('audit_events')];
+    const res = await p.owner.patch(paths[resource], { [field]: null }).expect(400);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.body.errors).toContainEqual({ path: field, message: `${field} must not be null` });
+    expect([(await p.owner.get(read).expect(200)).body, await count('audit_events')]).toEqual(before);
+  });
+
+  it('null still clears what may be cleared', async () => {
+    expect((await p.owner.patch('/v1/me', { quietHours: { start: '21:00', end: '08:00' } }).expect(200)).body.quietHours).toEqual({ start: '21:00', end: '08:00' });
+    expect((await p.owner.patch('/v1/me', { quietHours: null }).expect(200)).body.quietHours).toBeNull();
+    expect((await p.owner.patch(paths.engagement, { endsOn: null }).expect(200)).body.endsOn).toBeNull();
+    expect((await p.owner.patch(paths.goal, { description: null }).expect(200)).body.description).toBeNull();
   });
 });
 

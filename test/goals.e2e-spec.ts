@@ -268,6 +268,18 @@ describe("the client's view", () => {
     await client.del(`/v1/milestones/${m.body.id}`).expect(403);
     await otherClient.patch(`/v1/milestones/${m.body.id}`, { done: false }).expect(404);
   });
+
+  it('takes done only as a JSON boolean: strings, numbers and objects are 400 and change nothing', async () => {
+    const id = await agreedGoal(coach, client, engagementId);
+    const m = (await coach.post(`/v1/goals/${id}/milestones`, { title: 'Stretch daily' }).expect(201)).body;
+    for (const done of ['false', 'true', 'no', 1, 0, {}, []]) {
+      const res = await client.patch(`/v1/milestones/${m.id}`, { done }).expect(400);
+      expect(res.body.errors.map((e: { path: string }) => e.path)).toEqual(['done']);
+    }
+    const goal = (await coach.get(`/v1/goals/${id}`).expect(200)).body;
+    expect(goal.milestones).toEqual([expect.objectContaining({ id: m.id, done: false, doneAt: null })]);
+    await client.patch(`/v1/milestones/${m.id}`, { done: false }).expect(200);
+  });
 });
 
 describe('progress arithmetic', () => {

@@ -1,5 +1,5 @@
 import { IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
-import { PageDto, PageQuery } from '@app/common';
+import { PageDto, PageQuery, IsOptionalNotNull } from '@app/common';
 import { REVIEW_CADENCES, ReviewCadence } from '../../practices/practice.entity';
 import { ENGAGEMENT_STATUSES, EngagementStatus } from '../engagement-status';
 
@@ -35,7 +35,7 @@ export class CreateEngagementDto {
 }
 
 export class UpdateEngagementDto {
-  @IsOptional() @IsString() @MinLength(1) @MaxLength(200)
+  @IsOptionalNotNull() @IsString() @MinLength(1) @MaxLength(200)
   title?: string;
 
   @IsOptional() @ValidateIf((_, v) => v !== null) @Matches(DATE_RE, { message: 'endsOn must be a date (YYYY-MM-DD)' }) @IsISO8601({ strict: true })
@@ -47,11 +47,11 @@ export class UpdateEngagementDto {
   @IsOptional() @ValidateIf((_, v) => v !== null) @IsIn(CADENCES)
   sessionCadence?: ReviewCadence | null;
 
-  @IsOptional() @IsIn(CADENCES)
+  @IsOptionalNotNull() @IsIn(CADENCES)
   reviewCadence?: ReviewCadence;
 
   /** Follows the state machine; an illegal change is 409. */
-  @IsOptional() @IsIn(ENGAGEMENT_STATUSES as unknown as string[])
+  @IsOptionalNotNull() @IsIn(ENGAGEMENT_STATUSES as unknown as string[])
   status?: EngagementStatus;
 }
 

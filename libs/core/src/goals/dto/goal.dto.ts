@@ -1,6 +1,5 @@
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsNumber, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
-import { PageDto, PageQuery } from '@app/common';
+import { IsBoolean, IsIn, IsInt, IsISO8601, IsNumber, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
+import { PageDto, PageQuery, IsOptionalNotNull } from '@app/common';
 import { DATE_RE } from '../../engagements/dto/engagement.dto';
 import { GOAL_PRIORITIES, GoalPriority } from '../goal.entity';
 import { GoalStatus } from '../goal-status';
@@ -44,7 +43,7 @@ export class CreateGoalDto {
 }
 
 export class UpdateGoalDto {
-  @IsOptional() @IsString() @MinLength(1) @MaxLength(200)
+  @IsOptionalNotNull() @IsString() @MinLength(1) @MaxLength(200)
   title?: string;
 
   @IsOptional() @ValidateIf(nullable) @IsString() @MaxLength(TEXT)
@@ -65,7 +64,7 @@ export class UpdateGoalDto {
   @IsOptional() @ValidateIf(nullable) @Matches(DATE_RE, { message: 'targetDate must be a date (YYYY-MM-DD)' }) @IsISO8601({ strict: true })
   targetDate?: string | null;
 
-  @IsOptional() @IsIn(GOAL_PRIORITIES as unknown as string[])
+  @IsOptionalNotNull() @IsIn(GOAL_PRIORITIES as unknown as string[])
   priority?: GoalPriority;
 
   @IsOptional() @ValidateIf(nullable) @IsUUID()
@@ -177,14 +176,14 @@ export class CreateMilestoneDto {
 }
 
 export class UpdateMilestoneDto {
-  @IsOptional() @IsString() @MinLength(1) @MaxLength(200)
+  @IsOptionalNotNull() @IsString() @MinLength(1) @MaxLength(200)
   title?: string;
 
   @IsOptional() @ValidateIf(nullable) @Matches(DATE_RE, { message: 'dueOn must be a date (YYYY-MM-DD)' }) @IsISO8601({ strict: true })
   dueOn?: string | null;
 
   /** The client may set this, and only this. */
-  @IsOptional() @Type(() => Boolean) @IsIn([true, false])
+  @IsOptionalNotNull() @IsBoolean()
   done?: boolean;
 }
 

@@ -1,6 +1,6 @@
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsISO8601, IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength, ValidateIf } from 'class-validator';
-import { PageDto, PageQuery } from '@app/common';
+import { PageDto, PageQuery, IsOptionalNotNull } from '@app/common';
 import { DATE_RE } from '../../engagements/dto/engagement.dto';
 
 const nullable = (_: object, v: unknown) => v !== null;
@@ -19,7 +19,7 @@ export class CreateActionItemDto {
 }
 
 export class UpdateActionItemDto {
-  @IsOptional() @IsString() @MinLength(1) @MaxLength(200)
+  @IsOptionalNotNull() @IsString() @MinLength(1) @MaxLength(200)
   title?: string;
 
   @IsOptional() @ValidateIf(nullable) @Matches(DATE_RE, { message: 'dueOn must be a date (YYYY-MM-DD)' }) @IsISO8601({ strict: true })
@@ -29,7 +29,7 @@ export class UpdateActionItemDto {
   goalId?: string | null;
 
   /** The client may set this, and only this. */
-  @IsOptional() @IsIn([true, false])
+  @IsOptionalNotNull() @IsIn([true, false])
   done?: boolean;
 }
 

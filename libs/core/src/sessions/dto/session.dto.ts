@@ -3,7 +3,7 @@ import {
   ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsISO8601, IsNumber, IsOptional, IsString, IsUrl, IsUUID, Matches, Max, MaxLength, Min, MinLength, ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { PageDto, PageQuery } from '@app/common';
+import { PageDto, PageQuery, IsOptionalNotNull } from '@app/common';
 import { SESSION_STATUSES, SessionStatus } from '../session.entity';
 
 /** A date-time with its offset: without one, the instant would depend on the server's zone. */
@@ -35,10 +35,10 @@ export class CreateSessionDto {
 
 export class UpdateSessionDto {
   /** A new time (or duration) reschedules: sequence + 1. Only while scheduled. */
-  @IsOptional() @IsISO8601({ strict: true }, timestampMessage('startsAt')) @Matches(TIMESTAMP_RE, timestampMessage('startsAt'))
+  @IsOptionalNotNull() @IsISO8601({ strict: true }, timestampMessage('startsAt')) @Matches(TIMESTAMP_RE, timestampMessage('startsAt'))
   startsAt?: string;
 
-  @IsOptional() @IsInt() @Min(15) @Max(480)
+  @IsOptionalNotNull() @IsInt() @Min(15) @Max(480)
   durationMinutes?: number;
 
   @IsOptional() @ValidateIf(nullable) @IsString() @MinLength(1) @MaxLength(500)
