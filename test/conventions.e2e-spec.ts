@@ -64,10 +64,12 @@ describe('bad input is a 400 problem and writes nothing', () => {
 describe('null for a field that cannot be cleared is a 400 and writes nothing', () => {
   let paths: Record<string, string>;
   beforeAll(async () => {
-    const client = await addClient(t, p, coach);
-    const engagementId = await activeEngagement(coach, client.clientId);
-    const goal = await draftGoal(coach, engagementId, { description: 'to be cleared' });
-    const milestone = (await coach.post(`/v1/goals/${goal.id}/milestones`, { title: 'First run' }).expect(201)).body.id;
+    // a coach of its own, so that the pagination walk below sees only its coach's clients
+    const own = await addCoach(t, p);
+    const client = await addClient(t, p, own);
+    const engagementId = await activeEngagement(own, client.clientId);
+    const goal = await draftGoal(own, engagementId, { description: 'to be cleared' });
+    const milestone = (await own.post(`/v1/goals/${goal.id}/milestones`, { title: 'First run' }).expect(201)).body.id;
     paths = { me: '/v1/me', practice: '/v1/practice', client: `/v1/clients/${client.clientId}`, engagement: `/v1/engagements/${engagementId}`, goal: `/v1/goals/${goal.id}`, milestone: `/v1/milestones/${milestone}` };
   });
   const reads: Record<string, string> = { milestone: 'goal' };
