@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { AuthContext, Conflict, cursorId, decodeCursor, FieldError, Forbidden, InvalidInput, Page, pageSize, toPage } from '@app/common';
+import { AuthContext, Conflict, decodeCursor, FieldError, Forbidden, InvalidInput, Page, pageSize, toPage } from '@app/common';
 import { newId, TenantDb, TenantTx } from '@app/database';
 import { AuditService, created } from '../audit/audit.service';
-import { DATE_RE } from '../engagements/dto/engagement.dto';
 import { Engagement } from '../engagements/engagement.entity';
 import { EngagementsRepository } from '../engagements/engagements.repository';
 import { GoalAction, GoalStatus } from '../goals/goal-status';
@@ -81,13 +80,10 @@ export class ReviewsService {
   /** An engagement's reviews, newest period first. */
   list(ctx: AuthContext, engagementId: string, q: ReviewsQuery): Promise<Page<ReviewDto>> {
     const limit = pageSize(q);
-    const after = decodeCursor(q.cursor, 2);
-    if (after && (typeof after[0] !== 'string' || !DATE_RE.test(after[0]))) {
-      throw new InvalidInput('The cursor is not valid.', [{ path: 'cursor', message: 'cursor is not valid' }]);
-    }
+    const after = decodeCursor(q.cursor, ['date', 'id']);
     return this.db.run(ctx.practiceId, async (tx) => {
       await this.engagements.require(tx, ctx, engagementId);
-      const rows = await this.repo.page(tx, engagementId, limit, after ? { periodEnd: after[0] as string, id: cursorId(after[1]) } : null);
+      const rows = await this.repo.page(tx, engagementId, limit, after ? { periodEnd: after[0], id: after[1] } : null);
       return toPage(rows, limit, toReviewDto, (r) => [r.periodEnd, r.id]);
     });
   }

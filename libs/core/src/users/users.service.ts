@@ -45,7 +45,7 @@ export class UsersService {
   /** Members of the practice; a coach sees the practice's owners and coaches and their own clients' accounts. */
   async list(ctx: AuthContext, q: UsersQuery): Promise<Page<UserDto>> {
     const limit = pageSize(q);
-    const after = decodeCursor(q.cursor, 1);
+    const after = decodeCursor(q.cursor, ['id']);
     return this.db.run(ctx.practiceId, async (tx) => {
       const qb = tx.em.createQueryBuilder(User, 'u').where('u.practiceId = :p', { p: tx.practiceId }).orderBy('u.id', 'ASC').limit(limit + 1);
       if (q.role) qb.andWhere('u.role = :role', { role: q.role });

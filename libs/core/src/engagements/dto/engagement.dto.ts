@@ -1,9 +1,8 @@
-import { IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
-import { PageDto, PageQuery, IsOptionalNotNull } from '@app/common';
+import { IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
+import { PageDto, PageQuery, IsOptionalNotNull, IsDateOnly } from '@app/common';
 import { REVIEW_CADENCES, ReviewCadence } from '../../practices/practice.entity';
 import { ENGAGEMENT_STATUSES, EngagementStatus } from '../engagement-status';
 
-export const DATE_RE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 const CADENCES = REVIEW_CADENCES as unknown as string[];
 
 export class CreateEngagementDto {
@@ -18,10 +17,10 @@ export class CreateEngagementDto {
   title!: string;
 
   /** YYYY-MM-DD */
-  @Matches(DATE_RE, { message: 'startsOn must be a date (YYYY-MM-DD)' }) @IsISO8601({ strict: true })
+  @IsDateOnly()
   startsOn!: string;
 
-  @IsOptional() @Matches(DATE_RE, { message: 'endsOn must be a date (YYYY-MM-DD)' }) @IsISO8601({ strict: true })
+  @IsOptional() @IsDateOnly()
   endsOn?: string;
 
   @IsOptional() @IsInt() @Min(1) @Max(500)
@@ -38,7 +37,7 @@ export class UpdateEngagementDto {
   @IsOptionalNotNull() @IsString() @MinLength(1) @MaxLength(200)
   title?: string;
 
-  @IsOptional() @ValidateIf((_, v) => v !== null) @Matches(DATE_RE, { message: 'endsOn must be a date (YYYY-MM-DD)' }) @IsISO8601({ strict: true })
+  @IsOptional() @ValidateIf((_, v) => v !== null) @IsDateOnly()
   endsOn?: string | null;
 
   @IsOptional() @ValidateIf((_, v) => v !== null) @IsInt() @Min(1) @Max(500)
