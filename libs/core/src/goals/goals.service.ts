@@ -64,6 +64,7 @@ export class GoalsService {
         priority: dto.priority ?? 'medium',
         version: 1,
         status: 'draft',
+        firstProposedAt: null,
       });
       await tx.em.insert(Goal, goal);
       await this.audit.record(tx, ctx, 'create', 'goal', goal.id, created({ ...termsOf(goal), priority: goal.priority, engagementId: e.id }));
@@ -73,10 +74,10 @@ export class GoalsService {
 
   list(ctx: AuthContext, engagementId: string, q: GoalsQuery): Promise<Page<GoalDto>> {
     const limit = pageSize(q);
-    const after = decodeCursor(q.cursor, 1);
+    const after = decodeCursor(q.cursor, ['id']);
     return this.db.run(ctx.practiceId, async (tx) => {
       await this.engagements.require(tx, ctx, engagementId);
-      const rows = await this.goals.list(tx, ctx, engagementId, limit, (after?.[0] as string) ?? null);
+      const rows = await this.goals.list(tx, ctx, engagementId, limit, after?.[0] ?? null);
       const parts = await this.progress.partsOf(tx, rows.slice(0, limit).map((g) => g.id));
       return toPage(rows, limit, (g) => toGoalDto(g, parts.get(g.id)!), (g) => [g.id]);
     });
@@ -144,6 +145,7 @@ export class GoalsService {
       const last = await this.lastRevisionVersion(tx, goal);
       if (last > 0) goal.version = last + 1;
       goal.changesRequestedComment = null;
+      goal.firstProposedAt ??= new Date();
       await this.addRevision(tx, ctx, goal);
       return 'goal.proposed';
     });
