@@ -176,6 +176,19 @@ describe('a crafted cursor is a 400 on every list', () => {
     }
   });
 
+  it('query booleans take exactly true or false', async () => {
+    const items = lists.find(([path]) => path.endsWith('/action-items'))![0];
+    for (const v of ['true', 'false']) {
+      await p.owner.get(`${items}?done=${v}`).expect(200);
+      await p.owner.get(`/v1/notifications?unread=${v}`).expect(200);
+    }
+    for (const v of ['TRUE', '1', '0', 'yes', 'no', '']) {
+      const res = await p.owner.get(`${items}?done=${v}`).expect(400);
+      expect(res.body.errors.map((e: { path: string }) => e.path)).toEqual(['done']);
+      await p.owner.get(`/v1/notifications?unread=${v}`).expect(400);
+    }
+  });
+
   it('a well-formed cursor still pages', async () => {
     for (const [path, cursors] of lists) {
       const good = cursors === single ? b64([uuid]) : path.includes('/reviews') ? b64(['2026-11-03', uuid]) : b64(['2026-11-03T08:00:00.000Z', uuid]);
