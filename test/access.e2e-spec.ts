@@ -11,7 +11,7 @@ let client: Caller & { clientId: string };
 let otherClient: Caller & { clientId: string };
 let ownerKey: Caller;
 let coachKey: Caller;
-let foreign: { owner: Caller; coach: Caller; client: Caller & { clientId: string }; key: Caller };
+let foreign: { owner: Caller; coach: Caller; client: Caller & { clientId: string }; key: Caller; refreshToken: string };
 
 beforeAll(async () => {
   t = await startApp();
@@ -24,7 +24,7 @@ beforeAll(async () => {
   coachKey = await addApiKey(t, a, 'coach', coachA.userId!);
   b = await signupPractice(t);
   const bCoach = await addCoach(t, b);
-  foreign = { owner: b.owner, coach: bCoach, client: await addClient(t, b, bCoach), key: await addApiKey(t, b, 'owner') };
+  foreign = { owner: b.owner, coach: bCoach, client: await addClient(t, b, bCoach), key: await addApiKey(t, b, 'owner'), refreshToken: b.owner.refreshToken! };
 });
 afterAll(() => t.close());
 
@@ -42,19 +42,23 @@ let n = 0;
 const fresh = () => `fresh-${Date.now()}-${n++}@example.test`;
 
 const matrix: Row[] = [
-  { name: 'GET /v1/me', call: (c) => c.get('/v1/me'), expect: { owner: 200, coach: 200, client: 200, ownerKey: 200, coachKey: 200 } },
-  { name: 'GET /v1/practice', call: (c) => c.get('/v1/practice'), expect: { owner: 200, coach: 200, client: 200, ownerKey: 200 } },
-  { name: 'PATCH /v1/practice', call: (c) => c.patch('/v1/practice', { stalledAfterDays: 14 }), expect: { owner: 200, coach: 403, client: 403, ownerKey: 200, coachKey: 403 } },
-  { name: 'GET /v1/users', call: (c) => c.get('/v1/users'), expect: { owner: 200, coach: 200, client: 403, ownerKey: 200, coachKey: 200 } },
-  { name: 'POST /v1/api-keys', call: (c) => c.post('/v1/api-keys', { name: 'k', role: 'owner' }), expect: { owner: 201, coach: 403, client: 403, ownerKey: 201, coachKey: 403 } },
-  { name: 'GET /v1/api-keys', call: (c) => c.get('/v1/api-keys'), expect: { owner: 200, coach: 403, client: 403, coachKey: 403 } },
-  { name: 'GET /v1/audit-events', call: (c) => c.get('/v1/audit-events'), expect: { owner: 200, coach: 403, client: 403, ownerKey: 200, coachKey: 403 } },
-  { name: 'POST /v1/clients', call: (c) => c.post('/v1/clients', { name: 'N', email: fresh(), coachId: coachA.userId }), expect: { owner: 201, coach: 201, client: 403, ownerKey: 201, coachKey: 201 } },
-  { name: 'GET /v1/clients', call: (c) => c.get('/v1/clients'), expect: { owner: 200, coach: 200, client: 403, ownerKey: 200 } },
+  { name: 'GET /v1/me', call: (c) => c.get('/v1/me'), expect: { owner: 200, coach: 200, otherCoach: 200, client: 200, ownerKey: 200, coachKey: 200 } },
+  { name: 'GET /v1/practice', call: (c) => c.get('/v1/practice'), expect: { owner: 200, coach: 200, otherCoach: 200, client: 200, ownerKey: 200, coachKey: 200 } },
+  { name: 'PATCH /v1/practice', call: (c) => c.patch('/v1/practice', { stalledAfterDays: 14 }), expect: { owner: 200, coach: 403, otherCoach: 403, client: 403, ownerKey: 200, coachKey: 403 } },
+  { name: 'GET /v1/users', call: (c) => c.get('/v1/users'), expect: { owner: 200, coach: 200, otherCoach: 200, client: 403, ownerKey: 200, coachKey: 200 } },
+  { name: 'POST /v1/api-keys', call: (c) => c.post('/v1/api-keys', { name: 'k', role: 'owner' }), expect: { owner: 201, coach: 403, otherCoach: 403, client: 403, ownerKey: 201, coachKey: 403 } },
+  { name: 'GET /v1/api-keys', call: (c) => c.get('/v1/api-keys'), expect: { owner: 200, coach: 403, otherCoach: 403, client: 403, ownerKey: 200, coachKey: 403 } },
+  { name: 'GET /v1/audit-events', call: (c) => c.get('/v1/audit-events'), expect: { owner: 200, coach: 403, otherCoach: 403, client: 403, ownerKey: 200, coachKey: 403 } },
+  { name: 'POST /v1/clients', call: (c) => c.post('/v1/clients', { name: 'N', email: fresh(), coachId: coachA.userId }), expect: { owner: 201, coach: 201, otherCoach: 403, client: 403, ownerKey: 201, coachKey: 201 } },
+  { name: 'GET /v1/clients', call: (c) => c.get('/v1/clients'), expect: { owner: 200, coach: 200, otherCoach: 200, client: 403, ownerKey: 200, coachKey: 200 } },
   { name: 'GET /v1/clients/:id', call: (c) => c.get(clientPath()), expect: { owner: 200, coach: 200, otherCoach: 404, client: 200, otherClient: 404, ownerKey: 200, coachKey: 200 } },
-  { name: 'PATCH /v1/clients/:id', call: (c) => c.patch(clientPath(), { timezone: 'America/New_York' }), expect: { owner: 200, coach: 200, otherCoach: 404, client: 200, otherClient: 404, coachKey: 200 } },
-  { name: 'POST /v1/invitations (client)', call: (c) => c.post('/v1/invitations', { email: fresh(), role: 'client', clientId: otherClient.clientId }), expect: { owner: 409, coach: 404, otherCoach: 409, client: 403 } },
-  { name: 'POST /v1/invitations (coach)', call: (c) => c.post('/v1/invitations', { email: fresh(), role: 'coach' }), expect: { owner: 201, coach: 403, client: 403, ownerKey: 201, coachKey: 403 } },
+  { name: 'PATCH /v1/clients/:id', call: (c) => c.patch(clientPath(), { timezone: 'America/New_York' }), expect: { owner: 200, coach: 200, otherCoach: 404, client: 200, otherClient: 404, ownerKey: 200, coachKey: 200 } },
+  { name: 'POST /v1/invitations (client)', call: (c) => c.post('/v1/invitations', { email: fresh(), role: 'client', clientId: otherClient.clientId }), expect: { owner: 409, coach: 404, otherCoach: 409, client: 403, otherClient: 403, ownerKey: 409, coachKey: 404 } },
+  { name: 'POST /v1/invitations (coach)', call: (c) => c.post('/v1/invitations', { email: fresh(), role: 'coach' }), expect: { owner: 201, coach: 403, otherCoach: 403, client: 403, ownerKey: 201, coachKey: 403 } },
+  { name: 'PATCH /v1/me', call: (c) => c.patch('/v1/me', { timezone: 'Europe/Berlin' }), expect: { owner: 200, coach: 200, otherCoach: 200, client: 200, otherClient: 200, ownerKey: 403, coachKey: 403 } },
+  { name: 'POST /v1/auth/logout', call: (c) => c.post('/v1/auth/logout', { refreshToken: foreign.refreshToken }), expect: { owner: 204, coach: 204, otherCoach: 204, client: 204, ownerKey: 403, coachKey: 403 } },
+  { name: 'DELETE /v1/api-keys/:id', call: async (c) => c.del(`/v1/api-keys/${(await a.owner.post('/v1/api-keys', { name: 'doomed', role: 'owner' }).expect(201)).body.id}`), expect: { owner: 204, coach: 403, otherCoach: 403, client: 403, ownerKey: 204, coachKey: 403 } },
+  { name: 'DELETE /v1/clients/:id', call: async (c) => c.del(`/v1/clients/${(await coachA.post('/v1/clients', { name: 'Doomed', email: fresh() }).expect(201)).body.id}`), expect: { owner: 204, coach: 204, otherCoach: 404, client: 403, otherClient: 403, ownerKey: 204, coachKey: 204 } },
 ];
 
 describe('role matrix', () => {
@@ -133,6 +137,50 @@ describe('tenant isolation', () => {
     expect(res.body.data).toEqual([]);
     const own = await coachA.get('/v1/clients?limit=100').expect(200);
     expect(own.body.data.every((c: { coachId: string }) => c.coachId === coachA.userId)).toBe(true);
+  });
+});
+
+describe('list filters', () => {
+  it('clients: q matches by name or by email, case-insensitive; a non-matching q returns none', async () => {
+    const tag = `zq${Date.now()}`;
+    const byName = (await a.owner.post('/v1/clients', { name: `Findable ${tag} Person`, email: fresh(), coachId: coachA.userId }).expect(201)).body.id;
+    const byEmail = (await a.owner.post('/v1/clients', { name: 'Plain Name', email: `${tag}-mail@example.test`, coachId: coachA.userId }).expect(201)).body.id;
+    const ids = async (query: string) => (await a.owner.get(`/v1/clients?limit=100&${query}`).expect(200)).body.data.map((c: { id: string }) => c.id);
+    expect(await ids(`q=${encodeURIComponent(`findable ${tag.toUpperCase()}`)}`)).toEqual([byName]);
+    expect(await ids(`q=${tag}-mail`)).toEqual([byEmail]);
+    expect((await ids(`q=${tag}`)).sort()).toEqual([byName, byEmail].sort());
+    expect(await ids('q=no-such-client-anywhere')).toEqual([]);
+    expect(await ids('q=%25')).toEqual([]); // a literal %, not a wildcard
+    expect(await ids(`q=${tag}&coachId=${coachB.userId}`)).toEqual([]);
+  });
+
+  it('clients: the status filter returns only that status', async () => {
+    const archived = (await coachA.post('/v1/clients', { name: 'Soon archived', email: fresh() }).expect(201)).body.id;
+    await coachA.del(`/v1/clients/${archived}`).expect(204);
+    const only = async (status: string) => (await a.owner.get(`/v1/clients?limit=100&status=${status}`).expect(200)).body.data as { id: string; status: string }[];
+    const arch = await only('archived');
+    expect(arch.map((c) => c.id)).toContain(archived);
+    expect(arch.every((c) => c.status === 'archived')).toBe(true);
+    const active = await only('active');
+    expect(active.length).toBeGreaterThan(0);
+    expect(active.every((c) => c.status === 'active')).toBe(true);
+    expect(active.map((c) => c.id)).not.toContain(archived);
+    await a.owner.get('/v1/clients?status=deleted').expect(400);
+  });
+
+  it('users: the role filter, and a coach sees members and only their own clients’ accounts', async () => {
+    const list = async (c: Caller, query = '') => (await c.get(`/v1/users?limit=100${query}`).expect(200)).body.data as { id: string; role: string }[];
+    const coaches = await list(a.owner, '&role=coach');
+    expect(coaches.map((u) => u.id).sort()).toEqual([coachA.userId, coachB.userId].sort());
+    const owners = await list(a.owner, '&role=owner');
+    expect(owners.map((u) => u.id)).toEqual([a.owner.userId]);
+    const clients = await list(a.owner, '&role=client');
+    expect(clients.map((u) => u.id).sort()).toEqual([client.userId, otherClient.userId].sort());
+    await a.owner.get('/v1/users?role=admin').expect(400);
+    const seenByCoach = (await list(coachA)).map((u) => u.id);
+    expect(seenByCoach).toEqual(expect.arrayContaining([a.owner.userId, coachA.userId, coachB.userId, client.userId]));
+    expect(seenByCoach).not.toContain(otherClient.userId);
+    expect((await list(coachA, '&role=client')).map((u) => u.id)).toEqual([client.userId]);
   });
 });
 

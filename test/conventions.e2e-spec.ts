@@ -1,6 +1,7 @@
 // Conventions every endpoint shares: problem+json errors, validation, pagination, idempotency, operations.
 import { startApp, TestApp } from './support/app';
-import { addCoach, Caller, PracticeFixture, signupPractice } from './support/factories';
+import { activeEngagement, draftGoal, scheduleSession } from './support/coaching';
+import { addClient, addCoach, Caller, PracticeFixture, signupPractice } from './support/factories';
 
 let t: TestApp;
 let p: PracticeFixture;
@@ -60,6 +61,43 @@ describe('bad input is a 400 problem and writes nothing', () => {
   });
 });
 
+describe('null for a field that cannot be cleared is a 400 and writes nothing', () => {
+  let paths: Record<string, string>;
+  beforeAll(async () => {
+    // a coach of its own, so that the pagination walk below sees only its coach's clients
+    const own = await addCoach(t, p);
+    const client = await addClient(t, p, own);
+    const engagementId = await activeEngagement(own, client.clientId);
+    const goal = await draftGoal(own, engagementId, { description: 'to be cleared' });
+    const milestone = (await own.post(`/v1/goals/${goal.id}/milestones`, { title: 'First run' }).expect(201)).body.id;
+    paths = { me: '/v1/me', practice: '/v1/practice', client: `/v1/clients/${client.clientId}`, engagement: `/v1/engagements/${engagementId}`, goal: `/v1/goals/${goal.id}`, milestone: `/v1/milestones/${milestone}` };
+  });
+  const reads: Record<string, string> = { milestone: 'goal' };
+  const cases: [string, string][] = [
+    ['me', 'name'], ['me', 'timezone'],
+    ['practice', 'name'], ['practice', 'timezone'], ['practice', 'reminderOffsetsMinutes'], ['practice', 'defaultReviewCadence'], ['practice', 'stalledAfterDays'],
+    ['client', 'name'], ['client', 'email'], ['client', 'timezone'], ['client', 'status'], ['client', 'coachId'],
+    ['engagement', 'title'], ['engagement', 'reviewCadence'], ['engagement', 'status'],
+    ['goal', 'title'], ['goal', 'priority'],
+    ['milestone', 'title'], ['milestone', 'done'],
+  ];
+  it.each(cases)('PATCH %s with %s: null', async (resource, field) => {
+    const read = paths[reads[resource] ?? resource];
+    const before = [(await p.owner.get(read).expect(200)).body, await count('audit_events')];
+    const res = await p.owner.patch(paths[resource], { [field]: null }).expect(400);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.body.errors).toContainEqual({ path: field, message: `${field} must not be null` });
+    expect([(await p.owner.get(read).expect(200)).body, await count('audit_events')]).toEqual(before);
+  });
+
+  it('null still clears what may be cleared', async () => {
+    expect((await p.owner.patch('/v1/me', { quietHours: { start: '21:00', end: '08:00' } }).expect(200)).body.quietHours).toEqual({ start: '21:00', end: '08:00' });
+    expect((await p.owner.patch('/v1/me', { quietHours: null }).expect(200)).body.quietHours).toBeNull();
+    expect((await p.owner.patch(paths.engagement, { endsOn: null }).expect(200)).body.endsOn).toBeNull();
+    expect((await p.owner.patch(paths.goal, { description: null }).expect(200)).body.description).toBeNull();
+  });
+});
+
 describe('errors', () => {
   it('an unknown route is a 404 problem', async () => {
     const res = await coach.get('/v1/no-such-thing').expect(404);
@@ -103,6 +141,127 @@ describe('pagination', () => {
     const res = await coach.get('/v1/clients').expect(200);
     expect(res.body.data).toHaveLength(25);
     expect(res.body.nextCursor).toEqual(expect.any(String));
+  });
+});
+
+describe('a crafted cursor is a 400 on every list', () => {
+  const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+  const uuid = '01900000-0000-7000-8000-000000000000';
+  const dashes = '-'.repeat(36);
+  const single = [b64(['x']), b64([1]), b64([dashes]), b64([null]), b64([uuid, uuid]), b64({ id: uuid }), 'garbage', dashes];
+  const pair = [b64(['x', uuid]), b64([uuid, uuid]), b64(['2026-W05', uuid]), b64(['2026-11-03T08:00:00Z', 'x']), b64(['2026-11-03T08:00:00Z', dashes]), b64([1, 2]), b64(['2026-11-03T08:00:00Z']), 'garbage', dashes];
+  let lists: [string, string[]][];
+  beforeAll(async () => {
+    const own = await addCoach(t, p);
+    const client = await addClient(t, p, own);
+    const e = await activeEngagement(own, client.clientId);
+    const goal = await draftGoal(own, e);
+    const metric = (await own.post(`/v1/goals/${goal.id}/metrics`, { name: 'Distance', unit: 'km', baseline: 0, target: 5 }).expect(201)).body.id;
+    lists = [
+      ['/v1/users', single], ['/v1/audit-events', single], ['/v1/clients', single], ['/v1/engagements', single],
+      [`/v1/engagements/${e}/goals`, single], [`/v1/engagements/${e}/action-items`, single], ['/v1/notifications', single],
+      ['/v1/sessions', pair], [`/v1/metrics/${metric}/measurements`, pair], [`/v1/engagements/${e}/wins`, pair],
+      [`/v1/engagements/${e}/reviews`, [...pair, b64(['2026-02-30', uuid]), b64(['20261103', uuid])]],
+    ];
+  });
+
+  it('each list refuses malformed cursors with a 400 problem naming cursor', async () => {
+    for (const [path, cursors] of lists) {
+      for (const cursor of cursors) {
+        const res = await p.owner.get(`${path}?cursor=${encodeURIComponent(cursor)}`);
+        expect({ path, cursor, status: res.status }).toEqual({ path, cursor, status: 400 });
+        expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+        expect(res.body.errors).toEqual([{ path: 'cursor', message: 'cursor is not valid' }]);
+      }
+    }
+  });
+
+  it('query booleans take exactly true or false', async () => {
+    const items = lists.find(([path]) => path.endsWith('/action-items'))![0];
+    for (const v of ['true', 'false']) {
+      await p.owner.get(`${items}?done=${v}`).expect(200);
+      await p.owner.get(`/v1/notifications?unread=${v}`).expect(200);
+    }
+    for (const v of ['TRUE', '1', '0', 'yes', 'no', '']) {
+      const res = await p.owner.get(`${items}?done=${v}`).expect(400);
+      expect(res.body.errors.map((e: { path: string }) => e.path)).toEqual(['done']);
+      await p.owner.get(`/v1/notifications?unread=${v}`).expect(400);
+    }
+  });
+
+  it('a well-formed cursor still pages', async () => {
+    for (const [path, cursors] of lists) {
+      const good = cursors === single ? b64([uuid]) : path.includes('/reviews') ? b64(['2026-11-03', uuid]) : b64(['2026-11-03T08:00:00.000Z', uuid]);
+      const res = await p.owner.get(`${path}?cursor=${good}`);
+      expect({ path, status: res.status }).toEqual({ path, status: 200 });
+    }
+  });
+});
+
+describe('timestamps and dates that are not the contract\'s formats are a 400, never a 500', () => {
+  const badTimestamps = ['20261103T080000Z', '2026-W05', '2026-100', '2026-11-03T08', '2026-11-03T08:00', '2026-11-03', '2026-02-30T08:00:00Z'];
+  const badDates = ['20261103', '2026-W05', '2026-100', '2026-11-03T08', '2026-02-30', '2026-11-03T08:00:00Z'];
+  let own: Caller;
+  let e: string;
+  let goal: string;
+  let metric: string;
+  let milestone: string;
+  let session: string;
+  beforeAll(async () => {
+    own = await addCoach(t, p);
+    const client = await addClient(t, p, own);
+    e = await activeEngagement(own, client.clientId);
+    goal = (await draftGoal(own, e)).id;
+    metric = (await own.post(`/v1/goals/${goal}/metrics`, { name: 'Distance', unit: 'km', baseline: 0, target: 5 }).expect(201)).body.id;
+    milestone = (await own.post(`/v1/goals/${goal}/milestones`, { title: 'First' }).expect(201)).body.id;
+    session = (await scheduleSession(own, e, '2031-03-03T09:00:00.000Z')).id;
+  });
+
+  const expect400 = async (res: { status: number; body: { errors?: { path: string }[] } }, path: string, value: string) => {
+    expect({ value, status: res.status }).toEqual({ value, status: 400 });
+    expect(res.body.errors!.map((x) => x.path)).toContain(path);
+  };
+
+  it('timestamps in bodies: measurement recordedAt, session startsAt, review dueAt', async () => {
+    const before = [await count('measurements'), await count('sessions'), await count('reviews')];
+    for (const v of badTimestamps) {
+      await expect400(await own.post(`/v1/metrics/${metric}/measurements`, { value: 1, recordedAt: v }), 'recordedAt', v);
+      await expect400(await own.post(`/v1/engagements/${e}/sessions`, { startsAt: v, durationMinutes: 60 }), 'startsAt', v);
+      await expect400(await own.patch(`/v1/sessions/${session}`, { startsAt: v }), 'startsAt', v);
+      await expect400(await own.post(`/v1/engagements/${e}/reviews`, { periodStart: '2026-11-01', periodEnd: '2026-11-30', dueAt: v }), 'dueAt', v);
+    }
+    expect([await count('measurements'), await count('sessions'), await count('reviews')]).toEqual(before);
+    // the contract's own format still works
+    await own.post(`/v1/metrics/${metric}/measurements`, { value: 1, recordedAt: '2026-11-03T08:00:00+01:00' }).expect(201);
+  });
+
+  it('timestamps in query filters: measurements and sessions from/to', async () => {
+    for (const v of badTimestamps) {
+      const q = encodeURIComponent(v);
+      await expect400(await own.get(`/v1/metrics/${metric}/measurements?from=${q}`), 'from', v);
+      await expect400(await own.get(`/v1/metrics/${metric}/measurements?to=${q}`), 'to', v);
+      await expect400(await own.get(`/v1/sessions?from=${q}`), 'from', v);
+      await expect400(await own.get(`/v1/sessions?to=${q}`), 'to', v);
+    }
+    await own.get(`/v1/metrics/${metric}/measurements?from=2026-11-01T00:00:00Z&to=2026-12-01T00:00:00Z`).expect(200);
+  });
+
+  it('dates: engagement startsOn/endsOn, goal targetDate, milestone and action item dueOn, review period', async () => {
+    const item = (await own.post(`/v1/sessions/${session}/action-items`, { title: 'Walk' }).expect(201)).body.id;
+    const before = [await count('engagements'), await count('goals'), await count('milestones'), await count('action_items'), await count('reviews'), await count('audit_events')];
+    for (const v of badDates) {
+      await expect400(await own.post('/v1/engagements', { clientId: (await own.get(`/v1/engagements/${e}`)).body.clientId, title: 'x', startsOn: v, reviewCadence: 'monthly' }), 'startsOn', v);
+      await expect400(await own.patch(`/v1/engagements/${e}`, { endsOn: v }), 'endsOn', v);
+      await expect400(await own.post(`/v1/engagements/${e}/goals`, { title: 'x', targetDate: v }), 'targetDate', v);
+      await expect400(await own.patch(`/v1/goals/${goal}`, { targetDate: v }), 'targetDate', v);
+      await expect400(await own.post(`/v1/goals/${goal}/milestones`, { title: 'x', dueOn: v }), 'dueOn', v);
+      await expect400(await own.patch(`/v1/milestones/${milestone}`, { dueOn: v }), 'dueOn', v);
+      await expect400(await own.post(`/v1/sessions/${session}/action-items`, { title: 'x', dueOn: v }), 'dueOn', v);
+      await expect400(await own.patch(`/v1/action-items/${item}`, { dueOn: v }), 'dueOn', v);
+      await expect400(await own.post(`/v1/engagements/${e}/reviews`, { periodStart: v, periodEnd: '2026-11-30' }), 'periodStart', v);
+      await expect400(await own.post(`/v1/engagements/${e}/reviews`, { periodStart: '2026-11-01', periodEnd: v }), 'periodEnd', v);
+    }
+    expect([await count('engagements'), await count('goals'), await count('milestones'), await count('action_items'), await count('reviews'), await count('audit_events')]).toEqual(before);
   });
 });
 

@@ -51,6 +51,19 @@ describe('engagements', () => {
     expect(audit.body.data.map((e: { action: string }) => e.action)).toEqual(['complete', 'pause', 'activate', 'pause', 'activate', 'create']);
   });
 
+  it('can be cancelled while active or paused, and not after', async () => {
+    const active = await activeEngagement(coach, client.clientId);
+    await coach.patch(`/v1/engagements/${active}`, { status: 'cancelled' }).expect(200);
+    await coach.patch(`/v1/engagements/${active}`, { status: 'paused' }).expect(409);
+    const paused = await activeEngagement(coach, client.clientId);
+    await coach.patch(`/v1/engagements/${paused}`, { status: 'paused' }).expect(200);
+    const res = await coach.patch(`/v1/engagements/${paused}`, { status: 'cancelled' }).expect(200);
+    expect(res.body.status).toBe('cancelled');
+    await coach.patch(`/v1/engagements/${paused}`, { status: 'active' }).expect(409);
+    const audit = await p.owner.get(`/v1/audit-events?entityId=${paused}`).expect(200);
+    expect(audit.body.data[0]).toMatchObject({ action: 'cancel', changes: { status: { from: 'paused', to: 'cancelled' } } });
+  });
+
   it('list with filters; a coach sees theirs, a client their own', async () => {
     await createEngagement(otherCoach, otherClient.clientId);
     const mine = await coach.get('/v1/engagements?limit=100').expect(200);
@@ -139,6 +152,55 @@ describe('the goal agreement workflow', () => {
     expect(revs.every((r: { agreedBy: string }) => r.agreedBy === client.userId)).toBe(true);
   });
 
+  it('propose is refused unless the goal is a draft or changes were requested; an agreed revision is never rewritten', async () => {
+    const id = await agreedGoal(coach, client, engagementId);
+    const before = (await coach.get(`/v1/goals/${id}/revisions`).expect(200)).body.data;
+    expect(before).toEqual([expect.objectContaining({ version: 1, agreedBy: client.userId, agreedAt: expect.any(String) })]);
+    const res = await coach.post(`/v1/goals/${id}/propose`).expect(409);
+    expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+    const goal = (await coach.get(`/v1/goals/${id}`).expect(200)).body;
+    expect(goal).toMatchObject({ status: 'agreed', version: 1, agreedById: client.userId, agreedAt: expect.any(String) });
+    expect((await coach.get(`/v1/goals/${id}/revisions`).expect(200)).body.data).toEqual(before);
+    expect(await events(id)).toEqual(['goal.proposed', 'goal.agreed']);
+    // proposed, achieved and abandoned goals cannot be proposed either
+    const proposed = await draftGoal(coach, engagementId);
+    await coach.post(`/v1/goals/${proposed.id}/propose`).expect(200);
+    await coach.post(`/v1/goals/${proposed.id}/propose`).expect(409);
+    await coach.post(`/v1/goals/${id}/achieve`).expect(200);
+    await coach.post(`/v1/goals/${id}/propose`).expect(409);
+    await coach.post(`/v1/goals/${proposed.id}/abandon`).expect(200);
+    await coach.post(`/v1/goals/${proposed.id}/propose`).expect(409);
+  });
+
+  it('re-proposing after changes were requested keeps the requested revision as it was', async () => {
+    const g = await draftGoal(coach, engagementId);
+    await coach.post(`/v1/goals/${g.id}/propose`).expect(200);
+    await client.post(`/v1/goals/${g.id}/request-changes`, { comment: 'Not sure about June' }).expect(200);
+    const first = (await coach.get(`/v1/goals/${g.id}/revisions`).expect(200)).body.data[0];
+    // the same terms proposed again: a new version, the answered one untouched
+    const again = await coach.post(`/v1/goals/${g.id}/propose`).expect(200);
+    expect(again.body).toMatchObject({ status: 'proposed', version: 2, changesRequestedComment: null });
+    await client.post(`/v1/goals/${g.id}/agree`, { version: 2 }).expect(200);
+    const revs = (await coach.get(`/v1/goals/${g.id}/revisions`).expect(200)).body.data;
+    expect(revs).toHaveLength(2);
+    expect(revs[0]).toEqual(first);
+    expect(revs[0]).toMatchObject({ version: 1, changesRequestedComment: 'Not sure about June', agreedBy: null, agreedAt: null });
+    expect(revs[1]).toMatchObject({ version: 2, title: 'Run a 5k', changesRequestedComment: null, agreedBy: client.userId, proposedBy: coach.userId });
+  });
+
+  it('editing the terms of a proposed goal goes through the same state machine: revised, audited, proposed again', async () => {
+    const g = await draftGoal(coach, engagementId);
+    await coach.post(`/v1/goals/${g.id}/propose`).expect(200);
+    const edited = await coach.patch(`/v1/goals/${g.id}`, { title: 'Run a fast 5k' }).expect(200);
+    expect(edited.body).toMatchObject({ status: 'proposed', version: 2 });
+    const audit = await p.owner.get(`/v1/audit-events?entityId=${g.id}`).expect(200);
+    expect(audit.body.data[0]).toMatchObject({ action: 'revise', changes: { status: { from: 'proposed', to: 'proposed' }, version: { from: 1, to: 2 } } });
+    // a draft's terms are just edited; no version is made until it is proposed
+    const d = await draftGoal(coach, engagementId);
+    expect((await coach.patch(`/v1/goals/${d.id}`, { title: 'Still a draft' }).expect(200)).body).toMatchObject({ status: 'draft', version: 1 });
+    expect((await coach.get(`/v1/goals/${d.id}/revisions`).expect(200)).body.data).toEqual([]);
+  });
+
   it('achieve and abandon are terminal', async () => {
     const id = await agreedGoal(coach, client, engagementId);
     await coach.post(`/v1/goals/${id}/achieve`).expect(200);
@@ -183,6 +245,36 @@ describe("the client's view", () => {
     expect(JSON.stringify(wins.body)).not.toContain('Secret draft');
   });
 
+  it('never includes a goal abandoned before it was ever proposed; one abandoned after proposal stays visible', async () => {
+    const never = await draftGoal(coach, engagementId, { title: 'Abandoned unproposed' });
+    const ms = (await coach.post(`/v1/goals/${never.id}/milestones`, { title: 'Hidden step' }).expect(201)).body.id;
+    await coach.patch(`/v1/milestones/${ms}`, { done: true }).expect(200);
+    const metric = (await coach.post(`/v1/goals/${never.id}/metrics`, { name: 'Hidden metric', unit: 'km', baseline: 0, target: 5 }).expect(201)).body.id;
+    await coach.post(`/v1/metrics/${metric}/measurements`, { value: 2, recordedAt: '2026-11-20T08:00:00Z' }).expect(201);
+    await coach.post(`/v1/goals/${never.id}/abandon`).expect(200);
+    const once = await draftGoal(coach, engagementId, { title: 'Abandoned after proposal' });
+    await coach.post(`/v1/goals/${once.id}/propose`).expect(200);
+    await coach.post(`/v1/goals/${once.id}/abandon`).expect(200);
+
+    const list = await client.get(`/v1/engagements/${engagementId}/goals?limit=100`).expect(200);
+    const ids = list.body.data.map((g: { id: string }) => g.id);
+    expect(ids).not.toContain(never.id);
+    expect(ids).toContain(once.id);
+    expect(JSON.stringify(list.body)).not.toContain('Abandoned unproposed');
+    await client.get(`/v1/goals/${never.id}`).expect(404);
+    await client.get(`/v1/goals/${never.id}/revisions`).expect(404);
+    await client.get(`/v1/metrics/${metric}/measurements`).expect(404);
+    await client.post(`/v1/metrics/${metric}/measurements`, { value: 3 }).expect(404);
+    await client.patch(`/v1/milestones/${ms}`, { done: false }).expect(404);
+    expect((await client.get(`/v1/goals/${once.id}`).expect(200)).body.status).toBe('abandoned');
+    const wins = await client.get(`/v1/engagements/${engagementId}/wins?limit=100`).expect(200);
+    expect(JSON.stringify(wins.body)).not.toMatch(/Abandoned unproposed|Hidden step|Hidden metric/);
+    // the coach still sees both
+    const coachIds = (await coach.get(`/v1/engagements/${engagementId}/goals?limit=100`).expect(200)).body.data.map((g: { id: string }) => g.id);
+    expect(coachIds).toEqual(expect.arrayContaining([never.id, once.id]));
+    expect(JSON.stringify((await coach.get(`/v1/engagements/${engagementId}/wins?limit=100`).expect(200)).body)).toContain('Hidden step');
+  });
+
   it('cannot edit terms, propose, achieve, or agree for someone else', async () => {
     const g = await draftGoal(coach, engagementId);
     await coach.post(`/v1/goals/${g.id}/propose`).expect(200);
@@ -205,6 +297,18 @@ describe("the client's view", () => {
     expect(done.body).toMatchObject({ done: true, doneAt: expect.any(String), title: 'First 2 km' });
     await client.del(`/v1/milestones/${m.body.id}`).expect(403);
     await otherClient.patch(`/v1/milestones/${m.body.id}`, { done: false }).expect(404);
+  });
+
+  it('takes done only as a JSON boolean: strings, numbers and objects are 400 and change nothing', async () => {
+    const id = await agreedGoal(coach, client, engagementId);
+    const m = (await coach.post(`/v1/goals/${id}/milestones`, { title: 'Stretch daily' }).expect(201)).body;
+    for (const done of ['false', 'true', 'no', 1, 0, {}, []]) {
+      const res = await client.patch(`/v1/milestones/${m.id}`, { done }).expect(400);
+      expect(res.body.errors.map((e: { path: string }) => e.path)).toEqual(['done']);
+    }
+    const goal = (await coach.get(`/v1/goals/${id}`).expect(200)).body;
+    expect(goal.milestones).toEqual([expect.objectContaining({ id: m.id, done: false, doneAt: null })]);
+    await client.patch(`/v1/milestones/${m.id}`, { done: false }).expect(200);
   });
 });
 
@@ -357,5 +461,71 @@ describe('bad input and isolation', () => {
     await otherCoach.patch(`/v1/goals/${id}`, { title: 'x' }).expect(404);
     await otherClient.get(`/v1/goals/${id}`).expect(404);
     await otherClient.get(`/v1/engagements/${engagementId}/wins`).expect(404);
+  });
+
+  it('goal actions, deletes, revisions, measurements and lists are 404 across practices and across clients; nothing changes', async () => {
+    const q = await signupPractice(t);
+    const qCoach = await addCoach(t, q);
+    const qClient = await addClient(t, q, qCoach);
+    const draft = await draftGoal(coach, engagementId);
+    const proposed = await draftGoal(coach, engagementId);
+    await coach.post(`/v1/goals/${proposed.id}/propose`).expect(200);
+    const agreed = await agreedGoal(coach, client, engagementId);
+    const metric = (await coach.post(`/v1/goals/${agreed}/metrics`, { name: 'Pace', unit: 'min/km', baseline: 7, target: 6 }).expect(201)).body.id;
+    await client.post(`/v1/metrics/${metric}/measurements`, { value: 6.5, recordedAt: '2026-11-10T08:00:00Z' }).expect(201);
+    const snapshot = async () => (await t.sql.query(`SELECT id, status, version, title FROM goals WHERE engagement_id = $1 ORDER BY id`, [engagementId])).rows;
+    const before = [await snapshot(), (await t.sql.query(`SELECT count(*)::int AS n FROM goal_revisions`)).rows[0].n];
+    for (const x of [q.owner, qCoach]) {
+      await x.del(`/v1/goals/${draft.id}`).expect(404);
+      await x.post(`/v1/goals/${draft.id}/propose`).expect(404);
+      await x.post(`/v1/goals/${agreed}/achieve`).expect(404);
+    }
+    for (const x of [qClient, otherClient]) {
+      await x.post(`/v1/goals/${proposed.id}/request-changes`, { comment: 'not mine' }).expect(404);
+      await x.post(`/v1/goals/${proposed.id}/agree`, { version: 1 }).expect(404);
+      await x.get(`/v1/goals/${agreed}/revisions`).expect(404);
+      await x.get(`/v1/metrics/${metric}/measurements`).expect(404);
+      await x.get(`/v1/engagements/${engagementId}/goals`).expect(404);
+    }
+    await otherCoach.del(`/v1/goals/${draft.id}`).expect(404);
+    await otherCoach.post(`/v1/goals/${draft.id}/propose`).expect(404);
+    await otherCoach.post(`/v1/goals/${agreed}/achieve`).expect(404);
+    expect([await snapshot(), (await t.sql.query(`SELECT count(*)::int AS n FROM goal_revisions`)).rows[0].n]).toEqual(before);
+    expect((await coach.get(`/v1/goals/${proposed.id}`).expect(200)).body).toMatchObject({ status: 'proposed', changesRequestedComment: null });
+  });
+
+  it("an engagement for another practice's client is 404 and writes nothing; lists never show another practice's engagements", async () => {
+    const q = await signupPractice(t);
+    const qCoach = await addCoach(t, q);
+    const qClient = await addClient(t, q, qCoach);
+    const qEngagement = await createEngagement(qCoach, qClient.clientId);
+    const before = (await t.sql.query(`SELECT count(*)::int AS n FROM engagements`)).rows[0].n;
+    for (const x of [p.owner, coach]) {
+      await x.post('/v1/engagements', { clientId: qClient.clientId, title: 'x', startsOn: '2026-12-01', reviewCadence: 'monthly' }).expect(404);
+    }
+    expect((await t.sql.query(`SELECT count(*)::int AS n FROM engagements`)).rows[0].n).toBe(before);
+    const ours = new Set((await t.sql.query(`SELECT id FROM engagements WHERE practice_id = $1`, [p.practiceId])).rows.map((r) => r.id));
+    const all = (await p.owner.get('/v1/engagements?limit=100').expect(200)).body.data.map((e: { id: string }) => e.id);
+    expect(all.length).toBe(ours.size);
+    expect(all.every((id: string) => ours.has(id))).toBe(true);
+    expect(all).not.toContain(qEngagement);
+    expect((await p.owner.get(`/v1/engagements?clientId=${qClient.clientId}`).expect(200)).body.data).toEqual([]);
+    expect((await p.owner.get(`/v1/engagements?coachId=${qCoach.userId}`).expect(200)).body.data).toEqual([]);
+    expect((await q.owner.get('/v1/engagements?limit=100').expect(200)).body.data.map((e: { id: string }) => e.id)).toEqual([qEngagement]);
+  });
+
+  it('the coachId filter narrows the engagements list to that coach', async () => {
+    const mine = await createEngagement(coach, client.clientId);
+    const theirs = await createEngagement(otherCoach, otherClient.clientId);
+    const byCoach = (await p.owner.get(`/v1/engagements?coachId=${coach.userId}&limit=100`).expect(200)).body.data;
+    expect(byCoach.length).toBeGreaterThan(0);
+    expect(byCoach.every((e: { coachId: string }) => e.coachId === coach.userId)).toBe(true);
+    expect(byCoach.map((e: { id: string }) => e.id)).toContain(mine);
+    expect(byCoach.map((e: { id: string }) => e.id)).not.toContain(theirs);
+    const byOther = (await p.owner.get(`/v1/engagements?coachId=${otherCoach.userId}&limit=100`).expect(200)).body.data.map((e: { id: string }) => e.id);
+    expect(byOther).toContain(theirs);
+    expect(byOther).not.toContain(mine);
+    // a coach cannot widen their view with the filter
+    expect((await coach.get(`/v1/engagements?coachId=${otherCoach.userId}`).expect(200)).body.data).toEqual([]);
   });
 });

@@ -1,5 +1,6 @@
 // Row-level security proven at the database, through the application's own connection settings.
 import { Client as PgClient } from 'pg';
+import { DataSource } from 'typeorm';
 import { startApp, TestApp } from './support/app';
 import { addApiKey, addClient, addCoach, PracticeFixture, signupPractice } from './support/factories';
 
@@ -41,6 +42,21 @@ describe('row-level security', () => {
   it('the connection user is a superuser, yet queries run as a role that cannot bypass RLS', async () => {
     const { rows } = await app.query(`SELECT r.rolsuper AS session_super, current_user AS cur, (SELECT rolbypassrls OR rolsuper FROM pg_roles WHERE rolname = current_user) AS cur_bypass FROM pg_roles r WHERE r.rolname = session_user`);
     expect(rows[0]).toEqual({ session_super: true, cur: 'coaching_app', cur_bypass: false });
+  });
+
+  it("the app's own pool (its DataSource, as the API built it) runs as the app role", async () => {
+    const ds = t.app.get(DataSource);
+    const [row] = await ds.query(`SELECT current_user AS cur, session_user AS sess, (SELECT rolsuper FROM pg_roles WHERE rolname = session_user) AS sess_super,
+                                         (SELECT rolbypassrls OR rolsuper FROM pg_roles WHERE rolname = current_user) AS cur_bypass`);
+    expect(row).toEqual({ cur: 'coaching_app', sess: expect.any(String), sess_super: true, cur_bypass: false });
+  });
+
+  it.each([...TENANT_TABLES, 'practices'])("the app's own pool, with no context and no practice_id filter, reads no %s row", async (table) => {
+    const ds = t.app.get(DataSource);
+    expect((await t.sql.query(`SELECT count(*)::int AS n FROM ${table}`)).rows[0].n).toBeGreaterThan(0);
+    expect(await ds.query(`SELECT * FROM ${table}`)).toEqual([]);
+    const inTxRows = await ds.transaction((em) => em.query(`SELECT * FROM ${table}`));
+    expect(inTxRows).toEqual([]);
   });
 
   it.each(TENANT_TABLES)("with practice A's context, %s without any practice_id filter returns only A's rows", async (table) => {

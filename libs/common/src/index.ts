@@ -4,3 +4,4 @@ export * from './pagination';
 export * from './problem.filter';
 export * from './validation';
 export * from './id.pipe';
+export * from './dates';

@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { isDateOnly, isTimestamp } from './dates';
 import { InvalidInput } from './errors';
 
 export class PageQuery {
@@ -27,15 +28,38 @@ export function encodeCursor(values: (string | number)[]): string {
   return Buffer.from(JSON.stringify(values)).toString('base64url');
 }
 
-export function decodeCursor(cursor: string | undefined, arity: number): (string | number)[] | null {
+/** What one position of a cursor holds: a UUID, a timestamp (read back as a Date) or a date (YYYY-MM-DD). */
+export type CursorPart = 'id' | 'timestamp' | 'date';
+type CursorValue<K extends CursorPart> = K extends 'timestamp' ? Date : string;
+export type CursorValues<K extends readonly CursorPart[]> = { -readonly [I in keyof K]: CursorValue<K[I]> };
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const badCursor = () => new InvalidInput('The cursor is not valid.', [{ path: 'cursor', message: 'cursor is not valid' }]);
+
+function part(kind: CursorPart, v: unknown): string | Date {
+  if (kind === 'id' && typeof v === 'string' && UUID.test(v)) return v.toLowerCase();
+  if (kind === 'timestamp' && isTimestamp(v)) return new Date(v);
+  if (kind === 'date' && isDateOnly(v)) return v;
+  throw badCursor();
+}
+
+/**
+ * The one cursor decoder: checks the cursor's shape and every value's type, so a crafted cursor is a
+ * 400, never a query error. `shape` names each position; a number n means n ids.
+ */
+export function decodeCursor(cursor: string | undefined, shape: number): string[] | null;
+export function decodeCursor<const K extends readonly CursorPart[]>(cursor: string | undefined, shape: K): CursorValues<K> | null;
+export function decodeCursor(cursor: string | undefined, shape: number | readonly CursorPart[]): (string | Date)[] | null {
   if (!cursor) return null;
+  const kinds: readonly CursorPart[] = typeof shape === 'number' ? Array<CursorPart>(shape).fill('id') : shape;
+  let v: unknown;
   try {
-    const v: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(v) && v.length === arity && v.every((x) => typeof x === 'string' || typeof x === 'number')) return v;
+    v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    // fall through
+    throw badCursor();
   }
-  throw new InvalidInput('The cursor is not valid.', [{ path: 'cursor', message: 'cursor is not valid' }]);
+  if (!Array.isArray(v) || v.length !== kinds.length) throw badCursor();
+  return kinds.map((k, i) => part(k, v[i]));
 }
 
 /** Rows fetched with limit + 1 become a page; the extra row only says there is more. */
@@ -50,17 +74,8 @@ export class PageDto {
   nextCursor!: string | null;
 }
 
-const badCursor = () => new InvalidInput('The cursor is not valid.', [{ path: 'cursor', message: 'cursor is not valid' }]);
-
 /** A timestamp taken from a decoded cursor. */
-export function cursorDate(v: string | number): Date {
-  const d = new Date(String(v));
-  if (Number.isNaN(d.getTime())) throw badCursor();
-  return d;
-}
+export const cursorDate = (v: string | number | Date): Date => (v instanceof Date ? v : (part('timestamp', v) as Date));
 
 /** A UUID taken from a decoded cursor. */
-export function cursorId(v: string | number): string {
-  if (typeof v !== 'string' || !/^[0-9a-f-]{36}$/i.test(v)) throw badCursor();
-  return v;
-}
+export const cursorId = (v: string | number | Date): string => part('id', v) as string;

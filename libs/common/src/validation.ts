@@ -1,4 +1,5 @@
-import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { applyDecorators, ValidationError, ValidationPipe } from '@nestjs/common';
+import { IsDefined, ValidateIf } from 'class-validator';
 import { FieldError, InvalidInput } from './errors';
 
 function flatten(errors: ValidationError[], prefix = ''): FieldError[] {
@@ -22,3 +23,14 @@ export const validationPipe = () =>
     stopAtFirstError: false,
     exceptionFactory: (errors) => new InvalidInput('The request is invalid.', flatten(errors)),
   });
+
+/**
+ * An optional field that may be left out but, when sent, may not be null: for update fields whose
+ * column is NOT NULL (class-validator's IsOptional lets null through to the database). Fields that
+ * null clears keep IsOptional.
+ */
+export const IsOptionalNotNull = (): PropertyDecorator =>
+  applyDecorators(
+    ValidateIf((_o: object, v: unknown) => v !== undefined),
+    IsDefined({ message: '$property must not be null' }),
+  );

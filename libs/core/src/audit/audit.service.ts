@@ -48,7 +48,7 @@ export class AuditService {
 
   async list(ctx: AuthContext, q: AuditQuery): Promise<Page<AuditEventDto>> {
     const limit = pageSize(q);
-    const after = decodeCursor(q.cursor, 1);
+    const after = decodeCursor(q.cursor, ['id']);
     return this.db.run(ctx.practiceId, async (tx) => {
       const qb = tx.em
         .createQueryBuilder(AuditEvent, 'a')

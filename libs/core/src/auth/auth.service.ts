@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AuthContext, Conflict, Unauthenticated } from '@app/common';
+import { AuthContext, Conflict, Forbidden, Unauthenticated } from '@app/common';
 import { newId, TenantDb } from '@app/database';
 import { AuditService, created } from '../audit/audit.service';
 import { Practice } from '../practices/practice.entity';
@@ -95,6 +95,8 @@ export class AuthService {
 
   /** Ends the login the refresh token belongs to, if it is the caller's. */
   async logout(ctx: AuthContext, refreshToken: string): Promise<void> {
+    // Logging out ends a user's sign-in; an API key has none (it is deleted instead).
+    if (ctx.apiKeyId || !ctx.userId) throw new Forbidden('An API key does not sign in or out; delete it instead.');
     if (practiceOfSecret('crt', refreshToken) !== ctx.practiceId) return;
     await this.db.run(ctx.practiceId, async (tx) => {
       const fam = await this.tokens.familyOf(tx, refreshToken);

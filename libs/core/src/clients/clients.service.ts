@@ -48,8 +48,8 @@ export class ClientsService {
 
   list(ctx: AuthContext, q: ClientsQuery): Promise<Page<ClientDto>> {
     const limit = pageSize(q);
-    const after = decodeCursor(q.cursor, 1);
-    return this.db.run(ctx.practiceId, async (tx) => toPage(await this.repo.page(tx, ctx, q, limit, (after?.[0] as string) ?? null), limit, toClientDto, (c) => [c.id]));
+    const after = decodeCursor(q.cursor, ['id']);
+    return this.db.run(ctx.practiceId, async (tx) => toPage(await this.repo.page(tx, ctx, q, limit, after?.[0] ?? null), limit, toClientDto, (c) => [c.id]));
   }
 
   get(ctx: AuthContext, id: string): Promise<ClientDto> {

@@ -52,8 +52,8 @@ export class EngagementsService {
 
   list(ctx: AuthContext, q: EngagementsQuery): Promise<Page<EngagementDto>> {
     const limit = pageSize(q);
-    const after = decodeCursor(q.cursor, 1);
-    return this.db.run(ctx.practiceId, async (tx) => toPage(await this.repo.page(tx, ctx, q, limit, (after?.[0] as string) ?? null), limit, toEngagementDto, (e) => [e.id]));
+    const after = decodeCursor(q.cursor, ['id']);
+    return this.db.run(ctx.practiceId, async (tx) => toPage(await this.repo.page(tx, ctx, q, limit, after?.[0] ?? null), limit, toEngagementDto, (e) => [e.id]));
   }
 
   /** With its summary: one statement (two without an open review). */

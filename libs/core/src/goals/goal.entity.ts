@@ -31,6 +31,8 @@ export class Goal {
   @Column('timestamptz', { nullable: true }) achievedAt!: Date | null;
   @Column('timestamptz', { nullable: true }) abandonedAt!: Date | null;
   @Column('text', { nullable: true }) changesRequestedComment!: string | null;
+  /** When the goal was first proposed: a client never sees a goal that never was (a draft abandoned unproposed). */
+  @Column('timestamptz', { nullable: true }) firstProposedAt!: Date | null;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt!: Date;
   @UpdateDateColumn({ type: 'timestamptz' }) updatedAt!: Date;
 }

@@ -35,7 +35,7 @@ export type GoalRow = Pick<
   Goal,
   | 'id' | 'practiceId' | 'engagementId' | 'parentGoalId' | 'title' | 'description' | 'specific' | 'measurable' | 'achievable' | 'relevant'
   | 'targetDate' | 'priority' | 'version' | 'status' | 'agreedAt' | 'agreedById' | 'achievedAt' | 'abandonedAt' | 'changesRequestedComment'
-  | 'createdAt' | 'updatedAt'
+  | 'firstProposedAt' | 'createdAt' | 'updatedAt'
 >;
 
 /** Progress arithmetic runs in PostgreSQL numeric: exact, then rounded once for the response. */
@@ -123,11 +123,17 @@ export function toGoalDto(g: GoalRow, parts: GoalParts): GoalDto {
   };
 }
 
+/** A client sees a goal once it was proposed, and not while it is back in draft (the one rule, in TypeScript). */
+export const clientSeesGoal = (g: Pick<Goal, 'status' | 'firstProposedAt'>): boolean => g.status !== 'draft' && g.firstProposedAt !== null;
+
+/** The same rule as SQL, for a goal under `alias`. */
+export const clientSeesGoalSql = (alias: string): string => `(${alias}.status <> 'draft' AND ${alias}.first_proposed_at IS NOT NULL)`;
+
 /** The columns of a GoalRow, from `goals g`. */
 export const GOAL_COLUMNS = `g.id, g.practice_id AS "practiceId", g.engagement_id AS "engagementId", g.parent_goal_id AS "parentGoalId", g.title, g.description,
   g.specific, g.measurable, g.achievable, g.relevant, to_char(g.target_date, 'YYYY-MM-DD') AS "targetDate", g.priority, g.version, g.status,
   g.agreed_at AS "agreedAt", g.agreed_by_id AS "agreedById", g.achieved_at AS "achievedAt", g.abandoned_at AS "abandonedAt",
-  g.changes_requested_comment AS "changesRequestedComment", g.created_at AS "createdAt", g.updated_at AS "updatedAt"`;
+  g.changes_requested_comment AS "changesRequestedComment", g.first_proposed_at AS "firstProposedAt", g.created_at AS "createdAt", g.updated_at AS "updatedAt"`;
 
 /**
  * One statement for a goal page: the goal ($1 practice, $2 goal), its engagement's coach and client (for
@@ -168,7 +174,7 @@ export function goalDetailParts(row: GoalDetailRow): GoalParts {
  * the engagement's coach and client.
  */
 export const METRIC_ACCESS_SQL = `
-  SELECT m.id, m.goal_id AS "goalId", m.name, m.unit, g.status AS "goalStatus", g.engagement_id AS "engagementId",
+  SELECT m.id, m.goal_id AS "goalId", m.name, m.unit, g.status AS "goalStatus", g.first_proposed_at AS "goalFirstProposedAt", g.engagement_id AS "engagementId",
          e.coach_id AS "coachId", e.client_id AS "clientId"
     FROM metrics m
     JOIN goals g ON g.practice_id = m.practice_id AND g.id = m.goal_id
@@ -181,6 +187,7 @@ export interface MetricAccessRow {
   name: string;
   unit: string;
   goalStatus: Goal['status'];
+  goalFirstProposedAt: Date | null;
   engagementId: string;
   coachId: string;
   clientId: string;

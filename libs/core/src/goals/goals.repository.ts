@@ -4,12 +4,12 @@ import { TenantTx } from '@app/database';
 import { Engagement } from '../engagements/engagement.entity';
 import { canSeeEngagement } from '../engagements/engagements.repository';
 import { Goal } from './goal.entity';
-import { GOAL_DETAIL_SQL, GoalDetailRow, METRIC_ACCESS_SQL, MetricAccessRow } from './goal.queries';
+import { clientSeesGoal, clientSeesGoalSql, GOAL_DETAIL_SQL, GoalDetailRow, METRIC_ACCESS_SQL, MetricAccessRow } from './goal.queries';
 import { Metric } from './metric.entity';
 import { Milestone } from './milestone.entity';
 
-/** A client never sees a goal still in draft. */
-export const visibleTo = (ctx: AuthContext, g: Pick<Goal, 'status'>) => ctx.role !== 'client' || g.status !== 'draft';
+/** A client never sees a goal in draft, nor one that was never proposed (see clientSeesGoal). */
+export const visibleTo = (ctx: AuthContext, g: Pick<Goal, 'status' | 'firstProposedAt'>) => ctx.role !== 'client' || clientSeesGoal(g);
 
 @Injectable()
 export class GoalsRepository {
@@ -42,7 +42,7 @@ export class GoalsRepository {
   /** A metric whose goal the caller may see (one statement), else 404. */
   async requireMetric(tx: TenantTx, ctx: AuthContext, id: string): Promise<MetricAccessRow> {
     const [m]: MetricAccessRow[] = await tx.em.query(METRIC_ACCESS_SQL, [tx.practiceId, id]);
-    if (!m || !canSeeEngagement(ctx, m) || !visibleTo(ctx, { status: m.goalStatus })) throw new NotFound('Metric');
+    if (!m || !canSeeEngagement(ctx, m) || !visibleTo(ctx, { status: m.goalStatus, firstProposedAt: m.goalFirstProposedAt })) throw new NotFound('Metric');
     return m;
   }
 
@@ -52,7 +52,7 @@ export class GoalsRepository {
       .where('g.practiceId = :p AND g.engagementId = :e', { p: tx.practiceId, e: engagementId })
       .orderBy('g.id', 'ASC')
       .limit(limit + 1);
-    if (ctx.role === 'client') qb.andWhere(`g.status <> 'draft'`);
+    if (ctx.role === 'client') qb.andWhere(clientSeesGoalSql('g'));
     if (afterId) qb.andWhere('g.id > :after', { after: afterId });
     return qb.getMany();
   }

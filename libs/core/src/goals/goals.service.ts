@@ -5,11 +5,11 @@ import { AuditService, created, diff } from '../audit/audit.service';
 import { Engagement } from '../engagements/engagement.entity';
 import { EngagementsRepository } from '../engagements/engagements.repository';
 import { OutboxService } from '../outbox/outbox.service';
-import { assertTransition } from '../state/state-machine';
+import { assertAction, canAct } from '../state/state-machine';
 import { AgreeGoalDto, CreateGoalDto, GoalDto, GoalRevisionDto, GoalsQuery, RequestChangesDto, UpdateGoalDto } from './dto/goal.dto';
 import { Goal } from './goal.entity';
 import { GoalRevision } from './goal-revision.entity';
-import { GOAL_TERMS, GOAL_TRANSITIONS, GoalStatus, GoalTerms } from './goal-status';
+import { GOAL_ACTIONS, GOAL_TERMS, GoalAction, GoalTerms } from './goal-status';
 import { GoalsRepository } from './goals.repository';
 import { goalDetailParts, smartOf, toGoalDto } from './goal.queries';
 import { ProgressRepository } from './progress.repository';
@@ -28,16 +28,6 @@ export const toRevisionDto = (r: GoalRevision): GoalRevisionDto => ({
   agreedAt: r.agreedAt?.toISOString() ?? null,
   changesRequestedComment: r.changesRequestedComment,
 });
-
-/** The audit action for each status a goal moves to. */
-const TRANSITION_ACTIONS: Record<GoalStatus, string> = {
-  draft: 'return_to_draft',
-  proposed: 'propose',
-  changes_requested: 'request_changes',
-  agreed: 'agree',
-  achieved: 'achieve',
-  abandoned: 'abandon',
-};
 
 const coachOnly = (ctx: AuthContext) => {
   if (ctx.role === 'client') throw new Forbidden();
@@ -74,6 +64,7 @@ export class GoalsService {
         priority: dto.priority ?? 'medium',
         version: 1,
         status: 'draft',
+        firstProposedAt: null,
       });
       await tx.em.insert(Goal, goal);
       await this.audit.record(tx, ctx, 'create', 'goal', goal.id, created({ ...termsOf(goal), priority: goal.priority, engagementId: e.id }));
@@ -83,10 +74,10 @@ export class GoalsService {
 
   list(ctx: AuthContext, engagementId: string, q: GoalsQuery): Promise<Page<GoalDto>> {
     const limit = pageSize(q);
-    const after = decodeCursor(q.cursor, 1);
+    const after = decodeCursor(q.cursor, ['id']);
     return this.db.run(ctx.practiceId, async (tx) => {
       await this.engagements.require(tx, ctx, engagementId);
-      const rows = await this.goals.list(tx, ctx, engagementId, limit, (after?.[0] as string) ?? null);
+      const rows = await this.goals.list(tx, ctx, engagementId, limit, after?.[0] ?? null);
       const parts = await this.progress.partsOf(tx, rows.slice(0, limit).map((g) => g.id));
       return toPage(rows, limit, (g) => toGoalDto(g, parts.get(g.id)!), (g) => [g.id]);
     });
@@ -109,19 +100,20 @@ export class GoalsService {
       if (dto.parentGoalId) await this.assertParent(tx, engagement, dto.parentGoalId, goal.id);
       const changes = diff(goal, dto);
       if (!Object.keys(changes).length) return this.dto(tx, goal);
-      const before = termsOf(goal);
+      const before = { terms: termsOf(goal), version: goal.version };
       Object.assign(goal, dto);
-      const termsChanged = !sameTerms(before, termsOf(goal));
-      if (termsChanged && (goal.status === 'agreed' || goal.status === 'proposed')) {
+      const termsChanged = !sameTerms(before.terms, termsOf(goal));
+      if (termsChanged && canAct(GOAL_ACTIONS, 'revise', goal.status)) {
         await this.assertSmart(tx, goal);
         const from = goal.status;
-        goal.version += 1;
-        goal.status = 'proposed';
+        const to = assertAction('Goal', GOAL_ACTIONS, 'revise', from);
+        goal.version = (await this.lastRevisionVersion(tx, goal)) + 1;
+        goal.status = to;
         goal.agreedAt = null;
         goal.agreedById = null;
         await tx.em.save(goal);
         await this.addRevision(tx, ctx, goal);
-        await this.audit.record(tx, ctx, 'revise', 'goal', goal.id, { ...changes, version: { from: goal.version - 1, to: goal.version }, status: { from, to: 'proposed' } });
+        await this.audit.record(tx, ctx, 'revise', 'goal', goal.id, { ...changes, version: { from: before.version, to: goal.version }, status: { from, to } });
         await this.outbox.emit(tx, ctx, 'goal.proposed', 'goal', goal.id, this.eventData(goal, engagement));
       } else {
         await tx.em.save(goal);
@@ -141,27 +133,27 @@ export class GoalsService {
     });
   }
 
-  /** draft | changes_requested → proposed: only a SMART-complete goal; the client is prompted. */
+  /**
+   * draft | changes_requested → proposed: only a SMART-complete goal; the client is prompted. A
+   * revision, once answered (agreed, or changes requested), is history: each proposal after the
+   * first is the next version with a revision of its own.
+   */
   propose(ctx: AuthContext, id: string): Promise<GoalDto> {
     coachOnly(ctx);
-    return this.transition(ctx, id, 'proposed', async (tx, goal) => {
-      if (goal.status === 'proposed') throw new Conflict('illegal-transition', 'The goal is already proposed.');
+    return this.transition(ctx, id, 'propose', async (tx, goal) => {
       await this.assertSmart(tx, goal);
-      const last = await tx.em.findOne(GoalRevision, { where: { practiceId: tx.practiceId, goalId: goal.id }, order: { version: 'DESC' } });
-      if (last && !sameTerms(last.terms, termsOf(goal))) goal.version = last.version + 1;
+      const last = await this.lastRevisionVersion(tx, goal);
+      if (last > 0) goal.version = last + 1;
       goal.changesRequestedComment = null;
-      if (last && last.version === goal.version) {
-        await tx.em.update(GoalRevision, { id: last.id, practiceId: tx.practiceId }, { proposedAt: new Date(), proposedById: ctx.userId, agreedAt: null, agreedById: null, changesRequestedComment: null });
-      } else {
-        await this.addRevision(tx, ctx, goal);
-      }
+      goal.firstProposedAt ??= new Date();
+      await this.addRevision(tx, ctx, goal);
       return 'goal.proposed';
     });
   }
 
   /** The client agrees to the version they read. */
   agree(ctx: AuthContext, id: string, dto: AgreeGoalDto): Promise<GoalDto> {
-    return this.transition(ctx, id, 'agreed', async (tx, goal, engagement) => {
+    return this.transition(ctx, id, 'agree', async (tx, goal, engagement) => {
       this.assertTheClient(ctx, engagement);
       if (goal.status === 'proposed' && dto.version !== goal.version) {
         throw new Conflict('stale-version', `Version ${dto.version} is not the current one (${goal.version}); read the goal again.`, [{ path: 'version', message: `current version is ${goal.version}` }]);
@@ -174,7 +166,7 @@ export class GoalsService {
   }
 
   requestChanges(ctx: AuthContext, id: string, dto: RequestChangesDto): Promise<GoalDto> {
-    return this.transition(ctx, id, 'changes_requested', async (tx, goal, engagement) => {
+    return this.transition(ctx, id, 'request_changes', async (tx, goal, engagement) => {
       this.assertTheClient(ctx, engagement);
       goal.changesRequestedComment = dto.comment;
       await tx.em.update(GoalRevision, { practiceId: tx.practiceId, goalId: goal.id, version: goal.version }, { changesRequestedComment: dto.comment });
@@ -184,7 +176,7 @@ export class GoalsService {
 
   achieve(ctx: AuthContext, id: string): Promise<GoalDto> {
     coachOnly(ctx);
-    return this.transition(ctx, id, 'achieved', async (_tx, goal) => {
+    return this.transition(ctx, id, 'achieve', async (_tx, goal) => {
       goal.achievedAt = new Date();
       return 'goal.achieved';
     });
@@ -192,7 +184,7 @@ export class GoalsService {
 
   abandon(ctx: AuthContext, id: string): Promise<GoalDto> {
     coachOnly(ctx);
-    return this.transition(ctx, id, 'abandoned', async (_tx, goal) => {
+    return this.transition(ctx, id, 'abandon', async (_tx, goal) => {
       goal.abandonedAt = new Date();
       return 'goal.abandoned';
     });
@@ -213,18 +205,18 @@ export class GoalsService {
   async transition(
     ctx: AuthContext,
     id: string,
-    to: GoalStatus,
+    action: GoalAction,
     apply: (tx: TenantTx, goal: Goal, engagement: Engagement) => Promise<string | null>,
     tx?: TenantTx,
   ): Promise<GoalDto> {
     const work = async (t: TenantTx) => {
       const { goal, engagement } = await this.goals.require(t, ctx, id, true);
       const from = goal.status;
-      assertTransition('Goal', GOAL_TRANSITIONS, from, to);
+      const to = assertAction('Goal', GOAL_ACTIONS, action, from);
       const event = await apply(t, goal, engagement);
       goal.status = to;
       await t.em.save(goal);
-      await this.audit.record(t, ctx, TRANSITION_ACTIONS[to], 'goal', goal.id, { status: { from, to }, version: goal.version });
+      await this.audit.record(t, ctx, action, 'goal', goal.id, { status: { from, to }, version: goal.version });
       if (event) await this.outbox.emit(t, ctx, event, 'goal', goal.id, this.eventData(goal, engagement));
       return this.dto(t, goal);
     };
@@ -248,6 +240,12 @@ export class GoalsService {
     if (!parent || parent.engagementId !== e.id || parent.id === selfId) {
       throw new InvalidInput('parentGoalId must name another goal of the same engagement.', [{ path: 'parentGoalId', message: 'parentGoalId must name another goal of the same engagement' }]);
     }
+  }
+
+  /** The highest version that has a revision, 0 when the goal was never proposed. */
+  private async lastRevisionVersion(tx: TenantTx, goal: Goal): Promise<number> {
+    const last = await tx.em.findOne(GoalRevision, { where: { practiceId: tx.practiceId, goalId: goal.id }, order: { version: 'DESC' } });
+    return last?.version ?? 0;
   }
 
   private async addRevision(tx: TenantTx, ctx: AuthContext, goal: Goal): Promise<void> {

@@ -1,6 +1,6 @@
 // Milestones, metrics and measurements: the small steps and the numbers of a goal.
 import { Injectable } from '@nestjs/common';
-import { AuthContext, Conflict, cursorDate, cursorId, decodeCursor, Forbidden, InvalidInput, Page, pageSize, toPage } from '@app/common';
+import { AuthContext, Conflict, decodeCursor, Forbidden, InvalidInput, Page, pageSize, toPage } from '@app/common';
 import { newId, TenantDb } from '@app/database';
 import { AuditService, created, diff } from '../audit/audit.service';
 import { OutboxService } from '../outbox/outbox.service';
@@ -116,7 +116,7 @@ export class MeasuresService {
   /** A metric's series in time order. */
   measurements(ctx: AuthContext, metricId: string, q: MeasurementsQuery): Promise<Page<MeasurementDto>> {
     const limit = pageSize(q);
-    const after = decodeCursor(q.cursor, 2);
+    const after = decodeCursor(q.cursor, ['timestamp', 'id']);
     return this.db.run(ctx.practiceId, async (tx) => {
       await this.goals.requireMetric(tx, ctx, metricId);
       const qb = tx.em
@@ -127,7 +127,7 @@ export class MeasuresService {
         .limit(limit + 1);
       if (q.from) qb.andWhere('m.recordedAt >= :from', { from: new Date(q.from) });
       if (q.to) qb.andWhere('m.recordedAt <= :to', { to: new Date(q.to) });
-      if (after) qb.andWhere('(m.recordedAt, m.id) > (:at, :id)', { at: cursorDate(after[0]), id: cursorId(after[1]) });
+      if (after) qb.andWhere('(m.recordedAt, m.id) > (:at, :id)', { at: after[0], id: after[1] });
       return toPage(await qb.getMany(), limit, toMeasurement, (m) => [m.recordedAt.toISOString(), m.id]);
     });
   }

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { AuthContext, cursorDate, cursorId, decodeCursor, Page, PageQuery, pageSize, toPage } from '@app/common';
+import { AuthContext, decodeCursor, Page, PageQuery, pageSize, toPage } from '@app/common';
 import { TenantDb } from '@app/database';
 import { EngagementsRepository } from '../engagements/engagements.repository';
+import { clientSeesGoalSql } from './goal.queries';
 import { WinDto } from './dto/goal.dto';
 
 interface WinRow {
@@ -21,14 +22,14 @@ interface WinRow {
 /**
  * The small wins of an engagement, newest first: milestones done, measurements that moved toward
  * their target (against the previous one, or the baseline for the first), goals achieved, and
- * session objectives met (dated by the session's completion). A client sees none tied to a draft goal.
+ * session objectives met (dated by the session's completion). A client sees none tied to a goal it may not see.
  */
 const WINS_SQL = `
   SELECT * FROM (
     SELECT 'milestone_done' AS kind, ms.done_at AS at, g.id AS goal_id, g.title AS goal_title, ms.id AS entity_id, ms.title,
            NULL AS metric_name, NULL AS unit, NULL::text AS value, NULL::text AS previous, NULL::text AS target
       FROM milestones ms JOIN goals g ON g.practice_id = ms.practice_id AND g.id = ms.goal_id
-     WHERE ms.practice_id = $1 AND g.engagement_id = $2 AND ms.done AND ($3 OR g.status <> 'draft')
+     WHERE ms.practice_id = $1 AND g.engagement_id = $2 AND ms.done AND ($3 OR ${clientSeesGoalSql('g')})
     UNION ALL
     SELECT 'goal_achieved', g.achieved_at, g.id, g.title, g.id, g.title, NULL, NULL, NULL, NULL, NULL
       FROM goals g
@@ -40,14 +41,14 @@ const WINS_SQL = `
              WHERE me.practice_id = $1 AND mt0.goal_id IN (SELECT id FROM goals WHERE practice_id = $1 AND engagement_id = $2)) x
       JOIN metrics mt ON mt.practice_id = x.practice_id AND mt.id = x.metric_id
       JOIN goals g ON g.practice_id = mt.practice_id AND g.id = mt.goal_id
-     WHERE (($3 OR g.status <> 'draft') AND ((mt.target > mt.baseline AND x.value > x.prev) OR (mt.target < mt.baseline AND x.value < x.prev)))
+     WHERE (($3 OR ${clientSeesGoalSql('g')}) AND ((mt.target > mt.baseline AND x.value > x.prev) OR (mt.target < mt.baseline AND x.value < x.prev)))
     UNION ALL
     SELECT 'objective_met', s.completed_at, g.id, g.title, ai.id, ai.text, NULL, NULL, NULL, NULL, NULL
       FROM agenda_items ai
       JOIN sessions s ON s.practice_id = ai.practice_id AND s.id = ai.session_id
       LEFT JOIN goals g ON g.practice_id = ai.practice_id AND g.id = ai.goal_id
      WHERE ai.practice_id = $1 AND s.engagement_id = $2 AND s.status = 'completed' AND ai.kind = 'objective' AND ai.achieved
-       AND ($3 OR g.id IS NULL OR g.status <> 'draft')
+       AND ($3 OR g.id IS NULL OR ${clientSeesGoalSql('g')})
   ) w
   WHERE ($4::timestamptz IS NULL OR (w.at, w.entity_id) < ($4, $5::uuid))
   ORDER BY w.at DESC, w.entity_id DESC
@@ -62,15 +63,15 @@ export class WinsService {
 
   list(ctx: AuthContext, engagementId: string, q: PageQuery): Promise<Page<WinDto>> {
     const limit = pageSize(q);
-    const after = decodeCursor(q.cursor, 2);
+    const after = decodeCursor(q.cursor, ['timestamp', 'id']);
     return this.db.run(ctx.practiceId, async (tx) => {
       await this.engagements.require(tx, ctx, engagementId);
       const rows: WinRow[] = await tx.em.query(WINS_SQL, [
         tx.practiceId,
         engagementId,
         ctx.role !== 'client',
-        after ? cursorDate(after[0]) : null,
-        after ? cursorId(after[1]) : null,
+        after?.[0] ?? null,
+        after?.[1] ?? null,
         limit + 1,
       ]);
       return toPage(rows, limit, toWin, (r) => [r.at.toISOString(), r.entity_id]);

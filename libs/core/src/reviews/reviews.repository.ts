@@ -7,6 +7,7 @@ import { canSeeEngagement } from '../engagements/engagements.repository';
 import type { GoalStatus } from '../goals/goal-status';
 import { ReviewPeriod } from './review-period';
 import { Review } from './review.entity';
+import { clientSeesGoalSql } from '../goals/goal.queries';
 import { ReviewEntry } from './review-entry.entity';
 
 export interface ReviewGoalRow {
@@ -103,7 +104,7 @@ export class ReviewsRepository {
         WHERE g.practice_id = $1 AND g.engagement_id = $2
           AND (g.status = 'agreed' OR EXISTS (
                 SELECT 1 FROM review_entries re WHERE re.practice_id = g.practice_id AND re.review_id = $3 AND re.goal_id = g.id))
-          AND ($4 OR g.status <> 'draft')
+          AND ($4 OR ${clientSeesGoalSql('g')})
         ORDER BY g.id`,
       [tx.practiceId, review.engagementId, review.id, withDrafts],
     );

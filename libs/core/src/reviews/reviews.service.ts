@@ -1,11 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { AuthContext, Conflict, cursorId, decodeCursor, FieldError, Forbidden, InvalidInput, Page, pageSize, toPage } from '@app/common';
+import { AuthContext, Conflict, decodeCursor, FieldError, Forbidden, InvalidInput, Page, pageSize, toPage } from '@app/common';
 import { newId, TenantDb, TenantTx } from '@app/database';
 import { AuditService, created } from '../audit/audit.service';
-import { DATE_RE } from '../engagements/dto/engagement.dto';
 import { Engagement } from '../engagements/engagement.entity';
 import { EngagementsRepository } from '../engagements/engagements.repository';
-import { GoalStatus } from '../goals/goal-status';
+import { GoalAction, GoalStatus } from '../goals/goal-status';
 import { GoalsService } from '../goals/goals.service';
 import { goalProgress, ProgressRepository } from '../goals/progress.repository';
 import { OutboxService } from '../outbox/outbox.service';
@@ -60,10 +59,10 @@ function duplicates(field: string, items: { goalId: string }[]): FieldError[] {
 }
 
 /** How each adjustment moves its goal: the status it goes to and the domain event it makes. */
-const GOAL_MOVES: Partial<Record<Adjustment, { to: GoalStatus; event: string | null }>> = {
-  achieved: { to: 'achieved', event: 'goal.achieved' },
-  abandon: { to: 'abandoned', event: 'goal.abandoned' },
-  revise: { to: 'draft', event: null },
+const GOAL_MOVES: Partial<Record<Adjustment, { action: GoalAction; to: GoalStatus; event: string | null }>> = {
+  achieved: { action: 'achieve', to: 'achieved', event: 'goal.achieved' },
+  abandon: { action: 'abandon', to: 'abandoned', event: 'goal.abandoned' },
+  revise: { action: 'return_to_draft', to: 'draft', event: null },
 };
 
 @Injectable()
@@ -81,13 +80,10 @@ export class ReviewsService {
   /** An engagement's reviews, newest period first. */
   list(ctx: AuthContext, engagementId: string, q: ReviewsQuery): Promise<Page<ReviewDto>> {
     const limit = pageSize(q);
-    const after = decodeCursor(q.cursor, 2);
-    if (after && (typeof after[0] !== 'string' || !DATE_RE.test(after[0]))) {
-      throw new InvalidInput('The cursor is not valid.', [{ path: 'cursor', message: 'cursor is not valid' }]);
-    }
+    const after = decodeCursor(q.cursor, ['date', 'id']);
     return this.db.run(ctx.practiceId, async (tx) => {
       await this.engagements.require(tx, ctx, engagementId);
-      const rows = await this.repo.page(tx, engagementId, limit, after ? { periodEnd: after[0] as string, id: cursorId(after[1]) } : null);
+      const rows = await this.repo.page(tx, engagementId, limit, after ? { periodEnd: after[0], id: after[1] } : null);
       return toPage(rows, limit, toReviewDto, (r) => [r.periodEnd, r.id]);
     });
   }
@@ -208,7 +204,7 @@ export class ReviewsService {
         }
         const move = GOAL_MOVES[x.action];
         if (move) {
-          await this.goals.transition(ctx, goalId, move.to, async (_t, goal) => {
+          await this.goals.transition(ctx, goalId, move.action, async (_t, goal) => {
             const now = new Date();
             if (move.to === 'achieved') goal.achievedAt = now;
             if (move.to === 'abandoned') goal.abandonedAt = now;

@@ -61,10 +61,10 @@ export class ActionItemsService {
   /** An engagement's action items in creation order; filter done. */
   list(ctx: AuthContext, engagementId: string, q: ActionItemsQuery): Promise<Page<ActionItemDto>> {
     const limit = pageSize(q);
-    const after = decodeCursor(q.cursor, 1);
+    const after = decodeCursor(q.cursor, ['id']);
     return this.db.run(ctx.practiceId, async (tx) => {
       await this.engagements.require(tx, ctx, engagementId);
-      return toPage(await this.sessions.actionItems(tx, engagementId, q.done, limit, (after?.[0] as string) ?? null), limit, toActionItemDto, (a) => [a.id]);
+      return toPage(await this.sessions.actionItems(tx, engagementId, q.done, limit, after?.[0] ?? null), limit, toActionItemDto, (a) => [a.id]);
     });
   }
 

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AuthContext, Conflict, cursorDate, cursorId, decodeCursor, FieldError, Forbidden, InvalidInput, Page, pageSize, toPage } from '@app/common';
+import { AuthContext, Conflict, decodeCursor, FieldError, Forbidden, InvalidInput, Page, pageSize, toPage } from '@app/common';
 import { newId, TenantDb, TenantTx } from '@app/database';
 import { AuditService, Changes, created, diff } from '../audit/audit.service';
 import { Engagement } from '../engagements/engagement.entity';
@@ -90,8 +90,8 @@ export class SessionsService {
   list(ctx: AuthContext, q: SessionsQuery): Promise<Page<SessionDto>> {
     if (q.from && q.to && new Date(q.from) >= new Date(q.to)) throw new InvalidInput('to must be after from.', [{ path: 'to', message: 'to must be after from' }]);
     const limit = pageSize(q);
-    const after = decodeCursor(q.cursor, 2);
-    const key: [Date, string] | null = after ? [cursorDate(after[0]), cursorId(after[1])] : null;
+    const after = decodeCursor(q.cursor, ['timestamp', 'id']);
+    const key: [Date, string] | null = after;
     return this.db.run(ctx.practiceId, async (tx) =>
       toPage(await this.sessions.page(tx, ctx, q, limit, key), limit, (s) => toSessionDto(ctx, s), (s) => [s.startsAt.toISOString(), s.id]),
     );

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AuthContext, decodeCursor, NotFound, Page, pageSize, toPage } from '@app/common';
+import { AuthContext, decodeCursor, Forbidden, NotFound, Page, pageSize, toPage } from '@app/common';
 import { TenantDb } from '@app/database';
 import { AuditService, diff } from '../audit/audit.service';
 import { Practice } from '../practices/practice.entity';
@@ -29,7 +29,8 @@ export class UsersService {
   }
 
   async updateMe(ctx: AuthContext, dto: UpdateMeDto): Promise<MeDto> {
-    if (!ctx.userId) throw new NotFound('User');
+    // An API key is not a user, even one that acts for a user: it has no profile of its own to edit.
+    if (ctx.apiKeyId || !ctx.userId) throw new Forbidden('An API key has no profile to edit; sign in as the user.');
     await this.db.run(ctx.practiceId, async (tx) => {
       const user = await tx.em.findOneBy(User, { id: ctx.userId!, practiceId: tx.practiceId });
       if (!user) throw new NotFound('User');
@@ -45,7 +46,7 @@ export class UsersService {
   /** Members of the practice; a coach sees the practice's owners and coaches and their own clients' accounts. */
   async list(ctx: AuthContext, q: UsersQuery): Promise<Page<UserDto>> {
     const limit = pageSize(q);
-    const after = decodeCursor(q.cursor, 1);
+    const after = decodeCursor(q.cursor, ['id']);
     return this.db.run(ctx.practiceId, async (tx) => {
       const qb = tx.em.createQueryBuilder(User, 'u').where('u.practiceId = :p', { p: tx.practiceId }).orderBy('u.id', 'ASC').limit(limit + 1);
       if (q.role) qb.andWhere('u.role = :role', { role: q.role });

@@ -1,5 +1,5 @@
 import { IsEmail, IsIn, IsOptional, IsString, IsTimeZone, IsUUID, MaxLength, MinLength } from 'class-validator';
-import { PageDto, PageQuery } from '@app/common';
+import { PageDto, PageQuery, IsOptionalNotNull } from '@app/common';
 import { CLIENT_STATUSES, ClientStatus } from '../client.entity';
 
 export class CreateClientDto {
@@ -19,20 +19,20 @@ export class CreateClientDto {
 }
 
 export class UpdateClientDto {
-  @IsOptional() @IsString() @MinLength(1) @MaxLength(200)
+  @IsOptionalNotNull() @IsString() @MinLength(1) @MaxLength(200)
   name?: string;
 
-  @IsOptional() @IsEmail() @MaxLength(320)
+  @IsOptionalNotNull() @IsEmail() @MaxLength(320)
   email?: string;
 
-  @IsOptional() @IsTimeZone()
+  @IsOptionalNotNull() @IsTimeZone()
   timezone?: string;
 
   /** Owners only: hand the client to another coach. */
-  @IsOptional() @IsUUID()
+  @IsOptionalNotNull() @IsUUID()
   coachId?: string;
 
-  @IsOptional() @IsIn(CLIENT_STATUSES as unknown as string[])
+  @IsOptionalNotNull() @IsIn(CLIENT_STATUSES as unknown as string[])
   status?: ClientStatus;
 }
 

@@ -1,9 +1,8 @@
-import { IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
-import { PageDto, PageQuery } from '@app/common';
+import { IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
+import { PageDto, PageQuery, IsOptionalNotNull, IsDateOnly } from '@app/common';
 import { REVIEW_CADENCES, ReviewCadence } from '../../practices/practice.entity';
 import { ENGAGEMENT_STATUSES, EngagementStatus } from '../engagement-status';
 
-export const DATE_RE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 const CADENCES = REVIEW_CADENCES as unknown as string[];
 
 export class CreateEngagementDto {
@@ -18,10 +17,10 @@ export class CreateEngagementDto {
   title!: string;
 
   /** YYYY-MM-DD */
-  @Matches(DATE_RE, { message: 'startsOn must be a date (YYYY-MM-DD)' }) @IsISO8601({ strict: true })
+  @IsDateOnly()
   startsOn!: string;
 
-  @IsOptional() @Matches(DATE_RE, { message: 'endsOn must be a date (YYYY-MM-DD)' }) @IsISO8601({ strict: true })
+  @IsOptional() @IsDateOnly()
   endsOn?: string;
 
   @IsOptional() @IsInt() @Min(1) @Max(500)
@@ -35,10 +34,10 @@ export class CreateEngagementDto {
 }
 
 export class UpdateEngagementDto {
-  @IsOptional() @IsString() @MinLength(1) @MaxLength(200)
+  @IsOptionalNotNull() @IsString() @MinLength(1) @MaxLength(200)
   title?: string;
 
-  @IsOptional() @ValidateIf((_, v) => v !== null) @Matches(DATE_RE, { message: 'endsOn must be a date (YYYY-MM-DD)' }) @IsISO8601({ strict: true })
+  @IsOptional() @ValidateIf((_, v) => v !== null) @IsDateOnly()
   endsOn?: string | null;
 
   @IsOptional() @ValidateIf((_, v) => v !== null) @IsInt() @Min(1) @Max(500)
@@ -47,11 +46,11 @@ export class UpdateEngagementDto {
   @IsOptional() @ValidateIf((_, v) => v !== null) @IsIn(CADENCES)
   sessionCadence?: ReviewCadence | null;
 
-  @IsOptional() @IsIn(CADENCES)
+  @IsOptionalNotNull() @IsIn(CADENCES)
   reviewCadence?: ReviewCadence;
 
   /** Follows the state machine; an illegal change is 409. */
-  @IsOptional() @IsIn(ENGAGEMENT_STATUSES as unknown as string[])
+  @IsOptionalNotNull() @IsIn(ENGAGEMENT_STATUSES as unknown as string[])
   status?: EngagementStatus;
 }
 

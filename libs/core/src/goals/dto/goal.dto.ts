@@ -1,7 +1,5 @@
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsNumber, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
-import { PageDto, PageQuery } from '@app/common';
-import { DATE_RE } from '../../engagements/dto/engagement.dto';
+import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
+import { PageDto, PageQuery, IsOptionalNotNull, IsDateOnly, IsTimestamp } from '@app/common';
 import { GOAL_PRIORITIES, GoalPriority } from '../goal.entity';
 import { GoalStatus } from '../goal-status';
 
@@ -32,7 +30,7 @@ export class CreateGoalDto {
   relevant?: string;
 
   /** T: YYYY-MM-DD */
-  @IsOptional() @Matches(DATE_RE, { message: 'targetDate must be a date (YYYY-MM-DD)' }) @IsISO8601({ strict: true })
+  @IsOptional() @IsDateOnly()
   targetDate?: string;
 
   @IsOptional() @IsIn(GOAL_PRIORITIES as unknown as string[])
@@ -44,7 +42,7 @@ export class CreateGoalDto {
 }
 
 export class UpdateGoalDto {
-  @IsOptional() @IsString() @MinLength(1) @MaxLength(200)
+  @IsOptionalNotNull() @IsString() @MinLength(1) @MaxLength(200)
   title?: string;
 
   @IsOptional() @ValidateIf(nullable) @IsString() @MaxLength(TEXT)
@@ -62,10 +60,10 @@ export class UpdateGoalDto {
   @IsOptional() @ValidateIf(nullable) @IsString() @MaxLength(TEXT)
   relevant?: string | null;
 
-  @IsOptional() @ValidateIf(nullable) @Matches(DATE_RE, { message: 'targetDate must be a date (YYYY-MM-DD)' }) @IsISO8601({ strict: true })
+  @IsOptional() @ValidateIf(nullable) @IsDateOnly()
   targetDate?: string | null;
 
-  @IsOptional() @IsIn(GOAL_PRIORITIES as unknown as string[])
+  @IsOptionalNotNull() @IsIn(GOAL_PRIORITIES as unknown as string[])
   priority?: GoalPriority;
 
   @IsOptional() @ValidateIf(nullable) @IsUUID()
@@ -172,19 +170,19 @@ export class CreateMilestoneDto {
   @IsString() @MinLength(1) @MaxLength(200)
   title!: string;
 
-  @IsOptional() @Matches(DATE_RE, { message: 'dueOn must be a date (YYYY-MM-DD)' }) @IsISO8601({ strict: true })
+  @IsOptional() @IsDateOnly()
   dueOn?: string;
 }
 
 export class UpdateMilestoneDto {
-  @IsOptional() @IsString() @MinLength(1) @MaxLength(200)
+  @IsOptionalNotNull() @IsString() @MinLength(1) @MaxLength(200)
   title?: string;
 
-  @IsOptional() @ValidateIf(nullable) @Matches(DATE_RE, { message: 'dueOn must be a date (YYYY-MM-DD)' }) @IsISO8601({ strict: true })
+  @IsOptional() @ValidateIf(nullable) @IsDateOnly()
   dueOn?: string | null;
 
   /** The client may set this, and only this. */
-  @IsOptional() @Type(() => Boolean) @IsIn([true, false])
+  @IsOptionalNotNull() @IsBoolean()
   done?: boolean;
 }
 
@@ -209,7 +207,7 @@ export class CreateMeasurementDto {
   value!: number;
 
   /** When it was measured; now when omitted. */
-  @IsOptional() @IsISO8601({ strict: true })
+  @IsOptional() @IsTimestamp()
   recordedAt?: string;
 
   @IsOptional() @IsString() @MaxLength(2000)
@@ -227,10 +225,10 @@ export class MeasurementDto {
 }
 
 export class MeasurementsQuery extends PageQuery {
-  @IsOptional() @IsISO8601({ strict: true })
+  @IsOptional() @IsTimestamp()
   from?: string;
 
-  @IsOptional() @IsISO8601({ strict: true })
+  @IsOptional() @IsTimestamp()
   to?: string;
 }
 

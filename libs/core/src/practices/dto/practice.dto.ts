@@ -1,3 +1,4 @@
+import { IsOptionalNotNull } from '@app/common';
 import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsInt, IsOptional, IsString, IsTimeZone, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { REVIEW_CADENCES, ReviewCadence } from '../practice.entity';
 
@@ -12,19 +13,19 @@ export class PracticeDto {
 }
 
 export class UpdatePracticeDto {
-  @IsOptional() @IsString() @MinLength(1) @MaxLength(200)
+  @IsOptionalNotNull() @IsString() @MinLength(1) @MaxLength(200)
   name?: string;
 
-  @IsOptional() @IsTimeZone()
+  @IsOptionalNotNull() @IsTimeZone()
   timezone?: string;
 
   /** Minutes before a session that reminders go out: 1–5 distinct values, each 1–10080. */
-  @IsOptional() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(5) @ArrayUnique() @IsInt({ each: true }) @Min(1, { each: true }) @Max(10080, { each: true })
+  @IsOptionalNotNull() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(5) @ArrayUnique() @IsInt({ each: true }) @Min(1, { each: true }) @Max(10080, { each: true })
   reminderOffsetsMinutes?: number[];
 
-  @IsOptional() @IsIn(REVIEW_CADENCES as unknown as string[])
+  @IsOptionalNotNull() @IsIn(REVIEW_CADENCES as unknown as string[])
   defaultReviewCadence?: ReviewCadence;
 
-  @IsOptional() @IsInt() @Min(1) @Max(365)
+  @IsOptionalNotNull() @IsInt() @Min(1) @Max(365)
   stalledAfterDays?: number;
 }

@@ -1,7 +1,6 @@
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
-import { PageDto, PageQuery } from '@app/common';
-import { DATE_RE } from '../../engagements/dto/engagement.dto';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { PageDto, PageQuery, IsDateOnly, IsTimestamp } from '@app/common';
 import type { GoalStatus } from '../../goals/goal-status';
 import { ADJUSTMENTS, Adjustment } from '../review-entry.entity';
 import type { ReviewStatus } from '../review.entity';
@@ -11,15 +10,15 @@ const MAX_GOALS = 200;
 
 export class CreateReviewDto {
   /** YYYY-MM-DD, the first day looked back on, in the practice's time zone. */
-  @Matches(DATE_RE, { message: 'periodStart must be a date (YYYY-MM-DD)' }) @IsISO8601({ strict: true })
+  @IsDateOnly()
   periodStart!: string;
 
   /** YYYY-MM-DD, the last day looked back on (inclusive); not before periodStart. */
-  @Matches(DATE_RE, { message: 'periodEnd must be a date (YYYY-MM-DD)' }) @IsISO8601({ strict: true })
+  @IsDateOnly()
   periodEnd!: string;
 
   /** When the client's answer is due; a week after the later of now and the period's end when omitted. */
-  @IsOptional() @IsISO8601({ strict: true })
+  @IsOptional() @IsTimestamp()
   dueAt?: string;
 }
 

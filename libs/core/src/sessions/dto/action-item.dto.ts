@@ -1,7 +1,6 @@
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsISO8601, IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength, ValidateIf } from 'class-validator';
-import { PageDto, PageQuery } from '@app/common';
-import { DATE_RE } from '../../engagements/dto/engagement.dto';
+import { IsBoolean, IsIn, IsOptional, IsString, IsUUID, MaxLength, MinLength, ValidateIf } from 'class-validator';
+import { PageDto, PageQuery, IsOptionalNotNull, IsDateOnly } from '@app/common';
 
 const nullable = (_: object, v: unknown) => v !== null;
 
@@ -10,7 +9,7 @@ export class CreateActionItemDto {
   title!: string;
 
   /** YYYY-MM-DD */
-  @IsOptional() @Matches(DATE_RE, { message: 'dueOn must be a date (YYYY-MM-DD)' }) @IsISO8601({ strict: true })
+  @IsOptional() @IsDateOnly()
   dueOn?: string;
 
   /** A goal of the same engagement. */
@@ -19,17 +18,17 @@ export class CreateActionItemDto {
 }
 
 export class UpdateActionItemDto {
-  @IsOptional() @IsString() @MinLength(1) @MaxLength(200)
+  @IsOptionalNotNull() @IsString() @MinLength(1) @MaxLength(200)
   title?: string;
 
-  @IsOptional() @ValidateIf(nullable) @Matches(DATE_RE, { message: 'dueOn must be a date (YYYY-MM-DD)' }) @IsISO8601({ strict: true })
+  @IsOptional() @ValidateIf(nullable) @IsDateOnly()
   dueOn?: string | null;
 
   @IsOptional() @ValidateIf(nullable) @IsUUID()
   goalId?: string | null;
 
   /** The client may set this, and only this. */
-  @IsOptional() @IsIn([true, false])
+  @IsOptionalNotNull() @IsIn([true, false])
   done?: boolean;
 }
 

@@ -1,3 +1,4 @@
+import { IsOptionalNotNull } from '@app/common';
 import { IsIn, IsInt, IsNumber, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
 import { AGENDA_KINDS, AgendaKind } from '../agenda-item.entity';
 import { ActionItemDto } from './action-item.dto';
@@ -29,11 +30,11 @@ export class CreateAgendaItemDto {
 }
 
 export class UpdateAgendaItemDto {
-  @IsOptional() @IsString() @MinLength(1) @MaxLength(2000)
+  @IsOptionalNotNull() @IsString() @MinLength(1) @MaxLength(2000)
   text?: string;
 
   /** Moves the item to this position (1 = first); the others shift. */
-  @IsOptional() @IsInt() @Min(1) @Max(1000)
+  @IsOptionalNotNull() @IsInt() @Min(1) @Max(1000)
   order?: number;
 
   @IsOptional() @ValidateIf(nullable) @IsUUID()

@@ -1,14 +1,11 @@
 import { Type } from 'class-transformer';
 import {
-  ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsISO8601, IsNumber, IsOptional, IsString, IsUrl, IsUUID, Matches, Max, MaxLength, Min, MinLength, ValidateIf,
+  ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, IsUrl, IsUUID, Max, MaxLength, Min, MinLength, ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { PageDto, PageQuery } from '@app/common';
+import { PageDto, PageQuery, IsOptionalNotNull, IsTimestamp } from '@app/common';
 import { SESSION_STATUSES, SessionStatus } from '../session.entity';
 
-/** A date-time with its offset: without one, the instant would depend on the server's zone. */
-export const TIMESTAMP_RE = /T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}(:?\d{2})?)$/i;
-export const timestampMessage = (field: string) => ({ message: `${field} must be an ISO 8601 timestamp with an offset, e.g. 2026-03-02T09:30:00Z` });
 
 export const TEXT = 20000;
 export const FINITE = { allowNaN: false, allowInfinity: false, maxDecimalPlaces: 6 };
@@ -18,7 +15,7 @@ const VIDEO_URL = { protocols: ['http', 'https'], require_protocol: true, requir
 
 export class CreateSessionDto {
   /** ISO 8601 with offset. */
-  @IsISO8601({ strict: true }, timestampMessage('startsAt')) @Matches(TIMESTAMP_RE, timestampMessage('startsAt'))
+  @IsTimestamp()
   startsAt!: string;
 
   /** 15–480 minutes; endsAt is derived. */
@@ -35,10 +32,10 @@ export class CreateSessionDto {
 
 export class UpdateSessionDto {
   /** A new time (or duration) reschedules: sequence + 1. Only while scheduled. */
-  @IsOptional() @IsISO8601({ strict: true }, timestampMessage('startsAt')) @Matches(TIMESTAMP_RE, timestampMessage('startsAt'))
+  @IsOptionalNotNull() @IsTimestamp()
   startsAt?: string;
 
-  @IsOptional() @IsInt() @Min(15) @Max(480)
+  @IsOptionalNotNull() @IsInt() @Min(15) @Max(480)
   durationMinutes?: number;
 
   @IsOptional() @ValidateIf(nullable) @IsString() @MinLength(1) @MaxLength(500)
@@ -90,11 +87,11 @@ export class CompleteSessionDto {
 
 export class SessionsQuery extends PageQuery {
   /** Sessions ending after this instant. */
-  @IsOptional() @IsISO8601({ strict: true }, timestampMessage('from')) @Matches(TIMESTAMP_RE, timestampMessage('from'))
+  @IsOptional() @IsTimestamp()
   from?: string;
 
   /** Sessions starting before this instant. */
-  @IsOptional() @IsISO8601({ strict: true }, timestampMessage('to')) @Matches(TIMESTAMP_RE, timestampMessage('to'))
+  @IsOptional() @IsTimestamp()
   to?: string;
 
   @IsOptional() @IsUUID()

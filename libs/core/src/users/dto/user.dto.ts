@@ -1,6 +1,6 @@
 import { Type } from 'class-transformer';
 import { IsIn, IsOptional, IsString, IsTimeZone, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
-import { PageDto, PageQuery, Role, ROLES } from '@app/common';
+import { PageDto, PageQuery, Role, ROLES, IsOptionalNotNull } from '@app/common';
 
 const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
 
@@ -15,11 +15,11 @@ export class QuietHoursDto {
 }
 
 export class UpdateMeDto {
-  @IsOptional() @IsString() @MinLength(1) @MaxLength(200)
+  @IsOptionalNotNull() @IsString() @MinLength(1) @MaxLength(200)
   name?: string;
 
   /** IANA time zone, e.g. Europe/Berlin. */
-  @IsOptional() @IsTimeZone()
+  @IsOptionalNotNull() @IsTimeZone()
   timezone?: string;
 
   /** null turns quiet hours off. */
