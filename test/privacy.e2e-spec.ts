@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { startApp, TestApp } from './support/app';
 import { activeEngagement, agreedGoal, draftGoal } from './support/coaching';
 import { addClient, addCoach, as, Caller, PASSWORD, PracticeFixture, signupPractice } from './support/factories';
+import { processOutbox, sendDueNotifications } from './support/outbox';
 
 let t: TestApp;
 let p: PracticeFixture;
@@ -43,6 +44,8 @@ let goalId: string;
 let draftId: string;
 let revisedId: string;
 let sessionId: string;
+let scheduledId: string;
+let feedUrl: string;
 
 async function addErin(): Promise<Caller & { clientId: string; refreshToken?: string }> {
   const c = await coach.post('/v1/clients', { name: NAME, email: EMAIL }).expect(201);
@@ -69,6 +72,9 @@ beforeAll(async () => {
   client = await addErin();
   otherClient = await addClient(t, p, coach);
 
+  // Subscribed before anything happens: the outbox copies goal and review events, with their text, into deliveries.
+  await p.owner.post('/v1/webhooks', { url: 'http://127.0.0.1:9/hooks', events: ['goal.proposed', 'goal.agreed', 'goal.changes_requested', 'review.submitted'] }).expect(201);
+  feedUrl = (await client.get('/v1/calendar/feed').expect(200)).body.url;
   engagementId = await activeEngagement(coach, client.clientId);
   await coach.patch(`/v1/engagements/${engagementId}`, { title: SECRETS.engagement }).expect(200);
   goalId = await agreedGoal(coach, client, engagementId, { title: SECRETS.goal, description: SECRETS.description });
@@ -86,7 +92,7 @@ beforeAll(async () => {
 
   sessionId = await addSession('completed', '2026-11-05T09:00:00Z', { sharedSummary: SECRETS.sharedSummary, privateNotes: SECRETS.privateNotes, location: SECRETS.location });
   await addSession('cancelled', '2026-11-12T09:00:00Z', { cancelReason: SECRETS.cancelReason });
-  await addSession('scheduled', '2027-01-12T09:00:00Z');
+  scheduledId = await addSession('scheduled', '2027-01-12T09:00:00Z');
   await t.sql.query(
     `INSERT INTO agenda_items (id, practice_id, session_id, kind, text, "order", proposed_by, proposed_by_id, strategy) VALUES ($1, $2, $3, 'barrier', $4, 1, 'client', $5, $6)`,
     [randomUUID(), p.practiceId, sessionId, SECRETS.agendaText, client.userId, SECRETS.strategy],
@@ -117,6 +123,22 @@ beforeAll(async () => {
       adjustments: [{ goalId, action: 'keep', note: SECRETS.adjustmentNote }, { goalId: revisedId, action: 'revise', note: 'Revise note' }],
     })
     .expect(200);
+
+  // The worker's side: prompts (the coach is told of the client's comment, in-app and by mail, kept in the
+  // database), pending webhook deliveries, and a reminder mail to the coach naming the client.
+  await processOutbox(t);
+  await t.sql.query(
+    `INSERT INTO notifications (id, practice_id, kind, recipient_user_id, channel, subject_type, subject_id, data, due_at, unique_key)
+     VALUES ($1, $2, 'session_reminder', $3, 'email', 'session', $4, '{"offsetMinutes": 60}', now(), $5)`,
+    [randomUUID(), p.practiceId, coach.userId, scheduledId, `test-reminder:${scheduledId}`],
+  );
+  await sendDueNotifications(t, p.practiceId);
+  // Another reminder of the same session, not yet due: erasure cancels it.
+  await t.sql.query(
+    `INSERT INTO notifications (id, practice_id, kind, recipient_user_id, channel, subject_type, subject_id, data, due_at, unique_key)
+     VALUES ($1, $2, 'session_reminder', $3, 'in_app', 'session', $4, '{"offsetMinutes": 1440}', now() + interval '1 day', $5)`,
+    [randomUUID(), p.practiceId, coach.userId, scheduledId, `test-reminder-later:${scheduledId}`],
+  );
 
   // Another client of the practice, whose data must survive untouched.
   const otherEngagement = await activeEngagement(coach, otherClient.clientId);
@@ -176,13 +198,15 @@ describe('export', () => {
 });
 
 describe('erasure', () => {
-  const TABLES = ['clients', 'users', 'invitations', 'engagements', 'goals', 'goal_revisions', 'milestones', 'metrics', 'measurements', 'sessions', 'agenda_items', 'action_items', 'reviews', 'review_entries', 'audit_events', 'domain_events', 'refresh_tokens'];
+  /** Every table of the schema, so a table added later is covered without touching this test. */
+  const tables = async (): Promise<string[]> =>
+    (await t.sql.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY table_name`)).rows.map((r) => r.table_name);
 
-  /** Rows anywhere in the tables above whose text holds the string. */
+  /** Rows anywhere in the database whose text (any column, as text) holds the string. */
   async function occurrences(needle: string): Promise<string[]> {
     const found: string[] = [];
-    for (const table of TABLES) {
-      const { rows } = await t.sql.query(`SELECT count(*)::int AS n FROM ${table} x WHERE x::text ILIKE '%' || $1 || '%'`, [needle]);
+    for (const table of await tables()) {
+      const { rows } = await t.sql.query(`SELECT count(*)::int AS n FROM "${table}" x WHERE x::text ILIKE '%' || $1 || '%'`, [needle]);
       if (rows[0].n) found.push(`${table}: ${rows[0].n}`);
     }
     return found;
@@ -211,11 +235,19 @@ describe('erasure', () => {
     await q.owner.post(`/v1/clients/${client.clientId}/erase`).expect(404);
     await p.owner.post(`/v1/clients/${randomUUID()}/erase`).expect(404);
     expect(await occurrences(NAME)).not.toEqual([]);
+    // The fixture reaches the tables the worker writes: a notice and a kept mail to the coach with the
+    // client's comment, a reminder mail naming the client, webhook deliveries carrying goal titles.
+    expect(await occurrences(SECRETS.changesComment)).toEqual(expect.arrayContaining(['notifications: 2', 'mail_messages: 1']));
+    expect(await occurrences(NAME)).toEqual(expect.arrayContaining(['mail_messages: 1']));
+    expect((await occurrences(SECRETS.goal)).some((x) => x.startsWith('webhook_deliveries: '))).toBe(true);
+    expect(await tables()).toEqual(expect.arrayContaining(['notifications', 'mail_messages', 'webhook_deliveries', 'domain_events', 'audit_events']));
     expect((await t.sql.query(`SELECT name FROM clients WHERE id = $1`, [client.clientId])).rows[0].name).toBe(NAME);
   });
 
   it('removes the personal data and content, keeps the anonymous counts, and audits the counts', async () => {
     const before = await counts();
+    const deliveries = (await t.sql.query(`SELECT count(*)::int AS n FROM webhook_deliveries WHERE status = 'pending'`)).rows[0].n;
+    expect(deliveries).toBeGreaterThan(0);
     expect(before).toMatchObject({ engagements: 1, goals: { agreed: 1, changes_requested: 1, draft: 2 }, sessions: { cancelled: 1, completed: 1, scheduled: 1 }, measurements: 2, reviews: 1 });
     await p.owner.post(`/v1/clients/${client.clientId}/erase`).expect(204);
 
@@ -227,6 +259,18 @@ describe('erasure', () => {
     for (const s of [NAME, PORTAL_NAME, EMAIL, ...Object.values(SECRETS)]) expect({ s, at: await occurrences(s) }).toEqual({ s, at: [] });
 
     expect(await counts()).toEqual(before);
+    // Pending deliveries still go out, with ids only; the coach's notices stay, without text; nothing more is sent about the client.
+    const pending = (await t.sql.query(`SELECT payload FROM webhook_deliveries WHERE status = 'pending'`)).rows;
+    expect(pending).toHaveLength(deliveries);
+    expect(pending.every((r) => r.payload.data.erased === true && typeof r.payload.id === 'string')).toBe(true);
+    const notices = (await t.sql.query(`SELECT kind, status, data FROM notifications WHERE recipient_user_id = $1 AND kind = 'goal_changes_requested'`, [coach.userId])).rows;
+    expect(notices.length).toBeGreaterThan(0);
+    expect(notices.every((n) => n.data.erased === true && n.data.comment === undefined && n.data.title === undefined && typeof n.data.goalId === 'string')).toBe(true);
+    expect((await t.sql.query(`SELECT count(*)::int AS n FROM notifications WHERE subject_id = $1 AND status = 'scheduled'`, [scheduledId])).rows[0].n).toBe(0);
+    expect((await t.sql.query(`SELECT count(*)::int AS n FROM notifications WHERE recipient_user_id = $1`, [client.userId])).rows[0].n).toBe(0);
+    expect((await t.sql.query(`SELECT count(*)::int AS n FROM mail_messages WHERE "to" = $1`, [EMAIL])).rows[0].n).toBe(0);
+    // The client's calendar feed went with the account.
+    await t.http.get(new URL(feedUrl).pathname).expect(404);
     const goals = (await t.sql.query(`SELECT DISTINCT title FROM goals WHERE engagement_id = $1`, [engagementId])).rows;
     expect(goals).toEqual([{ title: '[erased]' }]);
     const values = (await t.sql.query(`SELECT value::text FROM measurements ms JOIN metrics m ON m.id = ms.metric_id WHERE m.goal_id = $1 ORDER BY recorded_at`, [goalId])).rows;
@@ -246,7 +290,7 @@ describe('erasure', () => {
     await t.http.post('/v1/auth/refresh').send({ refreshToken: client.refreshToken }).expect(401);
     await t.http.post('/v1/auth/login').send({ practice: p.slug, email: EMAIL, password: PASSWORD }).expect(401);
     expect((await coach.get(`/v1/clients/${otherClient.clientId}`).expect(200)).body.name).toBe('A Client');
-    expect(await occurrences('Other client engagement')).toEqual(['engagements: 1', 'audit_events: 1']);
+    expect(await occurrences('Other client engagement')).toEqual(['audit_events: 1', 'engagements: 1']);
   });
 
   it('is idempotent: a second erase is 204, changes nothing and is not audited twice', async () => {

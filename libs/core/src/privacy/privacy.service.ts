@@ -135,13 +135,38 @@ const ERASE_SQL = [
       SELECT r.id FROM reviews r JOIN engagements e ON e.practice_id = r.practice_id AND e.id = r.engagement_id WHERE r.practice_id = $1 AND e.client_id = $2)`,
 ];
 
-// Domain events keep ids, times, statuses and numbers (what a consumer needs to stay consistent), no text.
+// What a consumer needs to stay consistent (ids, times, statuses, numbers) and no text: for
+// domain events, the copies of them in webhook deliveries, and notification data.
+const scrubbed = (col: string) => `
+  ((SELECT coalesce(jsonb_object_agg(k, v), '{}'::jsonb) FROM jsonb_each(${col}) AS j(k, v)
+     WHERE k ~ '(Id|At)$' OR k IN ('status', 'kind', 'version', 'sequence', 'periodStart', 'periodEnd')
+        OR jsonb_typeof(v) IN ('number', 'boolean', 'null')) || '{"erased": true}'::jsonb)`;
+
 const SCRUB_EVENTS_SQL = `
-  UPDATE domain_events
-     SET data = (SELECT coalesce(jsonb_object_agg(k, v), '{}'::jsonb) FROM jsonb_each(data) AS j(k, v)
-                  WHERE k ~ '(Id|At)$' OR k IN ('status', 'kind', 'version', 'sequence', 'periodStart', 'periodEnd')
-                     OR jsonb_typeof(v) IN ('number', 'boolean', 'null')) || '{"erased": true}'::jsonb
+  UPDATE domain_events SET data = ${scrubbed('data')}
    WHERE practice_id = $1 AND entity_id = ANY($2::uuid[]) AND NOT data ? 'erased'`;
+
+// Pending deliveries go out with the scrubbed data too; delivered ones keep only the ids.
+const SCRUB_DELIVERIES_SQL = `
+  UPDATE webhook_deliveries SET payload = jsonb_set(payload, '{data}', ${scrubbed(`payload -> 'data'`)})
+   WHERE practice_id = $1 AND NOT payload -> 'data' ? 'erased'
+     AND event_id IN (SELECT id FROM domain_events WHERE practice_id = $1 AND entity_id = ANY($2::uuid[]))`;
+
+// Notifications about the client's records addressed to others (the coach): nothing more is sent
+// about them, and what was sent keeps no text (titles, the client's comments).
+const CANCEL_NOTIFICATIONS_SQL = `
+  UPDATE notifications SET status = 'cancelled'
+   WHERE practice_id = $1 AND subject_id = ANY($2::uuid[]) AND status = 'scheduled'`;
+const SCRUB_NOTIFICATIONS_SQL = `
+  UPDATE notifications SET data = ${scrubbed('data')}
+   WHERE practice_id = $1 AND subject_id = ANY($2::uuid[]) AND NOT data ? 'erased'`;
+
+// Kept mail (the development mailbox) written to the client or about their records, to anyone:
+// a coach's reminder names the client. The notification rows themselves stay (scrubbed above).
+const DELETE_MAIL_SQL = `
+  DELETE FROM mail_messages
+   WHERE practice_id = $1 AND ("to" = ANY($3::text[]) OR notification_id IN (
+     SELECT id FROM notifications WHERE practice_id = $1 AND (subject_id = ANY($2::uuid[]) OR recipient_user_id = ANY($2::uuid[]))))`;
 
 interface MeasurementRow {
   id: string;
@@ -272,7 +297,8 @@ export class PrivacyService {
   /**
    * Removes the client's personal data and content in one transaction: their account (with its
    * refresh tokens) and invitations are deleted, name and email become placeholders, every free text
-   * about them is erased, and the audit log and outbox keep only ids and figures. Rows, statuses and
+   * about them is erased, and the audit log, outbox, webhook deliveries and others' notifications
+   * about them keep only ids and figures; mail kept for or about them is deleted. Rows, statuses and
    * numbers stay, so the practice's counts do not change. Erasing again is harmless and not re-audited.
    */
   erase(ctx: AuthContext, clientId: string): Promise<void> {
@@ -285,8 +311,9 @@ export class PrivacyService {
       const ids = ((await tx.em.query(RECORD_IDS_SQL, [p, client.id, true])) as { id: string }[]).map((r) => r.id);
       const [counts]: Row[] = await tx.em.query(COUNTS_SQL, [p, client.id]);
 
-      // Mail kept for the development mailbox, addressed to them, goes too (their notifications go with the account).
-      if (firstTime) await tx.em.query(`DELETE FROM mail_messages WHERE practice_id = $1 AND "to" = $2`, [p, client.email]);
+      // Before the account goes: its notifications (deleted with it) find the mail kept for them.
+      const emails: { email: string }[] = await tx.em.query(`SELECT email FROM users WHERE practice_id = $1 AND id = ANY($2::uuid[])`, [p, ids]);
+      await tx.em.query(DELETE_MAIL_SQL, [p, ids, [client.email, ...emails.map((u) => u.email)]]);
       // The client's portal account goes, with its refresh tokens (and anything else hanging off the user).
       const account = `role = 'client' AND (client_id = $2 OR id = (SELECT user_id FROM clients WHERE practice_id = $1 AND id = $2))`;
       await tx.em.query(`DELETE FROM refresh_tokens WHERE practice_id = $1 AND user_id IN (SELECT id FROM users WHERE practice_id = $1 AND ${account})`, [p, client.id]);
@@ -295,7 +322,10 @@ export class PrivacyService {
       const [, invitations] = (await tx.em.query(`DELETE FROM invitations WHERE practice_id = $1 AND client_id = $2`, [p, client.id])) as [unknown, number];
       for (const sql of ERASE_SQL) await tx.em.query(sql, [p, client.id]);
       await tx.em.query(`UPDATE audit_events SET changes = NULL WHERE practice_id = $1 AND entity_id = ANY($2::uuid[]) AND changes IS NOT NULL AND action NOT IN ('erase', 'export')`, [p, ids]);
+      await tx.em.query(SCRUB_DELIVERIES_SQL, [p, ids]);
       await tx.em.query(SCRUB_EVENTS_SQL, [p, ids]);
+      await tx.em.query(CANCEL_NOTIFICATIONS_SQL, [p, ids]);
+      await tx.em.query(SCRUB_NOTIFICATIONS_SQL, [p, ids]);
 
       if (firstTime) await this.audit.record(tx, ctx, 'erase', 'client', client.id, { ...counts, accountsDeleted: accounts, invitationsDeleted: invitations });
     });
