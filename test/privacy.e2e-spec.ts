@@ -42,6 +42,7 @@ const SECRETS = {
 let engagementId: string;
 let goalId: string;
 let draftId: string;
+let draftMetricId: string;
 let revisedId: string;
 let sessionId: string;
 let scheduledId: string;
@@ -84,7 +85,7 @@ beforeAll(async () => {
   const ms = (await coach.post(`/v1/goals/${goalId}/milestones`, { title: SECRETS.milestone }).expect(201)).body.id;
   await client.patch(`/v1/milestones/${ms}`, { done: true }).expect(200);
   draftId = (await draftGoal(coach, engagementId, { title: SECRETS.draftGoal })).id;
-  await coach.post(`/v1/goals/${draftId}/metrics`, { name: 'Draft metric', unit: 'x', baseline: 0, target: 1 }).expect(201);
+  draftMetricId = (await coach.post(`/v1/goals/${draftId}/metrics`, { name: 'Draft metric', unit: 'x', baseline: 0, target: 1 }).expect(201)).body.id;
   const asked = await draftGoal(coach, engagementId, { title: 'Asked goal' });
   await coach.post(`/v1/goals/${asked.id}/propose`).expect(200);
   await client.post(`/v1/goals/${asked.id}/request-changes`, { comment: SECRETS.changesComment }).expect(200);
@@ -100,6 +101,16 @@ beforeAll(async () => {
   await t.sql.query(
     `INSERT INTO action_items (id, practice_id, session_id, engagement_id, client_id, title, goal_id) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
     [randomUUID(), p.practiceId, sessionId, engagementId, client.clientId, SECRETS.actionItem, goalId],
+  );
+  // The coach planned ahead with the draft: the export names neither the draft nor its metric.
+  await t.sql.query(
+    `INSERT INTO agenda_items (id, practice_id, session_id, kind, text, "order", proposed_by, proposed_by_id, goal_id, metric_id)
+     VALUES ($1, $2, $3, 'objective', 'Planned objective', 2, 'coach', $4, $5, NULL), ($6, $2, $3, 'outcome', 'Planned outcome', 3, 'coach', $4, NULL, $7)`,
+    [randomUUID(), p.practiceId, sessionId, coach.userId, draftId, randomUUID(), draftMetricId],
+  );
+  await t.sql.query(
+    `INSERT INTO action_items (id, practice_id, session_id, engagement_id, client_id, title, goal_id) VALUES ($1, $2, $3, $4, $5, 'Planned step', $6)`,
+    [randomUUID(), p.practiceId, sessionId, engagementId, client.clientId, draftId],
   );
   // However a session change is audited, its private notes must not leave through the export.
   await t.sql.query(
@@ -162,8 +173,13 @@ describe('export', () => {
     expect(doc.goals.find((g: { title: string }) => g.title === 'Asked goal')).toMatchObject({ status: 'changes_requested', changesRequestedComment: SECRETS.changesComment });
     expect(doc.sessions.map((s: { status: string }) => s.status)).toEqual(['completed', 'cancelled', 'scheduled']);
     expect(doc.sessions[0]).toMatchObject({ id: sessionId, sharedSummary: SECRETS.sharedSummary, location: SECRETS.location, startsAt: '2026-11-05T09:00:00.000Z', endsAt: '2026-11-05T10:00:00.000Z', durationMinutes: 60 });
-    expect(doc.agendaItems).toEqual([expect.objectContaining({ sessionId, kind: 'barrier', text: SECRETS.agendaText, strategy: SECRETS.strategy, proposedBy: 'client' })]);
-    expect(doc.actionItems).toEqual([expect.objectContaining({ title: SECRETS.actionItem, goalId, done: false })]);
+    expect(doc.agendaItems).toEqual([
+      expect.objectContaining({ sessionId, kind: 'barrier', text: SECRETS.agendaText, strategy: SECRETS.strategy, proposedBy: 'client' }),
+      expect.objectContaining({ sessionId, kind: 'objective', text: 'Planned objective', goalId: null }),
+      expect.objectContaining({ sessionId, kind: 'outcome', text: 'Planned outcome', metricId: null }),
+    ]);
+    expect(doc.actionItems).toEqual(expect.arrayContaining([expect.objectContaining({ title: SECRETS.actionItem, goalId, done: false }), expect.objectContaining({ title: 'Planned step', goalId: null })]));
+    expect(doc.actionItems).toHaveLength(2);
     expect(doc.reviews).toHaveLength(1);
     expect(doc.reviews[0]).toMatchObject({ status: 'completed', note: SECRETS.reviewNote, coachNotes: SECRETS.coachNotes });
     expect(doc.reviews[0].entries).toEqual([
@@ -177,7 +193,7 @@ describe('export', () => {
   it('holds no private notes, no draft goals, no password hash, nothing of other clients (raw JSON)', async () => {
     const res = await p.owner.get(`/v1/clients/${client.clientId}/export`).expect(200);
     const raw = res.text;
-    for (const forbidden of [SECRETS.privateNotes, 'privateNotes', 'private_notes', SECRETS.draftGoal, draftId, 'Draft metric', SECRETS.revisedGoal, 'Revise note', 'passwordHash', 'password_hash', '$argon2', 'Other client engagement', otherClient.clientId]) {
+    for (const forbidden of [SECRETS.privateNotes, 'privateNotes', 'private_notes', SECRETS.draftGoal, draftId, draftMetricId, 'Draft metric', SECRETS.revisedGoal, 'Revise note', 'passwordHash', 'password_hash', '$argon2', 'Other client engagement', otherClient.clientId]) {
       expect(raw).not.toContain(forbidden);
     }
   });

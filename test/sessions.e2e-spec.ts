@@ -3,6 +3,7 @@ import ical, { VEvent } from 'node-ical';
 import { startApp, TestApp } from './support/app';
 import { activeEngagement, agreedGoal, createEngagement, draftGoal, scheduleSession } from './support/coaching';
 import { addApiKey, addClient, addCoach, Caller, PracticeFixture, signupPractice } from './support/factories';
+import { processOutbox, sendDueNotifications } from './support/outbox';
 
 let t: TestApp;
 let p: PracticeFixture;
@@ -340,6 +341,18 @@ describe('agendas', () => {
     expect(await auditActions(mine)).toEqual(['delete', 'update', 'update', 'create']);
   });
 
+  it("a client's own items are those their account proposed, not any client's", async () => {
+    const s = await scheduleSession(coach, engagementId, at(day(), 10));
+    // Proposed by another client account (as after the client was given a new account): not this caller's.
+    const id = (await t.sql.query(
+      `INSERT INTO agenda_items (id, practice_id, session_id, kind, text, "order", proposed_by, proposed_by_id) VALUES (gen_random_uuid(), $1, $2, 'topic', 'Not mine', 1, 'client', $3) RETURNING id`,
+      [p.practiceId, s.id, otherClient.userId],
+    )).rows[0].id;
+    await client.patch(`/v1/agenda-items/${id}`, { text: 'Taken over' }).expect(403);
+    await client.del(`/v1/agenda-items/${id}`).expect(403);
+    expect((await t.sql.query(`SELECT text FROM agenda_items WHERE id = $1`, [id])).rows[0].text).toBe('Not mine');
+  });
+
   it('moves an item to a new position and renumbers the rest', async () => {
     const s = await scheduleSession(coach, engagementId, at(day(), 10));
     const made: string[] = [];
@@ -397,6 +410,59 @@ describe('agendas', () => {
     expect((await client.get(`/v1/sessions/${first.id}/agenda`).expect(200)).body.carriedOver).toEqual([]);
     expect((await client.get(`/v1/sessions/${second.id}/agenda`).expect(200)).body.carriedOver).toEqual([open]);
     expect((await coach.get(`/v1/sessions/${third.id}/agenda`).expect(200)).body.carriedOver.map((a: { id: string }) => a.id)).toEqual([open.id, fromSecond.id]);
+  });
+
+  it('a coach may tie items to a draft goal; the client never receives its id or its metric id', async () => {
+    const d = day();
+    const e = await activeEngagement(coach, client.clientId);
+    const agreed = await agreedGoal(coach, client, e);
+    const agreedMetric = (await coach.post(`/v1/goals/${agreed}/metrics`, { name: 'Visible metric', unit: 'x', baseline: 0, target: 5 }).expect(201)).body.id;
+    const draft = (await draftGoal(coach, e, { title: 'Planned ahead' })).id;
+    const draftMetric = (await coach.post(`/v1/goals/${draft}/metrics`, { name: 'Planned metric', unit: 'x', baseline: 0, target: 5 }).expect(201)).body.id;
+    const first = await scheduleSession(coach, e, at(d, 8));
+    const second = await scheduleSession(coach, e, at(d, 10));
+    const objective = (await coach.post(`/v1/sessions/${first.id}/agenda/items`, { kind: 'objective', text: 'Plan the draft', goalId: draft }).expect(201)).body;
+    expect(objective.goalId).toBe(draft); // the coach's own answer keeps it
+    const outcome = (await coach.post(`/v1/sessions/${first.id}/agenda/items`, { kind: 'outcome', text: 'Planned outcome', metricId: draftMetric, target: 3 }).expect(201)).body;
+    expect(outcome.metricId).toBe(draftMetric);
+    await coach.post(`/v1/sessions/${first.id}/agenda/items`, { kind: 'objective', text: 'Visible objective', goalId: agreed }).expect(201);
+    await coach.post(`/v1/sessions/${first.id}/agenda/items`, { kind: 'outcome', text: 'Visible outcome', metricId: agreedMetric, target: 2 }).expect(201);
+    const action = (await coach.post(`/v1/sessions/${first.id}/action-items`, { title: 'Draft-linked step', goalId: draft }).expect(201)).body;
+    expect(action.goalId).toBe(draft);
+    await coach.post(`/v1/sessions/${first.id}/action-items`, { title: 'Visible step', goalId: agreed }).expect(201);
+    // The client's own objective, tied by the coach to the draft afterwards.
+    const mine = (await client.post(`/v1/sessions/${first.id}/agenda/items`, { kind: 'objective', text: 'My objective' }).expect(201)).body.id;
+    await coach.patch(`/v1/agenda-items/${mine}`, { goalId: draft }).expect(200);
+    // A client cannot tie anything to a draft themself.
+    await client.post(`/v1/sessions/${first.id}/agenda/items`, { kind: 'objective', text: 'x', goalId: draft }).expect(400);
+
+    const seenByClient = [
+      await client.get(`/v1/sessions/${first.id}/agenda`).expect(200),
+      await client.get(`/v1/sessions/${second.id}/agenda`).expect(200), // carriedOver
+      await client.get(`/v1/engagements/${e}/action-items`).expect(200),
+      await client.patch(`/v1/agenda-items/${mine}`, { text: 'My objective, renamed' }).expect(200),
+      await client.patch(`/v1/action-items/${action.id}`, { done: false }).expect(200),
+      await client.get(`/v1/engagements/${e}/wins`).expect(200),
+    ];
+    for (const res of seenByClient) {
+      expect(res.text).not.toContain(draft);
+      expect(res.text).not.toContain(draftMetric);
+    }
+    const agenda = seenByClient[0].body.items as { text: string; goalId?: string | null; metricId?: string | null }[];
+    expect(agenda.find((i) => i.text === 'Plan the draft')).toMatchObject({ goalId: null });
+    expect(agenda.find((i) => i.text === 'Planned outcome')).toMatchObject({ metricId: null, target: 3 });
+    expect(agenda.find((i) => i.text === 'Visible objective')).toMatchObject({ goalId: agreed });
+    expect(agenda.find((i) => i.text === 'Visible outcome')).toMatchObject({ metricId: agreedMetric });
+    const carried = seenByClient[1].body.carriedOver as { title: string; goalId: string | null }[];
+    expect(carried.map((a) => [a.title, a.goalId])).toEqual([['Draft-linked step', null], ['Visible step', agreed]]);
+    expect(seenByClient[3].body).toMatchObject({ goalId: null, text: 'My objective, renamed' });
+    expect(seenByClient[4].body).toMatchObject({ id: action.id, goalId: null });
+    // The coach and the owner still see the links; once the goal is proposed, so does the client.
+    expect((await coach.get(`/v1/sessions/${first.id}/agenda`).expect(200)).text).toContain(draftMetric);
+    expect((await p.owner.get(`/v1/engagements/${e}/action-items`).expect(200)).text).toContain(draft);
+    await coach.post(`/v1/goals/${draft}/propose`).expect(200);
+    expect((await client.get(`/v1/sessions/${first.id}/agenda`).expect(200)).body.items.find((i: { text: string }) => i.text === 'Plan the draft').goalId).toBe(draft);
+    expect((await client.get(`/v1/engagements/${e}/action-items`).expect(200)).text).toContain(draft);
   });
 
   it('the client changes the agenda only before the session; the coach also records after it', async () => {
@@ -497,6 +563,19 @@ describe('private notes', () => {
     const coachList = await coach.get(`/v1/sessions?engagementId=${e}`).expect(200);
     expect(coachList.body.data.map((x: { privateNotes: string }) => x.privateNotes)).toEqual([SECRET, `${SECRET} before`]);
 
+    // Everything else a client receives about this engagement: goals, a review, the inbox and mail.
+    const goal = await agreedGoal(coach, client, e, { title: 'Noted goal' });
+    const metric = (await coach.post(`/v1/goals/${goal}/metrics`, { name: 'Noted metric', unit: 'x', baseline: 0, target: 5 }).expect(201)).body.id;
+    await client.post(`/v1/metrics/${metric}/measurements`, { value: 1, recordedAt: at(d, 9) }).expect(201);
+    const review = (await coach.post(`/v1/engagements/${e}/reviews`, { periodStart: at(d - 1, 0).slice(0, 10), periodEnd: at(d + 1, 0).slice(0, 10) }).expect(201)).body.id;
+    await processOutbox(t);
+    await t.sql.query(`UPDATE notifications SET due_at = now() WHERE subject_id = $1 AND status = 'scheduled'`, [later.id]);
+    await sendDueNotifications(t, p.practiceId);
+    const inbox = await client.get('/v1/notifications?limit=100').expect(200);
+    expect(inbox.body.data.map((n: { kind: string }) => n.kind)).toEqual(expect.arrayContaining(['goal_proposed', 'review_opened', 'session_reminder']));
+    const mail = (await t.sql.query(`SELECT m.* FROM mail_messages m WHERE m."to" = $1`, [client.email])).rows;
+    expect(mail.length).toBeGreaterThan(0);
+
     const feed = (await client.get('/v1/calendar/feed').expect(200)).body.url;
     const seenByClient = [
       await client.get(`/v1/sessions/${s.id}`).expect(200),
@@ -505,11 +584,28 @@ describe('private notes', () => {
       await client.get('/v1/sessions?limit=100').expect(200),
       await client.get(`/v1/sessions/${s.id}/agenda`).expect(200),
       await client.get(`/v1/sessions/${later.id}/agenda`).expect(200),
+      await client.get('/v1/engagements').expect(200),
       await client.get(`/v1/engagements/${e}`).expect(200),
+      await client.get(`/v1/engagements/${e}/goals`).expect(200),
+      await client.get(`/v1/goals/${goal}`).expect(200),
+      await client.get(`/v1/goals/${goal}/revisions`).expect(200),
+      await client.get(`/v1/metrics/${metric}/measurements`).expect(200),
       await client.get(`/v1/engagements/${e}/action-items`).expect(200),
       await client.get(`/v1/engagements/${e}/wins`).expect(200),
+      await client.get(`/v1/engagements/${e}/reviews`).expect(200),
+      await client.get(`/v1/reviews/${review}`).expect(200),
+      inbox,
+      await client.get('/v1/notifications?unread=true').expect(200),
+      await client.get('/v1/me').expect(200),
+      await client.get('/v1/practice').expect(200),
       await fetchFeed(feed).expect(200),
+      // What a client is refused says nothing either.
+      await client.get(`/v1/sessions/${s.id}/reminders`),
+      await client.get(`/v1/clients/${client.clientId}/export`),
     ];
+    // The mail kept for the client: every part of every message.
+    for (const m of mail) expect(JSON.stringify(m)).not.toContain(SECRET);
+    expect(JSON.stringify(mail)).not.toMatch(/private/i);
     for (const res of seenByClient) {
       const raw = typeof res.body === 'string' ? res.body : res.text;
       expect(raw.length).toBeGreaterThan(0);

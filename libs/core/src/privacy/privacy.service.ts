@@ -13,6 +13,7 @@ import { toEngagementDto } from '../engagements/engagements.service';
 import { MeasurementDto } from '../goals/dto/goal.dto';
 import { Goal } from '../goals/goal.entity';
 import { GoalRevision } from '../goals/goal-revision.entity';
+import { visibleTo } from '../goals/goals.repository';
 import { toGoalDto, toRevisionDto } from '../goals/goals.service';
 import { ProgressRepository } from '../goals/progress.repository';
 import { Review } from '../reviews/review.entity';
@@ -237,15 +238,17 @@ export class PrivacyService {
       const user = await this.accountOf(tx, client);
       const engagements = await tx.em.find(Engagement, { where: { practiceId: p, clientId: client.id }, order: { id: 'ASC' } });
       const engagementIds = engagements.map((e) => e.id);
+      // The document may be handed to the client: it holds the goals the client may see, by the goals feature's rule.
+      const asClient: AuthContext = { ...ctx, role: 'client' };
       const goals = engagementIds.length
-        ? await tx.em
-            .createQueryBuilder(Goal, 'g')
-            .where(`g.practiceId = :p AND g.engagementId IN (:...e) AND g.status <> 'draft'`, { p, e: engagementIds })
-            .orderBy('g.id', 'ASC')
-            .getMany()
+        ? (await tx.em.createQueryBuilder(Goal, 'g').where(`g.practiceId = :p AND g.engagementId IN (:...e)`, { p, e: engagementIds }).orderBy('g.id', 'ASC').getMany()).filter((g) => visibleTo(asClient, g))
         : [];
       const goalIds = goals.map((g) => g.id);
       const parts = await this.progress.partsOf(tx, goalIds);
+      // Agenda and action items may name a goal (or a goal's metric) the client may not see: not named here either.
+      const shownMetrics = new Set([...parts.values()].flatMap((x) => x.metrics.map((m) => m.id)));
+      const goalRef = (id: unknown) => (typeof id === 'string' && goalIds.includes(id) ? id : null);
+      const metricRef = (id: unknown) => (typeof id === 'string' && shownMetrics.has(id) ? id : null);
       const revisions = goalIds.length ? await tx.em.find(GoalRevision, { where: { practiceId: p, goalId: In(goalIds) }, order: { version: 'ASC' } }) : [];
       const measurements: MeasurementRow[] = goalIds.length ? await tx.em.query(MEASUREMENTS_SQL, [p, goalIds]) : [];
       const sessions: Row[] = await tx.em.query(SESSIONS_SQL, [p, client.id, engagementIds]);
@@ -268,8 +271,8 @@ export class PrivacyService {
           measurements: measurements.filter((m) => m.goal_id === g.id).map(toMeasurementDto),
         })),
         sessions: sessions.map((s) => ({ ...s, startsAt: iso(s.startsAt), endsAt: iso(s.endsAt), completedAt: iso(s.completedAt), cancelledAt: iso(s.cancelledAt), createdAt: iso(s.createdAt), updatedAt: iso(s.updatedAt) }) as ExportSessionDto),
-        agendaItems: agenda.map((a) => ({ ...a, target: num(a.target), result: num(a.result), achievedAt: iso(a.achievedAt), createdAt: iso(a.createdAt) }) as ExportAgendaItemDto),
-        actionItems: actionItems.map((a) => ({ ...a, doneAt: iso(a.doneAt), createdAt: iso(a.createdAt) }) as ExportActionItemDto),
+        agendaItems: agenda.map((a) => ({ ...a, goalId: goalRef(a.goalId), metricId: metricRef(a.metricId), target: num(a.target), result: num(a.result), achievedAt: iso(a.achievedAt), createdAt: iso(a.createdAt) }) as ExportAgendaItemDto),
+        actionItems: actionItems.map((a) => ({ ...a, goalId: goalRef(a.goalId), doneAt: iso(a.doneAt), createdAt: iso(a.createdAt) }) as ExportActionItemDto),
         reviews: reviews.map((r) => ({
           ...toReviewDto(r),
           // A goal returned to draft is the coach's again: its entry is left out with it.
