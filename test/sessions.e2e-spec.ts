@@ -747,24 +747,65 @@ describe('the calendar feed', () => {
     expect(vevents((await fetchFeed(ownerFeed).expect(200)).body as string)).toEqual([]);
   });
 
-  it('issuing a new URL invalidates the previous one; bad or unknown tokens are 404', async () => {
+  it('GET gives the same URL every time; reset issues a new one and the old URL is 404; bad or unknown tokens are 404', async () => {
     const old = (await coach.get('/v1/calendar/feed').expect(200)).body.url;
     await fetchFeed(old).expect(200);
-    const fresh = (await coach.get('/v1/calendar/feed').expect(200)).body.url;
+    expect((await coach.get('/v1/calendar/feed').expect(200)).body.url).toBe(old);
+    expect((await coach.get('/v1/calendar/feed').expect(200)).body.url).toBe(old);
+    await fetchFeed(old).expect(200);
+    const reset = await coach.post('/v1/calendar/feed/reset').expect(200);
+    expect(reset.headers['cache-control']).toBe('no-store');
+    const fresh = reset.body.url;
+    expect(fresh).toMatch(new RegExp(`^${t.config.publicUrl}/v1/calendar/cal_[A-Za-z0-9_-]+\\.ics$`));
     expect(fresh).not.toBe(old);
     await fetchFeed(old).expect(404);
     await fetchFeed(fresh).expect(200);
+    expect((await coach.get('/v1/calendar/feed').expect(200)).body.url).toBe(fresh);
+    // Each user has their own: the client's reset leaves the coach's alone.
+    const clientFeed = (await client.get('/v1/calendar/feed').expect(200)).body.url;
+    const clientFresh = (await client.post('/v1/calendar/feed/reset').expect(200)).body.url;
+    expect(clientFresh).not.toBe(clientFeed);
+    await fetchFeed(clientFeed).expect(404);
+    await fetchFeed(clientFresh).expect(200);
+    await fetchFeed(fresh).expect(200);
+    expect((await auditActions(coach.userId!)).filter((a: string) => a.endsWith('calendar_feed'))).toEqual(['rotate_calendar_feed', 'issue_calendar_feed']);
+    await t.http.post('/v1/calendar/feed/reset').expect(401);
+    await (await addApiKey(t, p, 'owner')).post('/v1/calendar/feed/reset').expect(403);
     const token = feedPath(fresh).split('/').pop()!.replace(/\.ics$/, '');
     const forged = `${token.slice(0, -4)}${token.slice(-4) === 'AAAA' ? 'BBBB' : 'AAAA'}`;
     await t.http.get(`/v1/calendar/${forged}.ics`).expect(404);
     await t.http.get('/v1/calendar/not-a-token.ics').expect(404);
     await t.http.get(`/v1/calendar/cpk_${token.slice(4)}.ics`).expect(404);
     await t.http.get('/v1/calendar/feed').expect(401);
-    const stored = (await t.sql.query(`SELECT calendar_token_hash FROM users WHERE id = $1`, [coach.userId])).rows[0].calendar_token_hash;
-    expect(stored).toMatch(/^[0-9a-f]{64}$/);
-    expect(stored).not.toContain(token);
+    const row = (await t.sql.query(`SELECT calendar_token_hash, calendar_token_encrypted FROM users WHERE id = $1`, [coach.userId])).rows[0];
+    expect(row.calendar_token_hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(row.calendar_token_hash).not.toContain(token);
+    // Kept sealed, never as it is.
+    expect(Buffer.isBuffer(row.calendar_token_encrypted)).toBe(true);
+    expect(row.calendar_token_encrypted.toString('latin1')).not.toContain(token.slice(4));
+    expect(row.calendar_token_encrypted.toString('hex')).not.toContain(Buffer.from(token.slice(4)).toString('hex'));
     const key = await addApiKey(t, p, 'owner');
     await key.get('/v1/calendar/feed').expect(403);
+  });
+
+  it("an archived client's feed is revoked at once", async () => {
+    const c = await addClient(t, p, coach, 'Leaving Client');
+    const e = await activeEngagement(coach, c.clientId);
+    await scheduleSession(coach, e, at(day(), 10));
+    const url = (await c.get('/v1/calendar/feed').expect(200)).body.url;
+    expect(vevents((await fetchFeed(url).expect(200)).body as string)).toHaveLength(1);
+    // Any other client's feed, and the coach's, keep working.
+    const others = [(await client.get('/v1/calendar/feed').expect(200)).body.url, (await coach.get('/v1/calendar/feed').expect(200)).body.url];
+    await coach.del(`/v1/clients/${c.clientId}`).expect(204);
+    await fetchFeed(url).expect(404);
+    for (const u of others) await fetchFeed(u).expect(200);
+    expect((await t.sql.query(`SELECT calendar_token_hash, calendar_token_encrypted FROM users WHERE id = $1`, [c.userId])).rows[0]).toEqual({ calendar_token_hash: null, calendar_token_encrypted: null });
+    // Archived by an edit, the same.
+    const d = await addClient(t, p, coach, 'Edited Client');
+    const dUrl = (await d.get('/v1/calendar/feed').expect(200)).body.url;
+    await fetchFeed(dUrl).expect(200);
+    await coach.patch(`/v1/clients/${d.clientId}`, { status: 'archived' }).expect(200);
+    await fetchFeed(dUrl).expect(404);
   });
 });
 
@@ -867,8 +908,11 @@ describe('OpenAPI', () => {
       'POST /v1/engagements/{id}/sessions', 'GET /v1/sessions', 'GET /v1/sessions/{id}', 'PATCH /v1/sessions/{id}', 'POST /v1/sessions/{id}/cancel',
       'POST /v1/sessions/{id}/complete', 'POST /v1/sessions/{id}/no-show', 'GET /v1/sessions/{id}/agenda', 'POST /v1/sessions/{id}/agenda/items',
       'PATCH /v1/agenda-items/{id}', 'DELETE /v1/agenda-items/{id}', 'POST /v1/sessions/{id}/action-items', 'GET /v1/engagements/{id}/action-items',
-      'PATCH /v1/action-items/{id}', 'GET /v1/sessions/{id}/reminders', 'GET /v1/calendar/feed',
+      'PATCH /v1/action-items/{id}', 'GET /v1/sessions/{id}/reminders', 'GET /v1/calendar/feed', 'POST /v1/calendar/feed/reset',
     ]) expect(ops).toContain(op);
+    const reset = doc.paths['/v1/calendar/feed/reset'].post;
+    expect(reset.responses['200'].content['application/json'].schema.$ref).toBe('#/components/schemas/CalendarFeedDto');
+    expect(reset.summary ?? reset.description).toMatch(/new/i);
     expect(ops.some((op) => op.startsWith('GET /v1/calendar/{token}'))).toBe(true);
     expect(Object.keys(doc.components.schemas.CreateSessionDto.properties).sort()).toEqual(['durationMinutes', 'location', 'startsAt', 'videoUrl']);
   });
