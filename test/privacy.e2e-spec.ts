@@ -185,6 +185,22 @@ describe('export', () => {
     expect(doc.reviews[0].entries).toEqual([
       { goalId, selfRating: 7, whatWorked: SECRETS.whatWorked, whatDidnt: SECRETS.whatDidnt, nextStep: SECRETS.nextStep, adjustment: 'keep', adjustmentNote: SECRETS.adjustmentNote },
     ]);
+    // What was sent to the client: the inbox and the mail kept for them, and that a calendar feed is issued.
+    type Notice = { kind: string; channel: string; subjectId: string; status: string; data: Record<string, unknown> };
+    const notices = doc.notifications as Notice[];
+    expect(notices.filter((n) => n.kind === 'goal_proposed' && n.subjectId === goalId).map((n) => n.channel).sort()).toEqual(['email', 'in_app']);
+    expect(notices.find((n) => n.kind === 'goal_proposed' && n.subjectId === goalId && n.channel === 'in_app')).toMatchObject({ status: 'sent', data: expect.objectContaining({ title: SECRETS.goal }) });
+    expect(notices.some((n) => n.kind === 'review_opened')).toBe(true);
+    // The revised goal is a draft again: its prompt is left out with it.
+    expect(notices.some((n) => n.subjectId === revisedId)).toBe(false);
+    const clientNotices = (await t.sql.query(`SELECT count(*)::int AS n FROM notifications WHERE recipient_user_id = $1 AND subject_id <> $2`, [client.userId, revisedId])).rows[0].n;
+    expect(notices).toHaveLength(clientNotices);
+    expect(doc.mail.length).toBeGreaterThan(0);
+    expect(doc.mail.every((m: { to: string }) => m.to === EMAIL)).toBe(true);
+    expect(doc.mail.some((m: { subject: string; text: string }) => m.subject.includes(SECRETS.goal) && m.text.includes(SECRETS.goal))).toBe(true);
+    const keptForClient = (await t.sql.query(`SELECT count(*)::int AS n FROM mail_messages m JOIN notifications n ON n.id = m.notification_id WHERE m."to" = $1 AND n.subject_id <> $2`, [EMAIL, revisedId])).rows[0].n;
+    expect(doc.mail).toHaveLength(keptForClient);
+    expect(doc.calendarFeed).toEqual({ issued: true, issuedAt: expect.any(String) });
     const audited = doc.auditEvents.map((a: { entityType: string; action: string }) => `${a.entityType}:${a.action}`);
     expect(audited).toEqual(expect.arrayContaining(['client:create', 'invitation:create', 'user:create', 'engagement:create', 'goal:agree', 'measurement:create', 'review:submit', 'review:complete', 'session:complete']));
     expect(doc.exportedAt).toEqual(expect.any(String));
@@ -193,6 +209,9 @@ describe('export', () => {
   it('holds no private notes, no draft goals, no password hash, nothing of other clients (raw JSON)', async () => {
     const res = await p.owner.get(`/v1/clients/${client.clientId}/export`).expect(200);
     const raw = res.text;
+    const feedToken = new URL(feedUrl).pathname.split('/').pop()!.replace(/\.ics$/, '');
+    const stored = (await t.sql.query(`SELECT calendar_token_hash, encode(calendar_token_encrypted, 'base64') AS sealed FROM users WHERE id = $1`, [client.userId])).rows[0];
+    for (const secret of [feedToken, feedToken.slice(4), stored.calendar_token_hash, stored.sealed, 'calendarToken', 'calendar_token']) expect(raw).not.toContain(secret);
     for (const forbidden of [SECRETS.privateNotes, 'privateNotes', 'private_notes', SECRETS.draftGoal, draftId, draftMetricId, 'Draft metric', SECRETS.revisedGoal, 'Revise note', 'passwordHash', 'password_hash', '$argon2', 'Other client engagement', otherClient.clientId]) {
       expect(raw).not.toContain(forbidden);
     }

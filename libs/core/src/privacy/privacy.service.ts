@@ -21,7 +21,7 @@ import { ReviewEntry } from '../reviews/review-entry.entity';
 import { toReviewDto } from '../reviews/reviews.service';
 import { User } from '../users/user.entity';
 import { toUserDto } from '../users/user.mapper';
-import { ClientExportDto, ExportActionItemDto, ExportAgendaItemDto, ExportSessionDto } from './dto/client-export.dto';
+import { ClientExportDto, ExportActionItemDto, ExportAgendaItemDto, ExportMailDto, ExportNotificationDto, ExportSessionDto } from './dto/client-export.dto';
 
 export const ERASED_NAME = 'Erased client';
 export const ERASED_TEXT = '[erased]';
@@ -169,6 +169,22 @@ const DELETE_MAIL_SQL = `
    WHERE practice_id = $1 AND ("to" = ANY($3::text[]) OR notification_id IN (
      SELECT id FROM notifications WHERE practice_id = $1 AND (subject_id = ANY($2::uuid[]) OR recipient_user_id = ANY($2::uuid[]))))`;
 
+// What was sent (or is planned) to the client's account, and the mail kept for them. A notice about a
+// goal the client may no longer see (returned to draft) is left out with the goal, and its mail too.
+const NOTIFICATIONS_SQL = `
+  SELECT id, kind, channel, subject_type AS "subjectType", subject_id AS "subjectId", data, due_at AS "dueAt", status,
+         sent_at AS "sentAt", read_at AS "readAt", created_at AS "createdAt"
+    FROM notifications
+   WHERE practice_id = $1 AND recipient_user_id = $2::uuid AND NOT (subject_type = 'goal' AND subject_id <> ALL($3::uuid[]))
+   ORDER BY created_at, id`;
+
+const MAIL_SQL = `
+  SELECT m.id, m.notification_id AS "notificationId", m."to", m.subject, m.text, m.html, m.ics, m.created_at AS "createdAt"
+    FROM mail_messages m
+   WHERE m.practice_id = $1 AND (m.notification_id = ANY($2::uuid[]) OR (m."to" = ANY($3::text[]) AND NOT EXISTS (
+           SELECT 1 FROM notifications n WHERE n.practice_id = m.practice_id AND n.id = m.notification_id AND n.subject_type = 'goal' AND n.subject_id <> ALL($4::uuid[]))))
+   ORDER BY m.created_at, m.id`;
+
 interface MeasurementRow {
   id: string;
   metric_id: string;
@@ -258,6 +274,8 @@ export class PrivacyService {
       const entries = reviews.length ? await tx.em.find(ReviewEntry, { where: { practiceId: p, reviewId: In(reviews.map((r) => r.id)) }, order: { goalId: 'ASC' } }) : [];
       const shown = new Set(goalIds);
       const ids: { id: string }[] = await tx.em.query(RECORD_IDS_SQL, [p, client.id, false]);
+      const notifications: Row[] = user ? await tx.em.query(NOTIFICATIONS_SQL, [p, user.id, goalIds]) : [];
+      const mail: Row[] = await tx.em.query(MAIL_SQL, [p, notifications.map((n) => n.id), [...new Set([client.email, ...(user ? [user.email] : [])])], goalIds]);
       const audit: AuditRow[] = await tx.em.query(`SELECT * FROM audit_events WHERE practice_id = $1 AND entity_id = ANY($2::uuid[]) ORDER BY at, id`, [p, ids.map((r) => r.id)]);
 
       const doc: ClientExportDto = {
@@ -280,6 +298,10 @@ export class PrivacyService {
             .filter((x) => x.reviewId === r.id && shown.has(x.goalId))
             .map((x) => ({ goalId: x.goalId, selfRating: x.selfRating, whatWorked: x.whatWorked, whatDidnt: x.whatDidnt, nextStep: x.nextStep, adjustment: x.adjustment, adjustmentNote: x.adjustmentNote })),
         })),
+        notifications: notifications.map((n) => ({ ...n, dueAt: iso(n.dueAt), sentAt: iso(n.sentAt), readAt: iso(n.readAt), createdAt: iso(n.createdAt) }) as ExportNotificationDto),
+        mail: mail.map((m) => ({ ...m, createdAt: iso(m.createdAt) }) as ExportMailDto),
+        // Whether a feed is issued and since when: its token (hash or sealed) never leaves.
+        calendarFeed: { issued: !!user?.calendarTokenHash, issuedAt: user?.calendarTokenHash ? (user.calendarTokenIssuedAt?.toISOString() ?? null) : null },
         auditEvents: audit.map((a) => ({
           id: a.id,
           actorType: a.actor_type,
