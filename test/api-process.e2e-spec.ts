@@ -76,6 +76,13 @@ describe('the API process', () => {
       expect(signup.status).toBe(201);
       const { accessToken } = (await signup.json()) as { accessToken: string };
       await fetch(`http://127.0.0.1:${port}/v1/me`, { headers: { authorization: `Bearer ${accessToken}` } });
+      // The calendar feed's secret is in its path: the request line is logged without it.
+      const feed = (await (await fetch(`http://127.0.0.1:${port}/v1/calendar/feed`, { headers: { authorization: `Bearer ${accessToken}` } })).json()) as { url: string };
+      const feedPath = new URL(feed.url).pathname;
+      const calendarToken = feedPath.split('/').pop()!.replace(/\.ics$/, '');
+      expect(calendarToken).toMatch(/^cal_/);
+      expect((await fetch(`http://127.0.0.1:${port}${feedPath}`)).status).toBe(200);
+      expect((await fetch(`http://127.0.0.1:${port}${feedPath.replace(/.{4}\.ics$/, 'AAAA.ics')}`)).status).toBe(404);
       // A request in flight when SIGTERM arrives still gets its answer.
       const inFlight = fetch(`http://127.0.0.1:${port}/v1/me`, { headers: { authorization: `Bearer ${accessToken}` } });
       await new Promise((r) => setTimeout(r, 5));
@@ -88,6 +95,9 @@ describe('the API process', () => {
       expect(p.out()).not.toContain(password);
       expect(p.out()).not.toContain(accessToken);
       expect(p.out()).not.toContain('secret.person@example.test');
+      expect(p.out()).not.toContain(calendarToken);
+      expect(p.out()).not.toContain(calendarToken.slice(4, 40));
+      expect(json.some((l) => (l as { req?: { url?: string } }).req?.url === '/v1/calendar/[redacted].ics')).toBe(true);
     } finally {
       if (p.child.exitCode === null) p.child.kill('SIGKILL');
     }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { startApp, TestApp } from './support/app';
 import { activeEngagement, agreedGoal, draftGoal } from './support/coaching';
 import { addClient, addCoach, as, Caller, PASSWORD, PracticeFixture, signupPractice } from './support/factories';
+import { processOutbox, sendDueNotifications } from './support/outbox';
 
 let t: TestApp;
 let p: PracticeFixture;
@@ -41,8 +42,11 @@ const SECRETS = {
 let engagementId: string;
 let goalId: string;
 let draftId: string;
+let draftMetricId: string;
 let revisedId: string;
 let sessionId: string;
+let scheduledId: string;
+let feedUrl: string;
 
 async function addErin(): Promise<Caller & { clientId: string; refreshToken?: string }> {
   const c = await coach.post('/v1/clients', { name: NAME, email: EMAIL }).expect(201);
@@ -69,6 +73,9 @@ beforeAll(async () => {
   client = await addErin();
   otherClient = await addClient(t, p, coach);
 
+  // Subscribed before anything happens: the outbox copies goal and review events, with their text, into deliveries.
+  await p.owner.post('/v1/webhooks', { url: 'http://127.0.0.1:9/hooks', events: ['goal.proposed', 'goal.agreed', 'goal.changes_requested', 'review.submitted'] }).expect(201);
+  feedUrl = (await client.get('/v1/calendar/feed').expect(200)).body.url;
   engagementId = await activeEngagement(coach, client.clientId);
   await coach.patch(`/v1/engagements/${engagementId}`, { title: SECRETS.engagement }).expect(200);
   goalId = await agreedGoal(coach, client, engagementId, { title: SECRETS.goal, description: SECRETS.description });
@@ -78,7 +85,7 @@ beforeAll(async () => {
   const ms = (await coach.post(`/v1/goals/${goalId}/milestones`, { title: SECRETS.milestone }).expect(201)).body.id;
   await client.patch(`/v1/milestones/${ms}`, { done: true }).expect(200);
   draftId = (await draftGoal(coach, engagementId, { title: SECRETS.draftGoal })).id;
-  await coach.post(`/v1/goals/${draftId}/metrics`, { name: 'Draft metric', unit: 'x', baseline: 0, target: 1 }).expect(201);
+  draftMetricId = (await coach.post(`/v1/goals/${draftId}/metrics`, { name: 'Draft metric', unit: 'x', baseline: 0, target: 1 }).expect(201)).body.id;
   const asked = await draftGoal(coach, engagementId, { title: 'Asked goal' });
   await coach.post(`/v1/goals/${asked.id}/propose`).expect(200);
   await client.post(`/v1/goals/${asked.id}/request-changes`, { comment: SECRETS.changesComment }).expect(200);
@@ -86,7 +93,7 @@ beforeAll(async () => {
 
   sessionId = await addSession('completed', '2026-11-05T09:00:00Z', { sharedSummary: SECRETS.sharedSummary, privateNotes: SECRETS.privateNotes, location: SECRETS.location });
   await addSession('cancelled', '2026-11-12T09:00:00Z', { cancelReason: SECRETS.cancelReason });
-  await addSession('scheduled', '2027-01-12T09:00:00Z');
+  scheduledId = await addSession('scheduled', '2027-01-12T09:00:00Z');
   await t.sql.query(
     `INSERT INTO agenda_items (id, practice_id, session_id, kind, text, "order", proposed_by, proposed_by_id, strategy) VALUES ($1, $2, $3, 'barrier', $4, 1, 'client', $5, $6)`,
     [randomUUID(), p.practiceId, sessionId, SECRETS.agendaText, client.userId, SECRETS.strategy],
@@ -94,6 +101,16 @@ beforeAll(async () => {
   await t.sql.query(
     `INSERT INTO action_items (id, practice_id, session_id, engagement_id, client_id, title, goal_id) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
     [randomUUID(), p.practiceId, sessionId, engagementId, client.clientId, SECRETS.actionItem, goalId],
+  );
+  // The coach planned ahead with the draft: the export names neither the draft nor its metric.
+  await t.sql.query(
+    `INSERT INTO agenda_items (id, practice_id, session_id, kind, text, "order", proposed_by, proposed_by_id, goal_id, metric_id)
+     VALUES ($1, $2, $3, 'objective', 'Planned objective', 2, 'coach', $4, $5, NULL), ($6, $2, $3, 'outcome', 'Planned outcome', 3, 'coach', $4, NULL, $7)`,
+    [randomUUID(), p.practiceId, sessionId, coach.userId, draftId, randomUUID(), draftMetricId],
+  );
+  await t.sql.query(
+    `INSERT INTO action_items (id, practice_id, session_id, engagement_id, client_id, title, goal_id) VALUES ($1, $2, $3, $4, $5, 'Planned step', $6)`,
+    [randomUUID(), p.practiceId, sessionId, engagementId, client.clientId, draftId],
   );
   // However a session change is audited, its private notes must not leave through the export.
   await t.sql.query(
@@ -118,6 +135,22 @@ beforeAll(async () => {
     })
     .expect(200);
 
+  // The worker's side: prompts (the coach is told of the client's comment, in-app and by mail, kept in the
+  // database), pending webhook deliveries, and a reminder mail to the coach naming the client.
+  await processOutbox(t);
+  await t.sql.query(
+    `INSERT INTO notifications (id, practice_id, kind, recipient_user_id, channel, subject_type, subject_id, data, due_at, unique_key)
+     VALUES ($1, $2, 'session_reminder', $3, 'email', 'session', $4, '{"offsetMinutes": 60}', now(), $5)`,
+    [randomUUID(), p.practiceId, coach.userId, scheduledId, `test-reminder:${scheduledId}`],
+  );
+  await sendDueNotifications(t, p.practiceId);
+  // Another reminder of the same session, not yet due: erasure cancels it.
+  await t.sql.query(
+    `INSERT INTO notifications (id, practice_id, kind, recipient_user_id, channel, subject_type, subject_id, data, due_at, unique_key)
+     VALUES ($1, $2, 'session_reminder', $3, 'in_app', 'session', $4, '{"offsetMinutes": 1440}', now() + interval '1 day', $5)`,
+    [randomUUID(), p.practiceId, coach.userId, scheduledId, `test-reminder-later:${scheduledId}`],
+  );
+
   // Another client of the practice, whose data must survive untouched.
   const otherEngagement = await activeEngagement(coach, otherClient.clientId);
   await coach.patch(`/v1/engagements/${otherEngagement}`, { title: 'Other client engagement' }).expect(200);
@@ -140,13 +173,34 @@ describe('export', () => {
     expect(doc.goals.find((g: { title: string }) => g.title === 'Asked goal')).toMatchObject({ status: 'changes_requested', changesRequestedComment: SECRETS.changesComment });
     expect(doc.sessions.map((s: { status: string }) => s.status)).toEqual(['completed', 'cancelled', 'scheduled']);
     expect(doc.sessions[0]).toMatchObject({ id: sessionId, sharedSummary: SECRETS.sharedSummary, location: SECRETS.location, startsAt: '2026-11-05T09:00:00.000Z', endsAt: '2026-11-05T10:00:00.000Z', durationMinutes: 60 });
-    expect(doc.agendaItems).toEqual([expect.objectContaining({ sessionId, kind: 'barrier', text: SECRETS.agendaText, strategy: SECRETS.strategy, proposedBy: 'client' })]);
-    expect(doc.actionItems).toEqual([expect.objectContaining({ title: SECRETS.actionItem, goalId, done: false })]);
+    expect(doc.agendaItems).toEqual([
+      expect.objectContaining({ sessionId, kind: 'barrier', text: SECRETS.agendaText, strategy: SECRETS.strategy, proposedBy: 'client' }),
+      expect.objectContaining({ sessionId, kind: 'objective', text: 'Planned objective', goalId: null }),
+      expect.objectContaining({ sessionId, kind: 'outcome', text: 'Planned outcome', metricId: null }),
+    ]);
+    expect(doc.actionItems).toEqual(expect.arrayContaining([expect.objectContaining({ title: SECRETS.actionItem, goalId, done: false }), expect.objectContaining({ title: 'Planned step', goalId: null })]));
+    expect(doc.actionItems).toHaveLength(2);
     expect(doc.reviews).toHaveLength(1);
     expect(doc.reviews[0]).toMatchObject({ status: 'completed', note: SECRETS.reviewNote, coachNotes: SECRETS.coachNotes });
     expect(doc.reviews[0].entries).toEqual([
       { goalId, selfRating: 7, whatWorked: SECRETS.whatWorked, whatDidnt: SECRETS.whatDidnt, nextStep: SECRETS.nextStep, adjustment: 'keep', adjustmentNote: SECRETS.adjustmentNote },
     ]);
+    // What was sent to the client: the inbox and the mail kept for them, and that a calendar feed is issued.
+    type Notice = { kind: string; channel: string; subjectId: string; status: string; data: Record<string, unknown> };
+    const notices = doc.notifications as Notice[];
+    expect(notices.filter((n) => n.kind === 'goal_proposed' && n.subjectId === goalId).map((n) => n.channel).sort()).toEqual(['email', 'in_app']);
+    expect(notices.find((n) => n.kind === 'goal_proposed' && n.subjectId === goalId && n.channel === 'in_app')).toMatchObject({ status: 'sent', data: expect.objectContaining({ title: SECRETS.goal }) });
+    expect(notices.some((n) => n.kind === 'review_opened')).toBe(true);
+    // The revised goal is a draft again: its prompt is left out with it.
+    expect(notices.some((n) => n.subjectId === revisedId)).toBe(false);
+    const clientNotices = (await t.sql.query(`SELECT count(*)::int AS n FROM notifications WHERE recipient_user_id = $1 AND subject_id <> $2`, [client.userId, revisedId])).rows[0].n;
+    expect(notices).toHaveLength(clientNotices);
+    expect(doc.mail.length).toBeGreaterThan(0);
+    expect(doc.mail.every((m: { to: string }) => m.to === EMAIL)).toBe(true);
+    expect(doc.mail.some((m: { subject: string; text: string }) => m.subject.includes(SECRETS.goal) && m.text.includes(SECRETS.goal))).toBe(true);
+    const keptForClient = (await t.sql.query(`SELECT count(*)::int AS n FROM mail_messages m JOIN notifications n ON n.id = m.notification_id WHERE m."to" = $1 AND n.subject_id <> $2`, [EMAIL, revisedId])).rows[0].n;
+    expect(doc.mail).toHaveLength(keptForClient);
+    expect(doc.calendarFeed).toEqual({ issued: true, issuedAt: expect.any(String) });
     const audited = doc.auditEvents.map((a: { entityType: string; action: string }) => `${a.entityType}:${a.action}`);
     expect(audited).toEqual(expect.arrayContaining(['client:create', 'invitation:create', 'user:create', 'engagement:create', 'goal:agree', 'measurement:create', 'review:submit', 'review:complete', 'session:complete']));
     expect(doc.exportedAt).toEqual(expect.any(String));
@@ -155,7 +209,10 @@ describe('export', () => {
   it('holds no private notes, no draft goals, no password hash, nothing of other clients (raw JSON)', async () => {
     const res = await p.owner.get(`/v1/clients/${client.clientId}/export`).expect(200);
     const raw = res.text;
-    for (const forbidden of [SECRETS.privateNotes, 'privateNotes', 'private_notes', SECRETS.draftGoal, draftId, 'Draft metric', SECRETS.revisedGoal, 'Revise note', 'passwordHash', 'password_hash', '$argon2', 'Other client engagement', otherClient.clientId]) {
+    const feedToken = new URL(feedUrl).pathname.split('/').pop()!.replace(/\.ics$/, '');
+    const stored = (await t.sql.query(`SELECT calendar_token_hash, encode(calendar_token_encrypted, 'base64') AS sealed FROM users WHERE id = $1`, [client.userId])).rows[0];
+    for (const secret of [feedToken, feedToken.slice(4), stored.calendar_token_hash, stored.sealed, 'calendarToken', 'calendar_token']) expect(raw).not.toContain(secret);
+    for (const forbidden of [SECRETS.privateNotes, 'privateNotes', 'private_notes', SECRETS.draftGoal, draftId, draftMetricId, 'Draft metric', SECRETS.revisedGoal, 'Revise note', 'passwordHash', 'password_hash', '$argon2', 'Other client engagement', otherClient.clientId]) {
       expect(raw).not.toContain(forbidden);
     }
   });
@@ -176,13 +233,15 @@ describe('export', () => {
 });
 
 describe('erasure', () => {
-  const TABLES = ['clients', 'users', 'invitations', 'engagements', 'goals', 'goal_revisions', 'milestones', 'metrics', 'measurements', 'sessions', 'agenda_items', 'action_items', 'reviews', 'review_entries', 'audit_events', 'domain_events', 'refresh_tokens'];
+  /** Every table of the schema, so a table added later is covered without touching this test. */
+  const tables = async (): Promise<string[]> =>
+    (await t.sql.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY table_name`)).rows.map((r) => r.table_name);
 
-  /** Rows anywhere in the tables above whose text holds the string. */
+  /** Rows anywhere in the database whose text (any column, as text) holds the string. */
   async function occurrences(needle: string): Promise<string[]> {
     const found: string[] = [];
-    for (const table of TABLES) {
-      const { rows } = await t.sql.query(`SELECT count(*)::int AS n FROM ${table} x WHERE x::text ILIKE '%' || $1 || '%'`, [needle]);
+    for (const table of await tables()) {
+      const { rows } = await t.sql.query(`SELECT count(*)::int AS n FROM "${table}" x WHERE x::text ILIKE '%' || $1 || '%'`, [needle]);
       if (rows[0].n) found.push(`${table}: ${rows[0].n}`);
     }
     return found;
@@ -211,11 +270,19 @@ describe('erasure', () => {
     await q.owner.post(`/v1/clients/${client.clientId}/erase`).expect(404);
     await p.owner.post(`/v1/clients/${randomUUID()}/erase`).expect(404);
     expect(await occurrences(NAME)).not.toEqual([]);
+    // The fixture reaches the tables the worker writes: a notice and a kept mail to the coach with the
+    // client's comment, a reminder mail naming the client, webhook deliveries carrying goal titles.
+    expect(await occurrences(SECRETS.changesComment)).toEqual(expect.arrayContaining(['notifications: 2', 'mail_messages: 1']));
+    expect(await occurrences(NAME)).toEqual(expect.arrayContaining(['mail_messages: 1']));
+    expect((await occurrences(SECRETS.goal)).some((x) => x.startsWith('webhook_deliveries: '))).toBe(true);
+    expect(await tables()).toEqual(expect.arrayContaining(['notifications', 'mail_messages', 'webhook_deliveries', 'domain_events', 'audit_events']));
     expect((await t.sql.query(`SELECT name FROM clients WHERE id = $1`, [client.clientId])).rows[0].name).toBe(NAME);
   });
 
   it('removes the personal data and content, keeps the anonymous counts, and audits the counts', async () => {
     const before = await counts();
+    const deliveries = (await t.sql.query(`SELECT count(*)::int AS n FROM webhook_deliveries WHERE status = 'pending'`)).rows[0].n;
+    expect(deliveries).toBeGreaterThan(0);
     expect(before).toMatchObject({ engagements: 1, goals: { agreed: 1, changes_requested: 1, draft: 2 }, sessions: { cancelled: 1, completed: 1, scheduled: 1 }, measurements: 2, reviews: 1 });
     await p.owner.post(`/v1/clients/${client.clientId}/erase`).expect(204);
 
@@ -227,6 +294,18 @@ describe('erasure', () => {
     for (const s of [NAME, PORTAL_NAME, EMAIL, ...Object.values(SECRETS)]) expect({ s, at: await occurrences(s) }).toEqual({ s, at: [] });
 
     expect(await counts()).toEqual(before);
+    // Pending deliveries still go out, with ids only; the coach's notices stay, without text; nothing more is sent about the client.
+    const pending = (await t.sql.query(`SELECT payload FROM webhook_deliveries WHERE status = 'pending'`)).rows;
+    expect(pending).toHaveLength(deliveries);
+    expect(pending.every((r) => r.payload.data.erased === true && typeof r.payload.id === 'string')).toBe(true);
+    const notices = (await t.sql.query(`SELECT kind, status, data FROM notifications WHERE recipient_user_id = $1 AND kind = 'goal_changes_requested'`, [coach.userId])).rows;
+    expect(notices.length).toBeGreaterThan(0);
+    expect(notices.every((n) => n.data.erased === true && n.data.comment === undefined && n.data.title === undefined && typeof n.data.goalId === 'string')).toBe(true);
+    expect((await t.sql.query(`SELECT count(*)::int AS n FROM notifications WHERE subject_id = $1 AND status = 'scheduled'`, [scheduledId])).rows[0].n).toBe(0);
+    expect((await t.sql.query(`SELECT count(*)::int AS n FROM notifications WHERE recipient_user_id = $1`, [client.userId])).rows[0].n).toBe(0);
+    expect((await t.sql.query(`SELECT count(*)::int AS n FROM mail_messages WHERE "to" = $1`, [EMAIL])).rows[0].n).toBe(0);
+    // The client's calendar feed went with the account.
+    await t.http.get(new URL(feedUrl).pathname).expect(404);
     const goals = (await t.sql.query(`SELECT DISTINCT title FROM goals WHERE engagement_id = $1`, [engagementId])).rows;
     expect(goals).toEqual([{ title: '[erased]' }]);
     const values = (await t.sql.query(`SELECT value::text FROM measurements ms JOIN metrics m ON m.id = ms.metric_id WHERE m.goal_id = $1 ORDER BY recorded_at`, [goalId])).rows;
@@ -246,7 +325,7 @@ describe('erasure', () => {
     await t.http.post('/v1/auth/refresh').send({ refreshToken: client.refreshToken }).expect(401);
     await t.http.post('/v1/auth/login').send({ practice: p.slug, email: EMAIL, password: PASSWORD }).expect(401);
     expect((await coach.get(`/v1/clients/${otherClient.clientId}`).expect(200)).body.name).toBe('A Client');
-    expect(await occurrences('Other client engagement')).toEqual(['engagements: 1', 'audit_events: 1']);
+    expect(await occurrences('Other client engagement')).toEqual(['audit_events: 1', 'engagements: 1']);
   });
 
   it('is idempotent: a second erase is 204, changes nothing and is not audited twice', async () => {

@@ -5,6 +5,7 @@ import { ReviewsService } from '@app/core/reviews/reviews.service';
 import { startApp, TestApp } from './support/app';
 import { activeEngagement, agreedGoal, createEngagement, draftGoal } from './support/coaching';
 import { addApiKey, addClient, addCoach, Caller, PracticeFixture, signupPractice } from './support/factories';
+import { processOutbox, sendDueNotifications } from './support/outbox';
 
 let t: TestApp;
 let p: PracticeFixture;
@@ -408,6 +409,46 @@ describe('periodic reviews opened by the scheduler', () => {
     expect((await due(e))?.toISOString()).toBe('2031-01-01T10:00:00.000Z');
     await coach.patch(`/v1/engagements/${future}`, { status: 'cancelled' }).expect(200);
     expect(await due(future)).toBeNull();
+  });
+});
+
+describe('prompts through the worker', () => {
+  type Notice = { kind: string; subjectType: string; subjectId: string; data: Record<string, unknown> };
+  const inbox = async (who: Caller) => (await who.get('/v1/notifications?limit=100').expect(200)).body.data as Notice[];
+  /** What the worker does with new domain events and due notifications, run in-process. */
+  const work = async () => {
+    await processOutbox(t);
+    await sendDueNotifications(t, p.practiceId);
+  };
+
+  it('an opened review prompts the client in-app; the coach is not told', async () => {
+    const e = await activeEngagement(coach, client.clientId);
+    await agreedGoal(coach, client, e);
+    const id = await openReview(e, { periodStart: '2026-10-01', periodEnd: '2026-10-31' });
+    await work();
+    const mine = (await inbox(client)).filter((n) => n.subjectId === id);
+    expect(mine).toEqual([expect.objectContaining({ kind: 'review_opened', subjectType: 'review', data: expect.objectContaining({ reviewId: id, engagementId: e }) })]);
+    expect((await inbox(coach)).filter((n) => n.subjectId === id)).toEqual([]);
+    // Mail goes too, to the client only.
+    const mail = (await t.sql.query(`SELECT m."to" FROM mail_messages m JOIN notifications n ON n.id = m.notification_id WHERE n.subject_id = $1`, [id])).rows;
+    expect(mail).toEqual([{ to: client.email }]);
+    await work(); // once only
+    expect((await inbox(client)).filter((n) => n.subjectId === id)).toHaveLength(1);
+  });
+
+  it("the client's submission notifies the coach in-app, once", async () => {
+    const e = await activeEngagement(coach, client.clientId);
+    const g = await agreedGoal(coach, client, e);
+    const id = await openReview(e, { periodStart: '2026-09-01', periodEnd: '2026-09-30' });
+    await work();
+    expect((await inbox(coach)).filter((n) => n.subjectId === id)).toEqual([]);
+    await client.post(`/v1/reviews/${id}/submit`, { entries: [{ goalId: g, selfRating: 6 }] }).expect(200);
+    await work();
+    await work();
+    const told = (await inbox(coach)).filter((n) => n.subjectId === id);
+    expect(told).toEqual([expect.objectContaining({ kind: 'review_submitted', subjectType: 'review', data: expect.objectContaining({ reviewId: id, engagementId: e }) })]);
+    expect((await inbox(client)).filter((n) => n.subjectId === id).map((n) => n.kind)).toEqual(['review_opened']);
+    expect((await inbox(otherCoach)).filter((n) => n.subjectId === id)).toEqual([]);
   });
 });
 

@@ -3,6 +3,7 @@ import ical, { VEvent } from 'node-ical';
 import { startApp, TestApp } from './support/app';
 import { activeEngagement, agreedGoal, createEngagement, draftGoal, scheduleSession } from './support/coaching';
 import { addApiKey, addClient, addCoach, Caller, PracticeFixture, signupPractice } from './support/factories';
+import { processOutbox, sendDueNotifications } from './support/outbox';
 
 let t: TestApp;
 let p: PracticeFixture;
@@ -340,6 +341,18 @@ describe('agendas', () => {
     expect(await auditActions(mine)).toEqual(['delete', 'update', 'update', 'create']);
   });
 
+  it("a client's own items are those their account proposed, not any client's", async () => {
+    const s = await scheduleSession(coach, engagementId, at(day(), 10));
+    // Proposed by another client account (as after the client was given a new account): not this caller's.
+    const id = (await t.sql.query(
+      `INSERT INTO agenda_items (id, practice_id, session_id, kind, text, "order", proposed_by, proposed_by_id) VALUES (gen_random_uuid(), $1, $2, 'topic', 'Not mine', 1, 'client', $3) RETURNING id`,
+      [p.practiceId, s.id, otherClient.userId],
+    )).rows[0].id;
+    await client.patch(`/v1/agenda-items/${id}`, { text: 'Taken over' }).expect(403);
+    await client.del(`/v1/agenda-items/${id}`).expect(403);
+    expect((await t.sql.query(`SELECT text FROM agenda_items WHERE id = $1`, [id])).rows[0].text).toBe('Not mine');
+  });
+
   it('moves an item to a new position and renumbers the rest', async () => {
     const s = await scheduleSession(coach, engagementId, at(day(), 10));
     const made: string[] = [];
@@ -397,6 +410,59 @@ describe('agendas', () => {
     expect((await client.get(`/v1/sessions/${first.id}/agenda`).expect(200)).body.carriedOver).toEqual([]);
     expect((await client.get(`/v1/sessions/${second.id}/agenda`).expect(200)).body.carriedOver).toEqual([open]);
     expect((await coach.get(`/v1/sessions/${third.id}/agenda`).expect(200)).body.carriedOver.map((a: { id: string }) => a.id)).toEqual([open.id, fromSecond.id]);
+  });
+
+  it('a coach may tie items to a draft goal; the client never receives its id or its metric id', async () => {
+    const d = day();
+    const e = await activeEngagement(coach, client.clientId);
+    const agreed = await agreedGoal(coach, client, e);
+    const agreedMetric = (await coach.post(`/v1/goals/${agreed}/metrics`, { name: 'Visible metric', unit: 'x', baseline: 0, target: 5 }).expect(201)).body.id;
+    const draft = (await draftGoal(coach, e, { title: 'Planned ahead' })).id;
+    const draftMetric = (await coach.post(`/v1/goals/${draft}/metrics`, { name: 'Planned metric', unit: 'x', baseline: 0, target: 5 }).expect(201)).body.id;
+    const first = await scheduleSession(coach, e, at(d, 8));
+    const second = await scheduleSession(coach, e, at(d, 10));
+    const objective = (await coach.post(`/v1/sessions/${first.id}/agenda/items`, { kind: 'objective', text: 'Plan the draft', goalId: draft }).expect(201)).body;
+    expect(objective.goalId).toBe(draft); // the coach's own answer keeps it
+    const outcome = (await coach.post(`/v1/sessions/${first.id}/agenda/items`, { kind: 'outcome', text: 'Planned outcome', metricId: draftMetric, target: 3 }).expect(201)).body;
+    expect(outcome.metricId).toBe(draftMetric);
+    await coach.post(`/v1/sessions/${first.id}/agenda/items`, { kind: 'objective', text: 'Visible objective', goalId: agreed }).expect(201);
+    await coach.post(`/v1/sessions/${first.id}/agenda/items`, { kind: 'outcome', text: 'Visible outcome', metricId: agreedMetric, target: 2 }).expect(201);
+    const action = (await coach.post(`/v1/sessions/${first.id}/action-items`, { title: 'Draft-linked step', goalId: draft }).expect(201)).body;
+    expect(action.goalId).toBe(draft);
+    await coach.post(`/v1/sessions/${first.id}/action-items`, { title: 'Visible step', goalId: agreed }).expect(201);
+    // The client's own objective, tied by the coach to the draft afterwards.
+    const mine = (await client.post(`/v1/sessions/${first.id}/agenda/items`, { kind: 'objective', text: 'My objective' }).expect(201)).body.id;
+    await coach.patch(`/v1/agenda-items/${mine}`, { goalId: draft }).expect(200);
+    // A client cannot tie anything to a draft themself.
+    await client.post(`/v1/sessions/${first.id}/agenda/items`, { kind: 'objective', text: 'x', goalId: draft }).expect(400);
+
+    const seenByClient = [
+      await client.get(`/v1/sessions/${first.id}/agenda`).expect(200),
+      await client.get(`/v1/sessions/${second.id}/agenda`).expect(200), // carriedOver
+      await client.get(`/v1/engagements/${e}/action-items`).expect(200),
+      await client.patch(`/v1/agenda-items/${mine}`, { text: 'My objective, renamed' }).expect(200),
+      await client.patch(`/v1/action-items/${action.id}`, { done: false }).expect(200),
+      await client.get(`/v1/engagements/${e}/wins`).expect(200),
+    ];
+    for (const res of seenByClient) {
+      expect(res.text).not.toContain(draft);
+      expect(res.text).not.toContain(draftMetric);
+    }
+    const agenda = seenByClient[0].body.items as { text: string; goalId?: string | null; metricId?: string | null }[];
+    expect(agenda.find((i) => i.text === 'Plan the draft')).toMatchObject({ goalId: null });
+    expect(agenda.find((i) => i.text === 'Planned outcome')).toMatchObject({ metricId: null, target: 3 });
+    expect(agenda.find((i) => i.text === 'Visible objective')).toMatchObject({ goalId: agreed });
+    expect(agenda.find((i) => i.text === 'Visible outcome')).toMatchObject({ metricId: agreedMetric });
+    const carried = seenByClient[1].body.carriedOver as { title: string; goalId: string | null }[];
+    expect(carried.map((a) => [a.title, a.goalId])).toEqual([['Draft-linked step', null], ['Visible step', agreed]]);
+    expect(seenByClient[3].body).toMatchObject({ goalId: null, text: 'My objective, renamed' });
+    expect(seenByClient[4].body).toMatchObject({ id: action.id, goalId: null });
+    // The coach and the owner still see the links; once the goal is proposed, so does the client.
+    expect((await coach.get(`/v1/sessions/${first.id}/agenda`).expect(200)).text).toContain(draftMetric);
+    expect((await p.owner.get(`/v1/engagements/${e}/action-items`).expect(200)).text).toContain(draft);
+    await coach.post(`/v1/goals/${draft}/propose`).expect(200);
+    expect((await client.get(`/v1/sessions/${first.id}/agenda`).expect(200)).body.items.find((i: { text: string }) => i.text === 'Plan the draft').goalId).toBe(draft);
+    expect((await client.get(`/v1/engagements/${e}/action-items`).expect(200)).text).toContain(draft);
   });
 
   it('the client changes the agenda only before the session; the coach also records after it', async () => {
@@ -497,6 +563,19 @@ describe('private notes', () => {
     const coachList = await coach.get(`/v1/sessions?engagementId=${e}`).expect(200);
     expect(coachList.body.data.map((x: { privateNotes: string }) => x.privateNotes)).toEqual([SECRET, `${SECRET} before`]);
 
+    // Everything else a client receives about this engagement: goals, a review, the inbox and mail.
+    const goal = await agreedGoal(coach, client, e, { title: 'Noted goal' });
+    const metric = (await coach.post(`/v1/goals/${goal}/metrics`, { name: 'Noted metric', unit: 'x', baseline: 0, target: 5 }).expect(201)).body.id;
+    await client.post(`/v1/metrics/${metric}/measurements`, { value: 1, recordedAt: at(d, 9) }).expect(201);
+    const review = (await coach.post(`/v1/engagements/${e}/reviews`, { periodStart: at(d - 1, 0).slice(0, 10), periodEnd: at(d + 1, 0).slice(0, 10) }).expect(201)).body.id;
+    await processOutbox(t);
+    await t.sql.query(`UPDATE notifications SET due_at = now() WHERE subject_id = $1 AND status = 'scheduled'`, [later.id]);
+    await sendDueNotifications(t, p.practiceId);
+    const inbox = await client.get('/v1/notifications?limit=100').expect(200);
+    expect(inbox.body.data.map((n: { kind: string }) => n.kind)).toEqual(expect.arrayContaining(['goal_proposed', 'review_opened', 'session_reminder']));
+    const mail = (await t.sql.query(`SELECT m.* FROM mail_messages m WHERE m."to" = $1`, [client.email])).rows;
+    expect(mail.length).toBeGreaterThan(0);
+
     const feed = (await client.get('/v1/calendar/feed').expect(200)).body.url;
     const seenByClient = [
       await client.get(`/v1/sessions/${s.id}`).expect(200),
@@ -505,11 +584,28 @@ describe('private notes', () => {
       await client.get('/v1/sessions?limit=100').expect(200),
       await client.get(`/v1/sessions/${s.id}/agenda`).expect(200),
       await client.get(`/v1/sessions/${later.id}/agenda`).expect(200),
+      await client.get('/v1/engagements').expect(200),
       await client.get(`/v1/engagements/${e}`).expect(200),
+      await client.get(`/v1/engagements/${e}/goals`).expect(200),
+      await client.get(`/v1/goals/${goal}`).expect(200),
+      await client.get(`/v1/goals/${goal}/revisions`).expect(200),
+      await client.get(`/v1/metrics/${metric}/measurements`).expect(200),
       await client.get(`/v1/engagements/${e}/action-items`).expect(200),
       await client.get(`/v1/engagements/${e}/wins`).expect(200),
+      await client.get(`/v1/engagements/${e}/reviews`).expect(200),
+      await client.get(`/v1/reviews/${review}`).expect(200),
+      inbox,
+      await client.get('/v1/notifications?unread=true').expect(200),
+      await client.get('/v1/me').expect(200),
+      await client.get('/v1/practice').expect(200),
       await fetchFeed(feed).expect(200),
+      // What a client is refused says nothing either.
+      await client.get(`/v1/sessions/${s.id}/reminders`),
+      await client.get(`/v1/clients/${client.clientId}/export`),
     ];
+    // The mail kept for the client: every part of every message.
+    for (const m of mail) expect(JSON.stringify(m)).not.toContain(SECRET);
+    expect(JSON.stringify(mail)).not.toMatch(/private/i);
     for (const res of seenByClient) {
       const raw = typeof res.body === 'string' ? res.body : res.text;
       expect(raw.length).toBeGreaterThan(0);
@@ -651,24 +747,65 @@ describe('the calendar feed', () => {
     expect(vevents((await fetchFeed(ownerFeed).expect(200)).body as string)).toEqual([]);
   });
 
-  it('issuing a new URL invalidates the previous one; bad or unknown tokens are 404', async () => {
+  it('GET gives the same URL every time; reset issues a new one and the old URL is 404; bad or unknown tokens are 404', async () => {
     const old = (await coach.get('/v1/calendar/feed').expect(200)).body.url;
     await fetchFeed(old).expect(200);
-    const fresh = (await coach.get('/v1/calendar/feed').expect(200)).body.url;
+    expect((await coach.get('/v1/calendar/feed').expect(200)).body.url).toBe(old);
+    expect((await coach.get('/v1/calendar/feed').expect(200)).body.url).toBe(old);
+    await fetchFeed(old).expect(200);
+    const reset = await coach.post('/v1/calendar/feed/reset').expect(200);
+    expect(reset.headers['cache-control']).toBe('no-store');
+    const fresh = reset.body.url;
+    expect(fresh).toMatch(new RegExp(`^${t.config.publicUrl}/v1/calendar/cal_[A-Za-z0-9_-]+\\.ics$`));
     expect(fresh).not.toBe(old);
     await fetchFeed(old).expect(404);
     await fetchFeed(fresh).expect(200);
+    expect((await coach.get('/v1/calendar/feed').expect(200)).body.url).toBe(fresh);
+    // Each user has their own: the client's reset leaves the coach's alone.
+    const clientFeed = (await client.get('/v1/calendar/feed').expect(200)).body.url;
+    const clientFresh = (await client.post('/v1/calendar/feed/reset').expect(200)).body.url;
+    expect(clientFresh).not.toBe(clientFeed);
+    await fetchFeed(clientFeed).expect(404);
+    await fetchFeed(clientFresh).expect(200);
+    await fetchFeed(fresh).expect(200);
+    expect((await auditActions(coach.userId!)).filter((a: string) => a.endsWith('calendar_feed'))).toEqual(['rotate_calendar_feed', 'issue_calendar_feed']);
+    await t.http.post('/v1/calendar/feed/reset').expect(401);
+    await (await addApiKey(t, p, 'owner')).post('/v1/calendar/feed/reset').expect(403);
     const token = feedPath(fresh).split('/').pop()!.replace(/\.ics$/, '');
     const forged = `${token.slice(0, -4)}${token.slice(-4) === 'AAAA' ? 'BBBB' : 'AAAA'}`;
     await t.http.get(`/v1/calendar/${forged}.ics`).expect(404);
     await t.http.get('/v1/calendar/not-a-token.ics').expect(404);
     await t.http.get(`/v1/calendar/cpk_${token.slice(4)}.ics`).expect(404);
     await t.http.get('/v1/calendar/feed').expect(401);
-    const stored = (await t.sql.query(`SELECT calendar_token_hash FROM users WHERE id = $1`, [coach.userId])).rows[0].calendar_token_hash;
-    expect(stored).toMatch(/^[0-9a-f]{64}$/);
-    expect(stored).not.toContain(token);
+    const row = (await t.sql.query(`SELECT calendar_token_hash, calendar_token_encrypted FROM users WHERE id = $1`, [coach.userId])).rows[0];
+    expect(row.calendar_token_hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(row.calendar_token_hash).not.toContain(token);
+    // Kept sealed, never as it is.
+    expect(Buffer.isBuffer(row.calendar_token_encrypted)).toBe(true);
+    expect(row.calendar_token_encrypted.toString('latin1')).not.toContain(token.slice(4));
+    expect(row.calendar_token_encrypted.toString('hex')).not.toContain(Buffer.from(token.slice(4)).toString('hex'));
     const key = await addApiKey(t, p, 'owner');
     await key.get('/v1/calendar/feed').expect(403);
+  });
+
+  it("an archived client's feed is revoked at once", async () => {
+    const c = await addClient(t, p, coach, 'Leaving Client');
+    const e = await activeEngagement(coach, c.clientId);
+    await scheduleSession(coach, e, at(day(), 10));
+    const url = (await c.get('/v1/calendar/feed').expect(200)).body.url;
+    expect(vevents((await fetchFeed(url).expect(200)).body as string)).toHaveLength(1);
+    // Any other client's feed, and the coach's, keep working.
+    const others = [(await client.get('/v1/calendar/feed').expect(200)).body.url, (await coach.get('/v1/calendar/feed').expect(200)).body.url];
+    await coach.del(`/v1/clients/${c.clientId}`).expect(204);
+    await fetchFeed(url).expect(404);
+    for (const u of others) await fetchFeed(u).expect(200);
+    expect((await t.sql.query(`SELECT calendar_token_hash, calendar_token_encrypted FROM users WHERE id = $1`, [c.userId])).rows[0]).toEqual({ calendar_token_hash: null, calendar_token_encrypted: null });
+    // Archived by an edit, the same.
+    const d = await addClient(t, p, coach, 'Edited Client');
+    const dUrl = (await d.get('/v1/calendar/feed').expect(200)).body.url;
+    await fetchFeed(dUrl).expect(200);
+    await coach.patch(`/v1/clients/${d.clientId}`, { status: 'archived' }).expect(200);
+    await fetchFeed(dUrl).expect(404);
   });
 });
 
@@ -771,8 +908,11 @@ describe('OpenAPI', () => {
       'POST /v1/engagements/{id}/sessions', 'GET /v1/sessions', 'GET /v1/sessions/{id}', 'PATCH /v1/sessions/{id}', 'POST /v1/sessions/{id}/cancel',
       'POST /v1/sessions/{id}/complete', 'POST /v1/sessions/{id}/no-show', 'GET /v1/sessions/{id}/agenda', 'POST /v1/sessions/{id}/agenda/items',
       'PATCH /v1/agenda-items/{id}', 'DELETE /v1/agenda-items/{id}', 'POST /v1/sessions/{id}/action-items', 'GET /v1/engagements/{id}/action-items',
-      'PATCH /v1/action-items/{id}', 'GET /v1/sessions/{id}/reminders', 'GET /v1/calendar/feed',
+      'PATCH /v1/action-items/{id}', 'GET /v1/sessions/{id}/reminders', 'GET /v1/calendar/feed', 'POST /v1/calendar/feed/reset',
     ]) expect(ops).toContain(op);
+    const reset = doc.paths['/v1/calendar/feed/reset'].post;
+    expect(reset.responses['200'].content['application/json'].schema.$ref).toBe('#/components/schemas/CalendarFeedDto');
+    expect(reset.summary ?? reset.description).toMatch(/new/i);
     expect(ops.some((op) => op.startsWith('GET /v1/calendar/{token}'))).toBe(true);
     expect(Object.keys(doc.components.schemas.CreateSessionDto.properties).sort()).toEqual(['durationMinutes', 'location', 'startsAt', 'videoUrl']);
   });

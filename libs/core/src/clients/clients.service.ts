@@ -3,6 +3,7 @@ import { AuthContext, decodeCursor, Forbidden, InvalidInput, Page, pageSize, toP
 import { newId, TenantDb, TenantTx } from '@app/database';
 import { AuditService, created, diff } from '../audit/audit.service';
 import { Practice } from '../practices/practice.entity';
+import { revokeClientCalendarFeeds } from '../sessions/calendar.service';
 import { Client } from './client.entity';
 import { ClientsRepository } from './clients.repository';
 import { ClientDto, ClientsQuery, CreateClientDto, UpdateClientDto } from './dto/client.dto';
@@ -72,6 +73,8 @@ export class ClientsService {
         await tx.em.update(Client, { id: c.id, practiceId: tx.practiceId }, Object.fromEntries(Object.keys(changes).map((k) => [k, patch[k as keyof Client]])));
         await this.audit.record(tx, ctx, dto.status && Object.keys(changes).length === 1 ? (dto.status === 'archived' ? 'archive' : 'restore') : 'update', 'client', c.id, changes);
       }
+      // An archived client's calendar feed stops at once; restored, they ask for a new one.
+      if (changes.status && dto.status === 'archived') await revokeClientCalendarFeeds(tx, c.id);
       return toClientDto(await tx.em.findOneByOrFail(Client, { id: c.id, practiceId: tx.practiceId }));
     });
   }

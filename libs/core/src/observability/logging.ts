@@ -22,6 +22,17 @@ export const REDACT = [
   '*.email',
 ];
 
+// Secrets that travel in a URL path: the calendar feed's token (a URL is all a calendar app can hold),
+// and anything shaped like one of our opaque secrets wherever it appears.
+const SECRET_IN_PATH = /\b(cpk|crt|cin|cal)_[A-Za-z0-9_-]+/g;
+const CALENDAR_FEED = /^(\/v1\/calendar\/)(?!feed(?:\/|$))[^/]+?(\.ics)?$/;
+
+/** The request path as logged: no query string, no secret. */
+export const loggedUrl = (url: string | undefined): string | undefined => {
+  const path = url?.split('?')[0];
+  return path?.replace(CALENDAR_FEED, (_m, head: string, ext?: string) => `${head}[redacted]${ext ?? ''}`).replace(SECRET_IN_PATH, '$1_[redacted]');
+};
+
 /** nestjs-pino options: JSON logs, a request id taken from X-Request-Id or made, echoed back. */
 export const loggerParams = (config: AppConfig, name: string): Params => ({
   pinoHttp: {
@@ -35,7 +46,7 @@ export const loggerParams = (config: AppConfig, name: string): Params => ({
       return id;
     },
     serializers: {
-      req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url?.split('?')[0] }),
+      req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: loggedUrl(req.url) }),
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
     },
     autoLogging: { ignore: (req: IncomingMessage) => req.url === '/health/live' || req.url === '/metrics' },

@@ -13,6 +13,7 @@ import { toEngagementDto } from '../engagements/engagements.service';
 import { MeasurementDto } from '../goals/dto/goal.dto';
 import { Goal } from '../goals/goal.entity';
 import { GoalRevision } from '../goals/goal-revision.entity';
+import { visibleTo } from '../goals/goals.repository';
 import { toGoalDto, toRevisionDto } from '../goals/goals.service';
 import { ProgressRepository } from '../goals/progress.repository';
 import { Review } from '../reviews/review.entity';
@@ -20,7 +21,7 @@ import { ReviewEntry } from '../reviews/review-entry.entity';
 import { toReviewDto } from '../reviews/reviews.service';
 import { User } from '../users/user.entity';
 import { toUserDto } from '../users/user.mapper';
-import { ClientExportDto, ExportActionItemDto, ExportAgendaItemDto, ExportSessionDto } from './dto/client-export.dto';
+import { ClientExportDto, ExportActionItemDto, ExportAgendaItemDto, ExportMailDto, ExportNotificationDto, ExportSessionDto } from './dto/client-export.dto';
 
 export const ERASED_NAME = 'Erased client';
 export const ERASED_TEXT = '[erased]';
@@ -135,13 +136,54 @@ const ERASE_SQL = [
       SELECT r.id FROM reviews r JOIN engagements e ON e.practice_id = r.practice_id AND e.id = r.engagement_id WHERE r.practice_id = $1 AND e.client_id = $2)`,
 ];
 
-// Domain events keep ids, times, statuses and numbers (what a consumer needs to stay consistent), no text.
+// What a consumer needs to stay consistent (ids, times, statuses, numbers) and no text: for
+// domain events, the copies of them in webhook deliveries, and notification data.
+const scrubbed = (col: string) => `
+  ((SELECT coalesce(jsonb_object_agg(k, v), '{}'::jsonb) FROM jsonb_each(${col}) AS j(k, v)
+     WHERE k ~ '(Id|At)$' OR k IN ('status', 'kind', 'version', 'sequence', 'periodStart', 'periodEnd')
+        OR jsonb_typeof(v) IN ('number', 'boolean', 'null')) || '{"erased": true}'::jsonb)`;
+
 const SCRUB_EVENTS_SQL = `
-  UPDATE domain_events
-     SET data = (SELECT coalesce(jsonb_object_agg(k, v), '{}'::jsonb) FROM jsonb_each(data) AS j(k, v)
-                  WHERE k ~ '(Id|At)$' OR k IN ('status', 'kind', 'version', 'sequence', 'periodStart', 'periodEnd')
-                     OR jsonb_typeof(v) IN ('number', 'boolean', 'null')) || '{"erased": true}'::jsonb
+  UPDATE domain_events SET data = ${scrubbed('data')}
    WHERE practice_id = $1 AND entity_id = ANY($2::uuid[]) AND NOT data ? 'erased'`;
+
+// Pending deliveries go out with the scrubbed data too; delivered ones keep only the ids.
+const SCRUB_DELIVERIES_SQL = `
+  UPDATE webhook_deliveries SET payload = jsonb_set(payload, '{data}', ${scrubbed(`payload -> 'data'`)})
+   WHERE practice_id = $1 AND NOT payload -> 'data' ? 'erased'
+     AND event_id IN (SELECT id FROM domain_events WHERE practice_id = $1 AND entity_id = ANY($2::uuid[]))`;
+
+// Notifications about the client's records addressed to others (the coach): nothing more is sent
+// about them, and what was sent keeps no text (titles, the client's comments).
+const CANCEL_NOTIFICATIONS_SQL = `
+  UPDATE notifications SET status = 'cancelled'
+   WHERE practice_id = $1 AND subject_id = ANY($2::uuid[]) AND status = 'scheduled'`;
+const SCRUB_NOTIFICATIONS_SQL = `
+  UPDATE notifications SET data = ${scrubbed('data')}
+   WHERE practice_id = $1 AND subject_id = ANY($2::uuid[]) AND NOT data ? 'erased'`;
+
+// Kept mail (the development mailbox) written to the client or about their records, to anyone:
+// a coach's reminder names the client. The notification rows themselves stay (scrubbed above).
+const DELETE_MAIL_SQL = `
+  DELETE FROM mail_messages
+   WHERE practice_id = $1 AND ("to" = ANY($3::text[]) OR notification_id IN (
+     SELECT id FROM notifications WHERE practice_id = $1 AND (subject_id = ANY($2::uuid[]) OR recipient_user_id = ANY($2::uuid[]))))`;
+
+// What was sent (or is planned) to the client's account, and the mail kept for them. A notice about a
+// goal the client may no longer see (returned to draft) is left out with the goal, and its mail too.
+const NOTIFICATIONS_SQL = `
+  SELECT id, kind, channel, subject_type AS "subjectType", subject_id AS "subjectId", data, due_at AS "dueAt", status,
+         sent_at AS "sentAt", read_at AS "readAt", created_at AS "createdAt"
+    FROM notifications
+   WHERE practice_id = $1 AND recipient_user_id = $2::uuid AND NOT (subject_type = 'goal' AND subject_id <> ALL($3::uuid[]))
+   ORDER BY created_at, id`;
+
+const MAIL_SQL = `
+  SELECT m.id, m.notification_id AS "notificationId", m."to", m.subject, m.text, m.html, m.ics, m.created_at AS "createdAt"
+    FROM mail_messages m
+   WHERE m.practice_id = $1 AND (m.notification_id = ANY($2::uuid[]) OR (m."to" = ANY($3::text[]) AND NOT EXISTS (
+           SELECT 1 FROM notifications n WHERE n.practice_id = m.practice_id AND n.id = m.notification_id AND n.subject_type = 'goal' AND n.subject_id <> ALL($4::uuid[]))))
+   ORDER BY m.created_at, m.id`;
 
 interface MeasurementRow {
   id: string;
@@ -212,15 +254,17 @@ export class PrivacyService {
       const user = await this.accountOf(tx, client);
       const engagements = await tx.em.find(Engagement, { where: { practiceId: p, clientId: client.id }, order: { id: 'ASC' } });
       const engagementIds = engagements.map((e) => e.id);
+      // The document may be handed to the client: it holds the goals the client may see, by the goals feature's rule.
+      const asClient: AuthContext = { ...ctx, role: 'client' };
       const goals = engagementIds.length
-        ? await tx.em
-            .createQueryBuilder(Goal, 'g')
-            .where(`g.practiceId = :p AND g.engagementId IN (:...e) AND g.status <> 'draft'`, { p, e: engagementIds })
-            .orderBy('g.id', 'ASC')
-            .getMany()
+        ? (await tx.em.createQueryBuilder(Goal, 'g').where(`g.practiceId = :p AND g.engagementId IN (:...e)`, { p, e: engagementIds }).orderBy('g.id', 'ASC').getMany()).filter((g) => visibleTo(asClient, g))
         : [];
       const goalIds = goals.map((g) => g.id);
       const parts = await this.progress.partsOf(tx, goalIds);
+      // Agenda and action items may name a goal (or a goal's metric) the client may not see: not named here either.
+      const shownMetrics = new Set([...parts.values()].flatMap((x) => x.metrics.map((m) => m.id)));
+      const goalRef = (id: unknown) => (typeof id === 'string' && goalIds.includes(id) ? id : null);
+      const metricRef = (id: unknown) => (typeof id === 'string' && shownMetrics.has(id) ? id : null);
       const revisions = goalIds.length ? await tx.em.find(GoalRevision, { where: { practiceId: p, goalId: In(goalIds) }, order: { version: 'ASC' } }) : [];
       const measurements: MeasurementRow[] = goalIds.length ? await tx.em.query(MEASUREMENTS_SQL, [p, goalIds]) : [];
       const sessions: Row[] = await tx.em.query(SESSIONS_SQL, [p, client.id, engagementIds]);
@@ -230,6 +274,8 @@ export class PrivacyService {
       const entries = reviews.length ? await tx.em.find(ReviewEntry, { where: { practiceId: p, reviewId: In(reviews.map((r) => r.id)) }, order: { goalId: 'ASC' } }) : [];
       const shown = new Set(goalIds);
       const ids: { id: string }[] = await tx.em.query(RECORD_IDS_SQL, [p, client.id, false]);
+      const notifications: Row[] = user ? await tx.em.query(NOTIFICATIONS_SQL, [p, user.id, goalIds]) : [];
+      const mail: Row[] = await tx.em.query(MAIL_SQL, [p, notifications.map((n) => n.id), [...new Set([client.email, ...(user ? [user.email] : [])])], goalIds]);
       const audit: AuditRow[] = await tx.em.query(`SELECT * FROM audit_events WHERE practice_id = $1 AND entity_id = ANY($2::uuid[]) ORDER BY at, id`, [p, ids.map((r) => r.id)]);
 
       const doc: ClientExportDto = {
@@ -243,8 +289,8 @@ export class PrivacyService {
           measurements: measurements.filter((m) => m.goal_id === g.id).map(toMeasurementDto),
         })),
         sessions: sessions.map((s) => ({ ...s, startsAt: iso(s.startsAt), endsAt: iso(s.endsAt), completedAt: iso(s.completedAt), cancelledAt: iso(s.cancelledAt), createdAt: iso(s.createdAt), updatedAt: iso(s.updatedAt) }) as ExportSessionDto),
-        agendaItems: agenda.map((a) => ({ ...a, target: num(a.target), result: num(a.result), achievedAt: iso(a.achievedAt), createdAt: iso(a.createdAt) }) as ExportAgendaItemDto),
-        actionItems: actionItems.map((a) => ({ ...a, doneAt: iso(a.doneAt), createdAt: iso(a.createdAt) }) as ExportActionItemDto),
+        agendaItems: agenda.map((a) => ({ ...a, goalId: goalRef(a.goalId), metricId: metricRef(a.metricId), target: num(a.target), result: num(a.result), achievedAt: iso(a.achievedAt), createdAt: iso(a.createdAt) }) as ExportAgendaItemDto),
+        actionItems: actionItems.map((a) => ({ ...a, goalId: goalRef(a.goalId), doneAt: iso(a.doneAt), createdAt: iso(a.createdAt) }) as ExportActionItemDto),
         reviews: reviews.map((r) => ({
           ...toReviewDto(r),
           // A goal returned to draft is the coach's again: its entry is left out with it.
@@ -252,6 +298,10 @@ export class PrivacyService {
             .filter((x) => x.reviewId === r.id && shown.has(x.goalId))
             .map((x) => ({ goalId: x.goalId, selfRating: x.selfRating, whatWorked: x.whatWorked, whatDidnt: x.whatDidnt, nextStep: x.nextStep, adjustment: x.adjustment, adjustmentNote: x.adjustmentNote })),
         })),
+        notifications: notifications.map((n) => ({ ...n, dueAt: iso(n.dueAt), sentAt: iso(n.sentAt), readAt: iso(n.readAt), createdAt: iso(n.createdAt) }) as ExportNotificationDto),
+        mail: mail.map((m) => ({ ...m, createdAt: iso(m.createdAt) }) as ExportMailDto),
+        // Whether a feed is issued and since when: its token (hash or sealed) never leaves.
+        calendarFeed: { issued: !!user?.calendarTokenHash, issuedAt: user?.calendarTokenHash ? (user.calendarTokenIssuedAt?.toISOString() ?? null) : null },
         auditEvents: audit.map((a) => ({
           id: a.id,
           actorType: a.actor_type,
@@ -272,7 +322,8 @@ export class PrivacyService {
   /**
    * Removes the client's personal data and content in one transaction: their account (with its
    * refresh tokens) and invitations are deleted, name and email become placeholders, every free text
-   * about them is erased, and the audit log and outbox keep only ids and figures. Rows, statuses and
+   * about them is erased, and the audit log, outbox, webhook deliveries and others' notifications
+   * about them keep only ids and figures; mail kept for or about them is deleted. Rows, statuses and
    * numbers stay, so the practice's counts do not change. Erasing again is harmless and not re-audited.
    */
   erase(ctx: AuthContext, clientId: string): Promise<void> {
@@ -285,8 +336,9 @@ export class PrivacyService {
       const ids = ((await tx.em.query(RECORD_IDS_SQL, [p, client.id, true])) as { id: string }[]).map((r) => r.id);
       const [counts]: Row[] = await tx.em.query(COUNTS_SQL, [p, client.id]);
 
-      // Mail kept for the development mailbox, addressed to them, goes too (their notifications go with the account).
-      if (firstTime) await tx.em.query(`DELETE FROM mail_messages WHERE practice_id = $1 AND "to" = $2`, [p, client.email]);
+      // Before the account goes: its notifications (deleted with it) find the mail kept for them.
+      const emails: { email: string }[] = await tx.em.query(`SELECT email FROM users WHERE practice_id = $1 AND id = ANY($2::uuid[])`, [p, ids]);
+      await tx.em.query(DELETE_MAIL_SQL, [p, ids, [client.email, ...emails.map((u) => u.email)]]);
       // The client's portal account goes, with its refresh tokens (and anything else hanging off the user).
       const account = `role = 'client' AND (client_id = $2 OR id = (SELECT user_id FROM clients WHERE practice_id = $1 AND id = $2))`;
       await tx.em.query(`DELETE FROM refresh_tokens WHERE practice_id = $1 AND user_id IN (SELECT id FROM users WHERE practice_id = $1 AND ${account})`, [p, client.id]);
@@ -295,7 +347,10 @@ export class PrivacyService {
       const [, invitations] = (await tx.em.query(`DELETE FROM invitations WHERE practice_id = $1 AND client_id = $2`, [p, client.id])) as [unknown, number];
       for (const sql of ERASE_SQL) await tx.em.query(sql, [p, client.id]);
       await tx.em.query(`UPDATE audit_events SET changes = NULL WHERE practice_id = $1 AND entity_id = ANY($2::uuid[]) AND changes IS NOT NULL AND action NOT IN ('erase', 'export')`, [p, ids]);
+      await tx.em.query(SCRUB_DELIVERIES_SQL, [p, ids]);
       await tx.em.query(SCRUB_EVENTS_SQL, [p, ids]);
+      await tx.em.query(CANCEL_NOTIFICATIONS_SQL, [p, ids]);
+      await tx.em.query(SCRUB_NOTIFICATIONS_SQL, [p, ids]);
 
       if (firstTime) await this.audit.record(tx, ctx, 'erase', 'client', client.id, { ...counts, accountsDeleted: accounts, invitationsDeleted: invitations });
     });

@@ -7,16 +7,17 @@ import { EngagementsRepository } from '../engagements/engagements.repository';
 import { OutboxService } from '../outbox/outbox.service';
 import { ActionItem } from './action-item.entity';
 import { ActionItemDto, ActionItemsQuery, CreateActionItemDto, UpdateActionItemDto } from './dto/action-item.dto';
-import { SessionsRepository } from './sessions.repository';
+import { HiddenLinks, NOTHING_HIDDEN, SessionsRepository } from './sessions.repository';
 
-export const toActionItemDto = (a: ActionItem): ActionItemDto => ({
+/** A goal the recipient may not see (a draft, for a client) is not named. */
+export const toActionItemDto = (a: ActionItem, hidden: HiddenLinks = NOTHING_HIDDEN): ActionItemDto => ({
   id: a.id,
   sessionId: a.sessionId,
   engagementId: a.engagementId,
   clientId: a.clientId,
   title: a.title,
   dueOn: a.dueOn,
-  goalId: a.goalId,
+  goalId: a.goalId && hidden.goals.has(a.goalId) ? null : a.goalId,
   done: a.done,
   doneAt: a.doneAt?.toISOString() ?? null,
   createdAt: a.createdAt.toISOString(),
@@ -64,7 +65,9 @@ export class ActionItemsService {
     const after = decodeCursor(q.cursor, ['id']);
     return this.db.run(ctx.practiceId, async (tx) => {
       await this.engagements.require(tx, ctx, engagementId);
-      return toPage(await this.sessions.actionItems(tx, engagementId, q.done, limit, after?.[0] ?? null), limit, toActionItemDto, (a) => [a.id]);
+      const rows = await this.sessions.actionItems(tx, engagementId, q.done, limit, after?.[0] ?? null);
+      const hidden = await this.sessions.hiddenLinks(tx, ctx, rows);
+      return toPage(rows, limit, (a) => toActionItemDto(a, hidden), (a) => [a.id]);
     });
   }
 
@@ -86,7 +89,8 @@ export class ActionItemsService {
           await this.outbox.emit(tx, ctx, 'action_item.completed', 'action_item', id, { actionItemId: id, sessionId: item.sessionId, engagementId: item.engagementId, clientId: item.clientId, title: item.title });
         }
       }
-      return toActionItemDto(await tx.em.findOneByOrFail(ActionItem, { practiceId: tx.practiceId, id }));
+      const updated = await tx.em.findOneByOrFail(ActionItem, { practiceId: tx.practiceId, id });
+      return toActionItemDto(updated, await this.sessions.hiddenLinks(tx, ctx, [updated]));
     });
   }
 

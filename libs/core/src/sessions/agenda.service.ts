@@ -8,13 +8,13 @@ import { AgendaItem, AgendaKind } from './agenda-item.entity';
 import { AgendaDto, AgendaItemDto, CreateAgendaItemDto, UpdateAgendaItemDto } from './dto/agenda-item.dto';
 import { Session } from './session.entity';
 import { decimal, defined } from './sessions.service';
-import { SessionsRepository } from './sessions.repository';
+import { HiddenLinks, NOTHING_HIDDEN, SessionsRepository } from './sessions.repository';
 
 /** What a client may put on the agenda themself. */
 const CLIENT_KINDS: readonly AgendaKind[] = ['topic', 'objective', 'barrier'];
 
-/** Each kind carries its own fields; the response shows only those. */
-export function toAgendaItemDto(i: AgendaItem): AgendaItemDto {
+/** Each kind carries its own fields; the response shows only those, and no goal or metric the recipient may not see. */
+export function toAgendaItemDto(i: AgendaItem, hidden: HiddenLinks = NOTHING_HIDDEN): AgendaItemDto {
   const dto: AgendaItemDto = {
     id: i.id,
     sessionId: i.sessionId,
@@ -26,9 +26,9 @@ export function toAgendaItemDto(i: AgendaItem): AgendaItemDto {
     createdAt: i.createdAt.toISOString(),
     updatedAt: i.updatedAt.toISOString(),
   };
-  if (i.kind === 'objective') Object.assign(dto, { goalId: i.goalId, achieved: i.achieved });
+  if (i.kind === 'objective') Object.assign(dto, { goalId: i.goalId && hidden.goals.has(i.goalId) ? null : i.goalId, achieved: i.achieved });
   if (i.kind === 'barrier') dto.strategy = i.strategy;
-  if (i.kind === 'outcome') Object.assign(dto, { metricId: i.metricId, target: i.target === null ? null : Number(i.target), result: i.result === null ? null : Number(i.result) });
+  if (i.kind === 'outcome') Object.assign(dto, { metricId: i.metricId && hidden.metrics.has(i.metricId) ? null : i.metricId, target: i.target === null ? null : Number(i.target), result: i.result === null ? null : Number(i.result) });
   return dto;
 }
 
@@ -55,7 +55,8 @@ export class AgendaService {
     return this.db.run(ctx.practiceId, async (tx) => {
       const s = await this.sessions.require(tx, ctx, sessionId);
       const [items, carried] = [await this.sessions.agenda(tx, s.id), await this.sessions.carriedOver(tx, s)];
-      return { items: items.map(toAgendaItemDto), carriedOver: carried.map(toActionItemDto) };
+      const hidden = await this.sessions.hiddenLinks(tx, ctx, [...items, ...carried]);
+      return { items: items.map((i) => toAgendaItemDto(i, hidden)), carriedOver: carried.map((a) => toActionItemDto(a, hidden)) };
     });
   }
 
@@ -86,7 +87,7 @@ export class AgendaService {
       });
       await tx.em.insert(AgendaItem, item);
       await this.audit.record(tx, ctx, 'create', 'agenda_item', item.id, created({ sessionId: s.id, kind: item.kind, text: item.text, order: item.order, proposedBy: item.proposedBy, goalId: item.goalId, strategy: item.strategy, metricId: item.metricId, target: dto.target }));
-      return toAgendaItemDto(await tx.em.findOneByOrFail(AgendaItem, { practiceId: tx.practiceId, id: item.id }));
+      return this.answer(tx, ctx, item.id);
     });
   }
 
@@ -98,7 +99,7 @@ export class AgendaService {
     return this.db.run(ctx.practiceId, async (tx) => {
       const { item, session } = await this.sessions.requireAgendaItem(tx, ctx, id);
       if (ctx.role === 'client') {
-        assertOwnItem(item);
+        assertOwnItem(ctx, item);
         if (dto.achieved !== undefined || dto.result !== undefined) throw new Forbidden('Only the coach records what a session achieved.');
       }
       assertAgendaOpen(ctx, session);
@@ -122,18 +123,23 @@ export class AgendaService {
         if (moved !== item.order) changes.order = { from: item.order, to: moved };
       }
       if (Object.keys(changes).length) await this.audit.record(tx, ctx, 'update', 'agenda_item', id, changes);
-      return toAgendaItemDto(await tx.em.findOneByOrFail(AgendaItem, { practiceId: tx.practiceId, id }));
+      return this.answer(tx, ctx, id);
     });
   }
 
   removeItem(ctx: AuthContext, id: string): Promise<void> {
     return this.db.run(ctx.practiceId, async (tx) => {
       const { item, session } = await this.sessions.requireAgendaItem(tx, ctx, id);
-      if (ctx.role === 'client') assertOwnItem(item);
+      if (ctx.role === 'client') assertOwnItem(ctx, item);
       assertAgendaOpen(ctx, session);
       await tx.em.delete(AgendaItem, { practiceId: tx.practiceId, id });
       await this.audit.record(tx, ctx, 'delete', 'agenda_item', id, { sessionId: session.id, kind: item.kind });
     });
+  }
+
+  private async answer(tx: TenantTx, ctx: AuthContext, id: string): Promise<AgendaItemDto> {
+    const item = await tx.em.findOneByOrFail(AgendaItem, { practiceId: tx.practiceId, id });
+    return toAgendaItemDto(item, await this.sessions.hiddenLinks(tx, ctx, [item]));
   }
 
   /** Places the item at a 1-based position and renumbers the agenda 1..n; returns its new order. */
@@ -169,6 +175,7 @@ function assertAgendaOpen(ctx: AuthContext, s: Session): void {
   throw new Conflict('agenda-closed', `The session is ${s.status}; its agenda can no longer change.`);
 }
 
-function assertOwnItem(item: AgendaItem): void {
-  if (item.proposedBy !== 'client') throw new Forbidden('A client may change only the agenda items they proposed.');
+// The item records who proposed it: a client's own items are those they proposed themself.
+function assertOwnItem(ctx: AuthContext, item: AgendaItem): void {
+  if (item.proposedBy !== 'client' || !ctx.userId || item.proposedById !== ctx.userId) throw new Forbidden('A client may change only the agenda items they proposed.');
 }

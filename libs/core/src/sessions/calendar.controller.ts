@@ -1,4 +1,4 @@
-import { Controller, Get, Header, Param } from '@nestjs/common';
+import { Controller, Get, Header, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiProduces, ApiTags } from '@nestjs/swagger';
 import { AuthContext, Ctx, Public } from '@app/common';
 import { CalendarService } from './calendar.service';
@@ -9,11 +9,19 @@ import { CalendarFeedDto } from './dto/calendar.dto';
 export class CalendarController {
   constructor(private readonly calendar: CalendarService) {}
 
-  /** The caller's secret iCalendar feed URL. Each call issues a new URL; the previous one stops working. */
+  /** The caller's secret iCalendar feed URL: issued on the first call, the same URL on every call after. */
   @Get('feed')
   @Header('Cache-Control', 'no-store')
   feed(@Ctx() ctx: AuthContext): Promise<CalendarFeedDto> {
-    return this.calendar.issueFeed(ctx);
+    return this.calendar.feed(ctx);
+  }
+
+  /** Revokes the caller's feed URL and issues a new one; the previous URL stops working at once. */
+  @Post('feed/reset')
+  @HttpCode(200)
+  @Header('Cache-Control', 'no-store')
+  resetFeed(@Ctx() ctx: AuthContext): Promise<CalendarFeedDto> {
+    return this.calendar.resetFeed(ctx);
   }
 
   /** RFC 5545 feed of the token's sessions: stable UID per session, SEQUENCE, STATUS:CANCELLED. */

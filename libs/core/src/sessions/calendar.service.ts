@@ -2,8 +2,9 @@
 import { Injectable } from '@nestjs/common';
 import ical, { ICalEventStatus } from 'ical-generator';
 import { AuthContext, Forbidden, NotFound } from '@app/common';
+import { SecretBox } from '@app/common/crypto/secret-box';
 import { AppConfig } from '@app/config';
-import { TenantDb } from '@app/database';
+import { TenantDb, TenantTx } from '@app/database';
 import { AuditService } from '../audit/audit.service';
 import { hashSecret, issueSecret, practiceOfSecret } from '../auth/secrets';
 import { User } from '../users/user.entity';
@@ -33,28 +34,81 @@ const FEED_SQL = (mine: 'client_id' | 'coach_id') => `
    WHERE s.practice_id = $1 AND s.${mine} = $2 AND s.starts_at >= now() - interval '1 year'
    ORDER BY s.starts_at, s.id`;
 
+/** SecretBox purpose of the sealed feed tokens. */
+const FEED_TOKEN_PURPOSE = 'calendar-feed-token';
+const feedTokenContext = (practiceId: string, userId: string) => `${practiceId}/${userId}`;
+
+/**
+ * Revokes the calendar feeds of a client's portal accounts (the client is archived): their .ics URLs
+ * stop working at once. For the clients feature; one statement in the caller's transaction.
+ */
+export async function revokeClientCalendarFeeds(tx: TenantTx, clientId: string): Promise<void> {
+  await tx.em.query(
+    `UPDATE users SET calendar_token_hash = NULL, calendar_token_encrypted = NULL, calendar_token_issued_at = NULL
+      WHERE practice_id = $1 AND role = 'client' AND calendar_token_hash IS NOT NULL
+        AND (client_id = $2 OR id = (SELECT user_id FROM clients WHERE practice_id = $1 AND id = $2))`,
+    [tx.practiceId, clientId],
+  );
+}
+
 @Injectable()
 export class CalendarService {
+  private readonly box: SecretBox;
+
   constructor(
     private readonly db: TenantDb,
     private readonly config: AppConfig,
     private readonly audit: AuditService,
-  ) {}
+  ) {
+    this.box = new SecretBox(config.jwtSecret);
+  }
 
   /**
-   * Issues the caller's feed URL. Only a hash of the token is stored, so the URL cannot be shown
-   * again: each call issues a fresh token and the previous URL stops working.
+   * The caller's feed URL: the same one on every call once issued (the token is kept sealed beside
+   * its hash), a new one the first time.
    */
-  issueFeed(ctx: AuthContext): Promise<CalendarFeedDto> {
+  feed(ctx: AuthContext): Promise<CalendarFeedDto> {
+    return this.withUser(ctx, async (tx, user) => {
+      const kept = user.calendarTokenHash && user.calendarTokenEncrypted ? this.open(user) : null;
+      return { url: this.urlOf(kept ?? (await this.issue(tx, ctx, user))) };
+    });
+  }
+
+  /** Revokes the caller's feed URL and issues a new one: the previous URL stops working at once. */
+  resetFeed(ctx: AuthContext): Promise<CalendarFeedDto> {
+    return this.withUser(ctx, async (tx, user) => ({ url: this.urlOf(await this.issue(tx, ctx, user)) }));
+  }
+
+  private withUser(ctx: AuthContext, work: (tx: TenantTx, user: User) => Promise<CalendarFeedDto>): Promise<CalendarFeedDto> {
     if (!ctx.userId) throw new Forbidden('A calendar feed belongs to a user; a practice-wide API key has none.');
     return this.db.run(ctx.practiceId, async (tx) => {
-      const user = await tx.em.findOneBy(User, { practiceId: tx.practiceId, id: ctx.userId! });
+      // Locked: two first calls at once issue one token, not two.
+      const user = await tx.em.createQueryBuilder(User, 'u').setLock('pessimistic_write').where('u.practiceId = :p AND u.id = :id', { p: tx.practiceId, id: ctx.userId }).getOne();
       if (!user) throw new NotFound('User');
-      const { token, hash } = issueSecret('cal', tx.practiceId);
-      await tx.em.update(User, { practiceId: tx.practiceId, id: user.id }, { calendarTokenHash: hash });
-      await this.audit.record(tx, ctx, user.calendarTokenHash ? 'rotate_calendar_feed' : 'issue_calendar_feed', 'user', user.id);
-      return { url: `${this.config.publicUrl}/v1/calendar/${token}.ics` };
+      return work(tx, user);
     });
+  }
+
+  private async issue(tx: TenantTx, ctx: AuthContext, user: User): Promise<string> {
+    const { token, hash } = issueSecret('cal', tx.practiceId);
+    const sealed = this.box.encrypt(FEED_TOKEN_PURPOSE, token, feedTokenContext(tx.practiceId, user.id));
+    await tx.em.update(User, { practiceId: tx.practiceId, id: user.id }, { calendarTokenHash: hash, calendarTokenEncrypted: sealed, calendarTokenIssuedAt: new Date() });
+    await this.audit.record(tx, ctx, user.calendarTokenHash ? 'rotate_calendar_feed' : 'issue_calendar_feed', 'user', user.id);
+    return token;
+  }
+
+  /** The kept token, or null when it no longer opens (another master secret) or no longer matches its hash. */
+  private open(user: User): string | null {
+    try {
+      const token = this.box.decryptText(FEED_TOKEN_PURPOSE, user.calendarTokenEncrypted!, feedTokenContext(user.practiceId, user.id));
+      return hashSecret(token) === user.calendarTokenHash ? token : null;
+    } catch {
+      return null;
+    }
+  }
+
+  private urlOf(token: string): string {
+    return `${this.config.publicUrl}/v1/calendar/${token}.ics`;
   }
 
   /**

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { QueryFailedError } from 'typeorm';
+import { In, QueryFailedError } from 'typeorm';
 import { AuthContext, Conflict, NotFound } from '@app/common';
 import { TenantTx } from '@app/database';
 import { Engagement } from '../engagements/engagement.entity';
@@ -12,6 +12,18 @@ import { AgendaItem } from './agenda-item.entity';
 import { SessionsQuery } from './dto/session.dto';
 import { calendarQuery, NewSession, SESSION_INSERT_SQL, sessionInsertValues, SessionRow } from './session.queries';
 import { Session } from './session.entity';
+
+/**
+ * Goals and metrics linked from agenda and action items that the caller may not see (for a client,
+ * those of draft goals): a coach may plan ahead with them, but their ids are left out of what the
+ * caller receives.
+ */
+export interface HiddenLinks {
+  goals: ReadonlySet<string>;
+  metrics: ReadonlySet<string>;
+}
+
+export const NOTHING_HIDDEN: HiddenLinks = { goals: new Set(), metrics: new Set() };
 
 /** Double booking a coach: two scheduled sessions of one coach may touch but not overlap. */
 export class SessionOverlaps extends Conflict {
@@ -122,6 +134,27 @@ export class SessionsRepository {
   async goalOf(tx: TenantTx, ctx: AuthContext, engagementId: string, goalId: string): Promise<Goal | null> {
     const g = await tx.em.findOneBy(Goal, { practiceId: tx.practiceId, id: goalId });
     return g && g.engagementId === engagementId && visibleTo(ctx, g) ? g : null;
+  }
+
+  /** Which of the items' goals and metrics the caller may not see, by the goals feature's own rule. */
+  async hiddenLinks(tx: TenantTx, ctx: AuthContext, items: { goalId?: string | null; metricId?: string | null }[]): Promise<HiddenLinks> {
+    if (ctx.role !== 'client') return NOTHING_HIDDEN;
+    const distinct = (ids: (string | null | undefined)[]) => [...new Set(ids.filter((x): x is string => !!x))];
+    const goalIds = distinct(items.map((i) => i.goalId));
+    const metricIds = distinct(items.map((i) => i.metricId));
+    const goals = goalIds.length ? await tx.em.find(Goal, { select: { id: true, status: true }, where: { practiceId: tx.practiceId, id: In(goalIds) } }) : [];
+    const metrics: { id: string; status: Goal['status'] }[] = metricIds.length
+      ? await tx.em
+          .createQueryBuilder(Metric, 'm')
+          .innerJoin(Goal, 'g', 'g.practiceId = m.practiceId AND g.id = m.goalId')
+          .select(['m.id AS id', 'g.status AS status'])
+          .where('m.practiceId = :p AND m.id IN (:...ids)', { p: tx.practiceId, ids: metricIds })
+          .getRawMany()
+      : [];
+    return {
+      goals: new Set(goals.filter((g) => !visibleTo(ctx, g)).map((g) => g.id)),
+      metrics: new Set(metrics.filter((m) => !visibleTo(ctx, m)).map((m) => m.id)),
+    };
   }
 
   /** A metric of a goal of the engagement the caller may see, or null. */

@@ -25,6 +25,9 @@ export class User {
   @Column('uuid', { nullable: true }) clientId!: string | null;
   /** SHA-256 of the secret in the user's calendar feed URL. */
   @Column('text', { nullable: true }) calendarTokenHash!: string | null;
+  /** The same secret sealed with SecretBox, so the feed URL can be shown again. */
+  @Column('bytea', { nullable: true }) calendarTokenEncrypted!: Buffer | null;
+  @Column('timestamptz', { nullable: true }) calendarTokenIssuedAt!: Date | null;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt!: Date;
   @UpdateDateColumn({ type: 'timestamptz' }) updatedAt!: Date;
 }

@@ -67,6 +67,41 @@ export class ExportReviewDto extends ReviewDto {
   entries!: ReviewEntryDto[];
 }
 
+/** A notification addressed to the client's account, in-app or by email, sent or still planned. */
+export class ExportNotificationDto {
+  id!: string;
+  kind!: string;
+  channel!: string;
+  subjectType!: string;
+  subjectId!: string;
+  data!: Record<string, unknown>;
+  dueAt!: string;
+  status!: string;
+  sentAt!: string | null;
+  readAt!: string | null;
+  createdAt!: string;
+}
+
+/** Mail kept for the client (the development mailbox, when no SMTP server is configured). */
+export class ExportMailDto {
+  id!: string;
+  notificationId!: string | null;
+  to!: string;
+  subject!: string;
+  text!: string;
+  html!: string;
+  /** The calendar invitation attached, if any. */
+  ics!: string | null;
+  createdAt!: string;
+}
+
+/** The client's calendar feed: whether one is issued and since when; never its secret. */
+export class ExportCalendarFeedDto {
+  issued!: boolean;
+  /** Null when none is issued (or it was issued before this was recorded). */
+  issuedAt!: string | null;
+}
+
 /** Everything held about one client, as one document. */
 export class ClientExportDto {
   exportedAt!: string;
@@ -80,6 +115,11 @@ export class ClientExportDto {
   agendaItems!: ExportAgendaItemDto[];
   actionItems!: ExportActionItemDto[];
   reviews!: ExportReviewDto[];
+  /** The in-app inbox and the reminders and prompts addressed to the client's account, oldest first. */
+  notifications!: ExportNotificationDto[];
+  /** Mail kept for the client, oldest first. */
+  mail!: ExportMailDto[];
+  calendarFeed!: ExportCalendarFeedDto;
   /** The audit log of the records above. */
   auditEvents!: AuditEventDto[];
 }

@@ -1,4 +1,4 @@
 export class CalendarFeedDto {
-  /** The secret iCalendar feed URL; issuing a new one invalidates the previous URL. */
+  /** The secret iCalendar feed URL; the same on every GET until reset (POST /v1/calendar/feed/reset), which invalidates it. */
   url!: string;
 }
