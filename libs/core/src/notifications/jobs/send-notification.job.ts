@@ -91,6 +91,8 @@ export class SendNotificationJob implements QueueJobHandler<TenantRowJobData, Ou
         const mail = await this.db.run(practiceId, (tx) => this.compose(tx, n));
         if (mail) await this.mailer.deliver(mail);
         outcome = await this.db.run(practiceId, (tx) => (mail ? this.markSent(tx, n) : this.markCancelled(tx, n)));
+        // Sent, but our claim had run out and another worker holds the row: it may send this mail again.
+        if (mail && outcome === 'superseded') this.logger.warn({ notificationId: n.id, attempts: n.attempts }, 'claim taken over while sending');
       } else {
         // In-app, or mail kept in the database: the message and the mark commit together, and only
         // while the claim is still ours.
