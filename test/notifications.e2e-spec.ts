@@ -2,9 +2,19 @@
 import { createServer, IncomingMessage, Server } from 'node:http';
 import { Webhook } from 'standardwebhooks';
 import { Redis } from 'ioredis';
+import ical, { VEvent } from 'node-ical';
+import type { Job } from 'bullmq';
+import { AppConfig } from '@app/config';
+import { TenantDb } from '@app/database';
+import { DeliveryTuning } from '@app/core/notifications/delivery-tuning';
+import { SendNotificationJob } from '@app/core/notifications/jobs/send-notification.job';
+import { MailerService } from '@app/core/notifications/mailer.service';
+import { metricsRegistry } from '@app/core/observability/metrics';
+import { OutboxService } from '@app/core/outbox/outbox.service';
+import type { TenantRowJobData } from '@app/core/queues/queue-names';
 import { startApp, TestApp } from './support/app';
 import { activeEngagement, agreedGoal, draftGoal, scheduleSession } from './support/coaching';
-import { addClient, addCoach, Caller, PracticeFixture, signupPractice } from './support/factories';
+import { addClient, addCoach, Caller, PASSWORD, PracticeFixture, signupPractice } from './support/factories';
 import { ChildRun, exitWithin, freePort, redisUrl, sleep, startWorker, waitFor } from './support/processes';
 import { startSmtpSink, SmtpSink } from './support/smtp-sink';
 
@@ -57,6 +67,26 @@ const stop = async (w: ChildRun) => {
 const makeDue = (sessionId: string) => t.sql.query(`UPDATE notifications SET due_at = now() WHERE subject_id = $1 AND status = 'scheduled'`, [sessionId]);
 const reminderEmails = (sessionId: string) => t.sql.query(`SELECT id FROM notifications WHERE subject_id = $1 AND channel = 'email' AND status <> 'cancelled'`, [sessionId]).then((r) => r.rows.map((x) => `<${x.id}@coaching-platform>`));
 const receivedFor = (ids: string[]) => smtp.received.filter((m) => ids.includes(m.messageId));
+
+/** The decoded body of the first MIME part of a type in a raw message as the SMTP server received it. */
+function mimePart(raw: string, type: string): string | undefined {
+  const at = raw.search(new RegExp(`^Content-Type: ${type}`, 'im'));
+  if (at < 0) return undefined;
+  const [, headers, body] = /^([\s\S]*?)\r?\n\r?\n([\s\S]*?)\r?\n--/.exec(raw.slice(at)) ?? [];
+  const encoding = /Content-Transfer-Encoding:\s*(\S+)/i.exec(headers ?? '')?.[1]?.toLowerCase();
+  if (encoding === 'base64') return Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8');
+  if (encoding === 'quoted-printable') return Buffer.from(body.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/gi, (_, h: string) => String.fromCharCode(parseInt(h, 16))), 'latin1').toString('utf8');
+  return body;
+}
+
+/** A session's start as the client (America/New_York) reads it in a message: "Sunday 6 December 2026, 09:00 EST". */
+const formatted = (iso: string) => {
+  const part = (o: Intl.DateTimeFormatOptions, locale = 'en-GB') => new Intl.DateTimeFormat(locale, { timeZone: 'America/New_York', ...o }).format(new Date(iso));
+  const zone = new Intl.DateTimeFormat('en-US', { timeZone: 'America/New_York', timeZoneName: 'short' }).formatToParts(new Date(iso)).find((x) => x.type === 'timeZoneName')!.value;
+  return `${part({ weekday: 'long' })} ${part({ day: 'numeric' })} ${part({ month: 'long' })} ${part({ year: 'numeric' })}, ${part({ hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })} ${zone}`;
+};
+
+const eventsOf = (ics: string) => Object.values(ical.sync.parseICS(ics)).filter((c): c is VEvent => c?.type === 'VEVENT');
 
 beforeAll(async () => {
   t = await startApp();
@@ -119,6 +149,83 @@ describe('reminder planning', () => {
   });
 });
 
+type Reminder = { id: string; recipientUserId: string; dueAt: string; status: string; channel: string };
+const remindersOf = async (sessionId: string): Promise<Reminder[]> => (await coach.get(`/v1/sessions/${sessionId}/reminders`).expect(200)).body;
+const scheduled = (rs: Reminder[], userId?: string | null) => rs.filter((r) => r.status === 'scheduled' && (!userId || r.recipientUserId === userId));
+const beforeStart = (startsAt: string, rs: Reminder[]) => [...new Set(rs.map((r) => (new Date(startsAt).getTime() - new Date(r.dueAt).getTime()) / 60_000))].sort((a, b) => a - b);
+const localTimes = (zone: string, rs: Reminder[]) =>
+  [...new Set(rs.map((r) => r.dueAt))].sort().map((iso) => new Intl.DateTimeFormat('en-GB', { timeZone: zone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(iso)));
+
+describe('re-planning reminders', () => {
+  it('a client who takes up an invitation after sessions were booked gets reminders for those ahead, offsets already past skipped', async () => {
+    const email = `late-${Date.now()}@example.test`;
+    const c = await coach.post('/v1/clients', { name: 'Late Client', email, timezone: 'Europe/Berlin' }).expect(201);
+    const e = await activeEngagement(coach, c.body.id);
+    const later = await scheduleSession(coach, e, inHours(140));
+    const soon = await scheduleSession(coach, e, inHours(7));
+    const coachBefore = scheduled(await remindersOf(later.id));
+    expect(coachBefore).toHaveLength(4); // the coach only: the client has no account yet
+    const inv = await coach.post('/v1/invitations', { email, role: 'client', clientId: c.body.id }).expect(201);
+    const accepted = await t.http.post('/v1/invitations/accept').send({ token: inv.body.token, name: 'Late Client', password: PASSWORD }).expect(201);
+    const userId = accepted.body.user.id as string;
+
+    const after = await remindersOf(later.id);
+    expect(scheduled(after, userId)).toHaveLength(4);
+    expect(beforeStart(later.startsAt, scheduled(after, userId))).toEqual([60, 1440]);
+    expect(scheduled(after, coach.userId)).toEqual(coachBefore); // the coach's are left as they were
+    // 7 h ahead: the 24 h reminder was already past, only the 1 h one is planned.
+    const soonClient = scheduled(await remindersOf(soon.id), userId);
+    expect(soonClient).toHaveLength(2);
+    expect(beforeStart(soon.startsAt, soonClient)).toEqual([60]);
+  });
+
+  it('a new time zone or new quiet hours move the user’s pending reminders, without doubling them', async () => {
+    const day = new Date(Date.now() + 8 * 24 * HOUR).toISOString().slice(0, 10);
+    const s = await scheduleSession(coach, engagementId, `${day}T12:30:00.000Z`); // 07:30 EST / 08:30 EDT
+    const coachBefore = scheduled(await remindersOf(s.id), coach.userId);
+    await client.patch('/v1/me', { quietHours: { start: '21:00', end: '09:00' } }).expect(200);
+    try {
+      const quiet = scheduled(await remindersOf(s.id), client.userId);
+      expect(quiet).toHaveLength(4);
+      // 24 h and 1 h before are both in the morning, inside quiet hours: both move to 20:59 the evening before.
+      expect(localTimes('America/New_York', quiet)).toEqual(['20:59', '20:59']);
+      await client.patch('/v1/me', { timezone: 'Asia/Tokyo' }).expect(200);
+      const tokyo = scheduled(await remindersOf(s.id), client.userId);
+      expect(tokyo).toHaveLength(4);
+      // In Tokyo (UTC+9) 24 h before is 21:30, quiet, so 20:59; 1 h before is 20:30, not quiet.
+      expect(localTimes('Asia/Tokyo', tokyo)).toEqual(['20:59', '20:30']);
+      expect(beforeStart(s.startsAt, tokyo)).toEqual([60, 1440 + 31]);
+      expect(scheduled(await remindersOf(s.id), coach.userId)).toEqual(coachBefore);
+    } finally {
+      await client.patch('/v1/me', { timezone: 'America/New_York', quietHours: null }).expect(200);
+    }
+    const back = scheduled(await remindersOf(s.id), client.userId);
+    expect(back).toHaveLength(4);
+    expect(beforeStart(s.startsAt, back)).toEqual([60, 1440]);
+  });
+
+  it('new practice offsets re-plan the pending reminders of sessions ahead; offsets already past are skipped', async () => {
+    const later = await scheduleSession(coach, engagementId, inHours(150));
+    const soon = await scheduleSession(coach, engagementId, inHours(9));
+    await p.owner.patch('/v1/practice', { reminderOffsetsMinutes: [600, 120] }).expect(200);
+    try {
+      const rs = await remindersOf(later.id);
+      expect(scheduled(rs)).toHaveLength(8);
+      expect(beforeStart(later.startsAt, scheduled(rs))).toEqual([120, 600]);
+      expect(rs.filter((r) => r.status === 'cancelled')).toHaveLength(8); // the 24 h and 1 h ones
+      // 9 h ahead: 10 h before is already past.
+      expect(beforeStart(soon.startsAt, scheduled(await remindersOf(soon.id)))).toEqual([120]);
+      expect(scheduled(await remindersOf(soon.id))).toHaveLength(4);
+    } finally {
+      await p.owner.patch('/v1/practice', { reminderOffsetsMinutes: [1440, 60] }).expect(200);
+    }
+    const back = await remindersOf(later.id);
+    expect(scheduled(back)).toHaveLength(8);
+    expect(beforeStart(later.startsAt, scheduled(back))).toEqual([60, 1440]);
+    expect(back).toHaveLength(16); // planned again, never doubled
+  });
+});
+
 describe('delivery, exactly once', () => {
   it('sends each due reminder once by email, with the time in the recipient’s zone and an invitation, and once in-app', async () => {
     const s = await scheduleSession(coach, engagementId, inHours(50), { location: 'Room 4' });
@@ -134,7 +241,7 @@ describe('delivery, exactly once', () => {
     const toClient = mails.find((m) => m.to.includes(client.email!))!;
     expect(toClient.subject).toMatch(/Reminder: coaching session/);
     expect(toClient.raw).toMatch(/text\/calendar/);
-    expect(toClient.raw).toMatch(/GMT-[45]|E[SD]T/); // written in America/New_York
+    expect(mimePart(toClient.raw, 'text/plain')).toMatch(/, \d\d:\d\d E[SD]T\./); // written in America/New_York
     const inbox = await client.get('/v1/notifications?unread=true').expect(200);
     const mine = inbox.body.data.filter((n: { subjectId: string }) => n.subjectId === s.id);
     expect(mine).toHaveLength(2);
@@ -143,6 +250,42 @@ describe('delivery, exactly once', () => {
     await coach.post(`/v1/notifications/${mine[1].id}/read`).expect(404);
     const { rows } = await t.sql.query(`SELECT status, count(*)::int AS n FROM notifications WHERE subject_id = $1 AND due_at <= now() GROUP BY status`, [s.id]);
     expect(rows).toEqual([{ status: 'sent', n: 8 }]);
+    // Sent through SMTP_URL, so nothing is kept for the development mailbox.
+    expect((await t.sql.query(`SELECT count(*)::int AS n FROM mail_messages m JOIN notifications n ON n.id = m.notification_id WHERE n.subject_id = $1`, [s.id])).rows[0].n).toBe(0);
+  });
+
+  it('the .ics invitation carries the session’s instant in UTC, the feed’s UID and SEQUENCE, an organizer and the recipient as attendee', async () => {
+    const booked = await scheduleSession(coach, engagementId, inHours(80));
+    // Moved once: sequence 1, and the invitation must say so.
+    const s = (await coach.patch(`/v1/sessions/${booked.id}`, { startsAt: inHours(81, 30) }).expect(200)).body;
+    expect(s.sequence).toBe(1);
+    await makeDue(s.id);
+    const ids = await reminderEmails(s.id);
+    const w = await worker();
+    await waitFor('the reminder emails', 20_000, async () => receivedFor(ids).length >= 4, w);
+    const toClient = receivedFor(ids).find((m) => m.to.includes(client.email!))!;
+    const attachment = mimePart(toClient.raw, 'application/ics');
+    expect(attachment).toBeDefined();
+    expect(attachment).toMatch(/^METHOD:REQUEST\r?$/m);
+    // UTC, not floating local time: no reader can place it in the wrong zone.
+    expect(attachment).toMatch(/^DTSTART:\d{8}T\d{6}Z\r?$/m);
+    const [event] = eventsOf(attachment!);
+    expect(event.start.toISOString()).toBe(s.startsAt);
+    expect(event.end?.toISOString()).toBe(s.endsAt);
+    expect(Number(event.sequence)).toBe(1);
+    const organizer = event.organizer as unknown as { params: { CN: string }; val: string };
+    expect(organizer.val.toLowerCase()).toBe('mailto:no-reply@localhost');
+    expect(organizer.params.CN).toBe('A Coach');
+    const attendee = event.attendee as unknown as { val: string };
+    expect(attendee.val.toLowerCase()).toBe(`mailto:${client.email!.toLowerCase()}`);
+
+    // The client's calendar feed has the same event under the same UID and sequence.
+    const feed = await client.get('/v1/calendar/feed').expect(200);
+    const ics = await t.http.get(new URL(feed.body.url).pathname).expect(200);
+    const inFeed = eventsOf(ics.text).find((e) => e.uid === event.uid);
+    expect(inFeed).toBeDefined();
+    expect(Number(inFeed!.sequence)).toBe(1);
+    expect(inFeed!.start.toISOString()).toBe(s.startsAt);
   });
 
   it('a worker killed with SIGKILL while sending: the reminder still goes out, once', async () => {
@@ -198,6 +341,128 @@ describe('delivery, exactly once', () => {
     expect(got).toHaveLength(40);
     expect(new Set(got.map((m) => m.messageId)).size).toBe(40);
     expect(b.child.exitCode).toBeNull();
+  });
+});
+
+/**
+ * The send job run in this process with the API's own parts: `keeping` as the API is configured (mail
+ * kept in PostgreSQL), `mailing` through the real SMTP server, so a test can act between claim and mark.
+ */
+function jobs() {
+  const smtpConfig = AppConfig.from({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: t.dbUrl, JWT_SECRET: t.config.jwtSecret, SMTP_URL: smtp.url, DELIVERY_LEASE_SECONDS: '120' });
+  const smtpTuning = new DeliveryTuning(smtpConfig);
+  const make = (config: AppConfig, mailer: MailerService, tuning: DeliveryTuning) => {
+    const job = new SendNotificationJob(t.app.get(TenantDb), mailer, t.app.get(OutboxService), config, tuning);
+    return (id: string) => job.handle({ data: { practiceId: p.practiceId, id } } as Job<TenantRowJobData>);
+  };
+  return {
+    keeping: make(t.config, t.app.get(MailerService), t.app.get(DeliveryTuning)),
+    mailing: make(smtpConfig, new MailerService(smtpConfig, smtpTuning), smtpTuning),
+  };
+}
+
+const rowsOf = (sessionId: string) =>
+  t.sql.query(`SELECT id, channel, recipient_user_id, status, attempts, sent_at FROM notifications WHERE subject_id = $1 AND status <> 'cancelled' ORDER BY channel, recipient_user_id, due_at`, [sessionId]).then((r) => r.rows);
+const eventsFor = (notificationIds: string[]) => t.sql.query(`SELECT count(*)::int AS n FROM domain_events WHERE entity_id = ANY($1::uuid[])`, [notificationIds]).then((r) => r.rows[0].n as number);
+const sentCount = async (channel: string) => {
+  const metric = await metricsRegistry.getSingleMetric('notifications_sent_total')?.get();
+  return metric?.values.find((v) => v.labels.kind === 'session_reminder' && v.labels.channel === channel)?.value ?? 0;
+};
+
+describe('the send job, claim by claim', () => {
+  it('a worker whose claim was taken over records nothing: the new owner’s row stays as it is', async () => {
+    const s = await scheduleSession(coach, engagementId, inHours(100));
+    await makeDue(s.id);
+    const [email] = (await rowsOf(s.id)).filter((r) => r.channel === 'email');
+    const { mailing } = jobs();
+    // While our message is with the SMTP server, another worker takes the row over (as after the lease).
+    let takeover: Promise<unknown> | undefined;
+    smtp.delayMs = 1500;
+    smtp.onData = () => {
+      takeover ??= t.sql.query(`UPDATE notifications SET attempts = attempts + 1, claimed_at = now() WHERE id = $1`, [email.id]);
+    };
+    expect(await mailing(email.id)).toBe('superseded');
+    await takeover;
+    const [row] = (await t.sql.query(`SELECT status, attempts, sent_at FROM notifications WHERE id = $1`, [email.id])).rows;
+    expect(row).toEqual({ status: 'sending', attempts: 2, sent_at: null });
+    expect(await eventsFor([email.id])).toBe(0);
+    // The row's own claim (attempts 1) has been overwritten, so a job for it now is nobody's: skipped.
+    expect(await mailing(email.id)).toBe('skipped');
+  });
+
+  it('a reminder whose session is no longer scheduled is cancelled, not sent: no message, no event, no count', async () => {
+    const s = await scheduleSession(coach, engagementId, inHours(102));
+    await makeDue(s.id);
+    // The session ends while its reminders are due (as when a worker claimed them just before the cancel).
+    await t.sql.query(`UPDATE sessions SET status = 'cancelled' WHERE id = $1`, [s.id]);
+    const rows = await rowsOf(s.id);
+    expect(rows).toHaveLength(8);
+    const { keeping, mailing } = jobs();
+    const before = { email: await sentCount('email'), in_app: await sentCount('in_app') };
+    // Half the emails through SMTP, half kept in the database: neither path sends.
+    const emails = rows.filter((r) => r.channel === 'email');
+    for (const [i, r] of emails.entries()) expect(await (i % 2 ? keeping : mailing)(r.id)).toBe('cancelled');
+    for (const r of rows.filter((x) => x.channel === 'in_app')) expect(await keeping(r.id)).toBe('cancelled');
+    const after = (await t.sql.query(`SELECT status, sent_at FROM notifications WHERE subject_id = $1`, [s.id])).rows;
+    expect(after.every((r) => r.status === 'cancelled' && r.sent_at === null)).toBe(true);
+    expect(await eventsFor(rows.map((r) => r.id))).toBe(0);
+    expect(receivedFor(emails.map((r) => `<${r.id}@coaching-platform>`))).toHaveLength(0);
+    expect((await t.sql.query(`SELECT count(*)::int AS n FROM mail_messages WHERE notification_id = ANY($1::uuid[])`, [rows.map((r) => r.id)])).rows[0].n).toBe(0);
+    expect(await sentCount('email')).toBe(before.email);
+    expect(await sentCount('in_app')).toBe(before.in_app);
+    const inbox = await client.get('/v1/notifications').expect(200);
+    expect(inbox.body.data.filter((n: { subjectId: string }) => n.subjectId === s.id)).toHaveLength(0);
+  });
+});
+
+describe('mail in the recipient’s time, kept or sent', () => {
+  it('a session across the spring-forward change in America/New_York: reminded 24 h before, in standard time, of a session in daylight time', async () => {
+    // 2027-03-14 02:00 EST → 03:00 EDT (07:00Z); the session is at 08:00 EDT (12:00Z) that Sunday.
+    const s = await scheduleSession(coach, engagementId, '2027-03-14T12:00:00.000Z');
+    const mine = scheduled(await remindersOf(s.id), client.userId);
+    expect([...new Set(mine.map((r) => r.dueAt))].sort()).toEqual(['2027-03-13T12:00:00.000Z', '2027-03-14T11:00:00.000Z']);
+    await makeDue(s.id);
+    const ids = await reminderEmails(s.id);
+    const w = await worker();
+    await waitFor('the reminder emails', 30_000, async () => receivedFor(ids).length >= 4, w);
+    const toClient = receivedFor(ids).filter((m) => m.to.includes(client.email!));
+    expect(toClient).toHaveLength(2);
+    for (const m of toClient) {
+      expect(m.subject).toContain('Sunday 14 March 2027, 08:00 EDT');
+      expect(mimePart(m.raw, 'text/plain')).toContain('Your coaching session starts Sunday 14 March 2027, 08:00 EDT.');
+    }
+    // The coach (Europe/Berlin, the practice's zone) reads it in Berlin time: 13:00 CET.
+    const toCoach = receivedFor(ids).find((m) => m.to.includes(coach.email!))!;
+    expect(mimePart(toCoach.raw, 'text/plain')).toContain('Sunday 14 March 2027, 13:00 CET.');
+  });
+
+  it('without SMTP_URL mail is kept in PostgreSQL, readable by owners in the dev mailbox and by no one else', async () => {
+    const s = await scheduleSession(coach, engagementId, inHours(104));
+    await makeDue(s.id);
+    const ids = (await reminderEmails(s.id)).map((m) => m.slice(1, -'@coaching-platform>'.length));
+    const w = await worker({ SMTP_URL: '' });
+    const kept = () => t.sql.query(`SELECT count(*)::int AS n FROM mail_messages WHERE notification_id = ANY($1::uuid[])`, [ids]).then((r) => r.rows[0].n as number);
+    await waitFor('4 kept messages', 30_000, async () => (await kept()) >= 4, w);
+    await sleep(4000);
+    expect(await kept()).toBe(4);
+    expect(receivedFor(ids.map((id) => `<${id}@coaching-platform>`))).toHaveLength(0);
+    const box = await p.owner.get('/v1/dev/mailbox?limit=100').expect(200);
+    const toClient = box.body.data.filter((m: { to: string; text: string }) => m.to === client.email && m.text.includes(`/sessions/${s.id}`));
+    expect(toClient).toHaveLength(2);
+    expect(toClient[0].subject).toBe(`Reminder: coaching session ${formatted(s.startsAt)}`);
+    expect(toClient[0]).toMatchObject({ hasCalendarInvite: true, text: expect.stringContaining(`/sessions/${s.id}`), html: expect.stringContaining('<!doctype html>') });
+    await coach.get('/v1/dev/mailbox').expect(403);
+    await client.get('/v1/dev/mailbox').expect(403);
+  });
+
+  it('with SMTP_URL set there is no dev mailbox', async () => {
+    const other = await startApp({ SMTP_URL: smtp.url });
+    try {
+      const q = await signupPractice(other);
+      await q.owner.get('/v1/dev/mailbox').expect(404);
+    } finally {
+      await other.close();
+    }
   });
 });
 

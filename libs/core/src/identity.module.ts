@@ -15,6 +15,7 @@ import { ClientsRepository } from './clients/clients.repository';
 import { ClientsService } from './clients/clients.service';
 import { InvitationsController } from './invitations/invitations.controller';
 import { InvitationsService } from './invitations/invitations.service';
+import { NotificationsModule } from './notifications/notifications.module';
 import { PracticesController } from './practices/practices.controller';
 import { PracticesService } from './practices/practices.service';
 import { UsersController } from './users/users.controller';
@@ -23,6 +24,7 @@ import { UsersService } from './users/users.service';
 /** Practices, their members and clients, and how they sign in. */
 @Module({
   imports: [
+    NotificationsModule,
     JwtModule.registerAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({

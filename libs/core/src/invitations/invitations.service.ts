@@ -7,6 +7,7 @@ import { hashPassword, hashSecret, issueSecret, practiceOfSecret } from '../auth
 import { TokensService } from '../auth/tokens.service';
 import { Client } from '../clients/client.entity';
 import { ClientsRepository } from '../clients/clients.repository';
+import { NotificationsService } from '../notifications/notifications.service';
 import { Practice } from '../practices/practice.entity';
 import { User } from '../users/user.entity';
 import { toUserDto } from '../users/user.mapper';
@@ -22,6 +23,7 @@ export class InvitationsService {
     private readonly clients: ClientsRepository,
     private readonly tokens: TokensService,
     private readonly audit: AuditService,
+    private readonly notifications: NotificationsService,
   ) {}
 
   /** Owners invite coaches and clients; a coach invites clients of their own. */
@@ -86,6 +88,8 @@ export class InvitationsService {
       await tx.em.insert(User, user);
       await tx.em.update(Invitation, { id: inv.id, practiceId }, { acceptedAt: new Date() });
       if (client) await tx.em.update(Client, { id: client.id, practiceId }, { userId: user.id });
+      // Sessions booked before the client had an account get the client's reminders now.
+      if (client) await this.notifications.replanSessionReminders(tx, user.id);
       const actor: AuthContext = { practiceId, userId: user.id, role: user.role, clientId: user.clientId, apiKeyId: null };
       await this.audit.record(tx, actor, 'accept', 'invitation', inv.id, null);
       await this.audit.record(tx, actor, 'create', 'user', user.id, created({ email: user.email, name: user.name, role: user.role, clientId: user.clientId }));

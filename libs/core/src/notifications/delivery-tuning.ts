@@ -12,10 +12,19 @@ export class DeliveryTuning {
   readonly leaseSeconds: number;
   /** Sending attempts before a notification is marked failed. */
   readonly maxAttempts = 5;
+  /**
+   * Each SMTP wait (connecting, the greeting, every later reply): a tenth of the lease, within 5–15 s.
+   * A send is about seven such waits, so with the default lease (120 s) even a server that stalls at
+   * every step makes the worker give up (and record a retry) well before another worker may take the
+   * row over; nodemailer's own defaults (2 min to connect, 10 min of socket silence) outlast the lease.
+   * The 5 s floor is for the short leases of tests, where a busy machine must not time out a local send.
+   */
+  readonly smtpTimeoutMs: number;
 
   constructor(config: AppConfig) {
     this.dispatchEveryMs = config.schedulerEveryMs;
     this.requeueAfterSeconds = config.deliveryRequeueSeconds;
     this.leaseSeconds = config.deliveryLeaseSeconds;
+    this.smtpTimeoutMs = Math.max(5000, Math.min(15_000, (config.deliveryLeaseSeconds * 1000) / 10));
   }
 }

@@ -2,6 +2,7 @@ import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { createTransport, Transporter } from 'nodemailer';
 import { AppConfig } from '@app/config';
 import { newId, TenantTx } from '@app/database';
+import { DeliveryTuning } from './delivery-tuning';
 import { MailMessage } from './mail-message.entity';
 import type { RenderedMail } from './mail-templates';
 
@@ -17,7 +18,10 @@ export interface OutgoingMail extends RenderedMail {
 export class MailerService implements OnApplicationShutdown {
   private transport: Transporter | undefined;
 
-  constructor(private readonly config: AppConfig) {}
+  constructor(
+    private readonly config: AppConfig,
+    private readonly tuning: DeliveryTuning,
+  ) {}
 
   get keepsMail(): boolean {
     return !this.config.smtpUrl;
@@ -30,7 +34,10 @@ export class MailerService implements OnApplicationShutdown {
 
   /** Sends through SMTP_URL. */
   async deliver(mail: OutgoingMail): Promise<void> {
-    this.transport ??= createTransport(this.config.smtpUrl!, { from: this.config.mailFrom });
+    // Timeouts far below the delivery lease (see DeliveryTuning): a send that stalls fails and is
+    // retried by this worker instead of outliving its claim while another worker sends the same mail.
+    const timeout = this.tuning.smtpTimeoutMs;
+    this.transport ??= createTransport({ url: this.config.smtpUrl!, connectionTimeout: timeout, greetingTimeout: timeout, socketTimeout: timeout }, { from: this.config.mailFrom });
     await this.transport.sendMail({
       from: this.config.mailFrom,
       to: mail.to,

@@ -7,6 +7,10 @@ export type NewNotification = Pick<Notification, 'id' | 'practiceId' | 'kind' | 
 
 const CHANNELS = ['email', 'in_app'] as const;
 
+const REVIVE_CANCELLED = `ON CONFLICT (practice_id, unique_key) DO UPDATE
+  SET status = 'scheduled', due_at = EXCLUDED.due_at, data = EXCLUDED.data, enqueued_at = NULL, claimed_at = NULL, last_error = NULL
+  WHERE notifications.status = 'cancelled'`;
+
 /**
  * Who a session's reminders go to and when ($1 practice, $2 client, $3 coach): the practice's offsets,
  * and the coach and the client's user (when the client has an account) with their zone and quiet hours.
@@ -61,8 +65,39 @@ export function sessionReminderRows(practiceId: string, s: SessionForReminders, 
   return rows;
 }
 
-/** One INSERT for many rows; a row whose unique key exists already is skipped (each occurrence is recorded once). */
-export function notificationsInsert(rows: NewNotification[]): { text: string; values: unknown[] } {
+/**
+ * The future scheduled sessions of a practice with their reminders' recipients, one row per session and
+ * recipient ($1 practice; $2 a user to keep to, or null for everyone): what planning them afresh needs.
+ */
+export const REPLAN_SQL = `
+  SELECT s.id, s.coach_id AS "coachId", s.client_id AS "clientId", s.starts_at AS "startsAt", s.sequence,
+         p.reminder_offsets_minutes AS offsets, u.id AS "userId", u.timezone, u.quiet_hours AS "quietHours"
+    FROM sessions s
+    JOIN practices p ON p.id = s.practice_id
+    JOIN clients c ON c.practice_id = s.practice_id AND c.id = s.client_id
+    JOIN users u ON u.practice_id = s.practice_id AND (u.id = s.coach_id OR u.id = c.user_id)
+   WHERE s.practice_id = $1 AND s.status = 'scheduled' AND s.starts_at > now() AND ($2::uuid IS NULL OR u.id = $2::uuid)
+   ORDER BY s.id`;
+
+export type ReplanRow = SessionForReminders & Omit<ReminderRecipient, 'id'> & { userId: string };
+
+/**
+ * Cancels the reminders planning afresh replaces ($1 practice; $2 a user, or null for everyone): those
+ * of the future scheduled sessions not yet claimed and not yet due (a due one is on its way already).
+ */
+export const CANCEL_PENDING_REMINDERS_SQL = `
+  UPDATE notifications n SET status = 'cancelled'
+    FROM sessions s
+   WHERE n.practice_id = $1 AND n.kind = 'session_reminder' AND n.status = 'scheduled' AND n.due_at > now()
+     AND ($2::uuid IS NULL OR n.recipient_user_id = $2::uuid)
+     AND s.practice_id = n.practice_id AND s.id = n.subject_id AND s.status = 'scheduled' AND s.starts_at > now()`;
+
+/**
+ * One INSERT for many rows; a row whose unique key exists already is skipped (each occurrence is recorded
+ * once). With `revive`, a row of that key that was cancelled is planned again instead, at the new time:
+ * how a re-plan brings back the reminders it has just cancelled, while one sent or being sent stays as is.
+ */
+export function notificationsInsert(rows: NewNotification[], revive = false): { text: string; values: unknown[] } {
   const values: unknown[] = [];
   const tuples = rows.map((r) => {
     const at = values.length;
@@ -71,7 +106,7 @@ export function notificationsInsert(rows: NewNotification[]): { text: string; va
   });
   return {
     text: `INSERT INTO notifications (id, practice_id, kind, recipient_user_id, channel, subject_type, subject_id, data, due_at, status, attempts, unique_key)
-           VALUES ${tuples.join(', ')} ON CONFLICT DO NOTHING`,
+           VALUES ${tuples.join(', ')} ${revive ? REVIVE_CANCELLED : 'ON CONFLICT DO NOTHING'}`,
     values,
   };
 }

@@ -3,7 +3,17 @@ import { AuthContext, decodeCursor, NotFound, Page, pageSize, toPage } from '@ap
 import { newId, TenantDb, TenantTx } from '@app/database';
 import { InboxQuery, NotificationDto, ReminderDto } from './dto/notification.dto';
 import { Notification, NotificationChannel, NotificationKind } from './notification.entity';
-import { NewNotification, notificationsInsert, REMINDER_RECIPIENTS_SQL, ReminderRecipient, SessionForReminders, sessionReminderRows } from './notification.queries';
+import {
+  CANCEL_PENDING_REMINDERS_SQL,
+  NewNotification,
+  notificationsInsert,
+  REMINDER_RECIPIENTS_SQL,
+  ReminderRecipient,
+  REPLAN_SQL,
+  ReplanRow,
+  SessionForReminders,
+  sessionReminderRows,
+} from './notification.queries';
 
 const CHANNELS: NotificationChannel[] = ['email', 'in_app'];
 
@@ -65,6 +75,25 @@ export class NotificationsService {
     await this.scheduleSessionReminders(tx, s);
   }
 
+  /**
+   * Plans again the reminders of the practice's future scheduled sessions, after something they were
+   * planned from changed: the practice's offsets (no user: everyone's), or one user's zone or quiet
+   * hours, or a client's new account (that user's only). Their pending reminders (not yet claimed, not
+   * yet due) are cancelled and planned afresh as when booking: offsets already past are skipped, and
+   * the unique keys keep a reminder already sent (or being sent) from being planned twice.
+   */
+  async replanSessionReminders(tx: TenantTx, userId: string | null = null): Promise<void> {
+    const found: ReplanRow[] = await tx.em.query(REPLAN_SQL, [tx.practiceId, userId]);
+    await tx.em.query(CANCEL_PENDING_REMINDERS_SQL, [tx.practiceId, userId]);
+    const bySession = new Map<string, ReplanRow[]>();
+    for (const r of found) bySession.set(r.id, [...(bySession.get(r.id) ?? []), r]);
+    const now = new Date();
+    const rows = [...bySession.values()].flatMap((rs) =>
+      sessionReminderRows(tx.practiceId, rs[0], rs.map((r) => ({ id: r.userId, offsets: r.offsets, timezone: r.timezone, quietHours: r.quietHours })), now, newId),
+    );
+    await this.insert(tx, rows, true);
+  }
+
   /** A prompt or nudge, by email and in-app; the same occurrence is only ever recorded once. */
   async prompt(tx: TenantTx, p: Prompt): Promise<void> {
     await this.insert(tx, CHANNELS.map((c) => this.row(tx, p, c)));
@@ -117,9 +146,11 @@ export class NotificationsService {
     };
   }
 
-  private async insert(tx: TenantTx, rows: NewNotification[]): Promise<void> {
-    if (!rows.length) return;
-    const { text, values } = notificationsInsert(rows);
-    await tx.em.query(text, values);
+  private async insert(tx: TenantTx, rows: NewNotification[], revive = false): Promise<void> {
+    // In chunks: one statement takes at most 65,535 parameters.
+    for (let i = 0; i < rows.length; i += 1000) {
+      const { text, values } = notificationsInsert(rows.slice(i, i + 1000), revive);
+      await tx.em.query(text, values);
+    }
   }
 }

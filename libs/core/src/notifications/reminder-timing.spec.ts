@@ -38,10 +38,14 @@ describe('reminderDueAt', () => {
   });
 
   it('is right across the spring-forward change in America/New_York', () => {
-    // 2026-03-08 02:00 EST → 03:00 EDT. Session Monday 9 March 09:00 EDT = 13:00Z.
-    const start = at('2026-03-09T13:00:00Z');
-    // 24 h before is Sunday 09:00 EDT (13:00Z) — the wall clock, not 24 h of EST.
-    expect(reminderDueAt(start, 1440, booked, 'America/New_York', null)).toEqual(at('2026-03-08T13:00:00Z'));
+    // 2026-03-08 02:00 EST → 03:00 EDT (07:00Z). Session Sunday 8 March 08:00 EDT = 12:00Z, just after the change.
+    const start = at('2026-03-08T12:00:00Z');
+    // 24 h before is Saturday 12:00Z, before the change: 07:00 EST on the wall clock, not 08:00.
+    const due = reminderDueAt(start, 1440, booked, 'America/New_York', null)!;
+    expect(due).toEqual(at('2026-03-07T12:00:00Z'));
+    expect(formatForRecipient(due, 'America/New_York')).toBe('Saturday 7 March 2026, 07:00 EST');
+    // The message the reminder carries names the session's own local time, in daylight time.
+    expect(formatForRecipient(start, 'America/New_York')).toBe('Sunday 8 March 2026, 08:00 EDT');
     // Session 07:30 EDT Monday; 1 h before is 06:30 EDT, quiet → 20:59 EDT Sunday (the zone is already EDT).
     expect(reminderDueAt(at('2026-03-09T11:30:00Z'), 60, booked, 'America/New_York', QUIET)).toEqual(at('2026-03-09T00:59:00Z'));
     // Session 07:30 EDT Sunday 8 March (the change night): quiet began 21:00 EST Saturday = 02:00Z.
@@ -65,6 +69,13 @@ describe('quietPeriodStart', () => {
 describe('formatForRecipient', () => {
   it('writes the time in the recipient’s zone, daylight saving included', () => {
     expect(formatForRecipient(at('2026-07-01T07:30:00Z'), 'Europe/Berlin')).toBe('Wednesday 1 July 2026, 09:30 CEST');
-    expect(formatForRecipient(at('2026-01-15T14:00:00Z'), 'America/New_York')).toBe('Thursday 15 January 2026, 09:00 GMT-5');
+    expect(formatForRecipient(at('2026-01-15T14:00:00Z'), 'America/New_York')).toBe('Thursday 15 January 2026, 09:00 EST');
+    expect(formatForRecipient(at('2026-07-01T14:00:00Z'), 'America/New_York')).toBe('Wednesday 1 July 2026, 10:00 EDT');
+    expect(formatForRecipient(at('2026-01-15T14:00:00Z'), 'Europe/Berlin')).toBe('Thursday 15 January 2026, 15:00 CET');
+  });
+
+  it('writes the offset where no locale has an abbreviation for the zone', () => {
+    expect(formatForRecipient(at('2026-01-15T14:00:00Z'), 'Asia/Kolkata')).toBe('Thursday 15 January 2026, 19:30 GMT+5:30');
+    expect(formatForRecipient(at('2026-01-15T14:00:00Z'), 'UTC')).toBe('Thursday 15 January 2026, 14:00 UTC');
   });
 });

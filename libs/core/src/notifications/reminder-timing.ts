@@ -44,7 +44,15 @@ export function reminderDueAt(startsAt: Date, offsetMinutes: number, bookedAt: D
   return moved.getTime() > bookedAt.getTime() ? moved : bookedAt;
 }
 
-/** A time written for a person in their own zone, e.g. "Tuesday 3 March 2026, 09:30 CET". */
+const OFFSET_NAME = /^(GMT|UTC)[+-−]/;
+
+/**
+ * A time written for a person in their own zone, e.g. "Tuesday 3 March 2026, 09:30 CET" or
+ * "Thursday 15 January 2026, 09:00 EST": the zone's abbreviation where a locale knows one (British
+ * English names European zones, American English North American ones), else the offset ("GMT+5:30").
+ */
 export function formatForRecipient(at: Date, zone: string): string {
-  return DateTime.fromJSDate(at, { zone }).setLocale('en-GB').toFormat("cccc d LLLL yyyy, HH:mm ZZZZ");
+  const local = DateTime.fromJSDate(at, { zone }).setLocale('en-GB');
+  const abbreviation = ['en-GB', 'en-US'].map((l) => local.setLocale(l).offsetNameShort).find((n) => n && !OFFSET_NAME.test(n));
+  return `${local.toFormat('cccc d LLLL yyyy, HH:mm')} ${abbreviation ?? local.toFormat('ZZZZ')}`;
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AuthContext, decodeCursor, Forbidden, NotFound, Page, pageSize, toPage } from '@app/common';
 import { TenantDb } from '@app/database';
 import { AuditService, diff } from '../audit/audit.service';
+import { NotificationsService } from '../notifications/notifications.service';
 import { Practice } from '../practices/practice.entity';
 import { MeDto, UpdateMeDto, UserDto, UsersQuery } from './dto/user.dto';
 import { User } from './user.entity';
@@ -12,6 +13,7 @@ export class UsersService {
   constructor(
     private readonly db: TenantDb,
     private readonly audit: AuditService,
+    private readonly notifications: NotificationsService,
   ) {}
 
   async me(ctx: AuthContext): Promise<MeDto> {
@@ -39,6 +41,7 @@ export class UsersService {
       if (!Object.keys(changes).length) return;
       await tx.em.update(User, { id: user.id, practiceId: tx.practiceId }, Object.fromEntries(Object.keys(changes).map((k) => [k, patch[k as keyof User]])));
       await this.audit.record(tx, ctx, 'update', 'user', user.id, changes);
+      if (changes.timezone || changes.quietHours) await this.notifications.replanSessionReminders(tx, user.id);
     });
     return this.me(ctx);
   }
