@@ -360,6 +360,65 @@ describe('delivery', () => {
     expect(row).toMatchObject({ status: 'pending', attempts: 1, response_status: null, last_error: 'timed out after 1000 ms' });
   });
 
+  it('records every attempt and lists them to the owner, first to last, with status, duration and a short error', async () => {
+    const { id } = await endpoint('/attempts');
+    const { event } = await emit('session.scheduled');
+    const d = await deliveryOf(id, event.id);
+    receiver.answer('/attempts', 'fail');
+    expect(await run(d.id)).toBe('retry');
+    receiver.answer('/attempts', 'hang');
+    await makeDue(d.id);
+    expect(await run(d.id)).toBe('retry');
+    receiver.answer('/attempts', 'ok');
+    await makeDue(d.id);
+    expect(await run(d.id)).toBe('delivered');
+    expect(receiver.at('/attempts')).toHaveLength(3);
+
+    const res = await p.owner.get(`/v1/webhooks/${id}/deliveries/${d.id}/attempts`).expect(200);
+    expect(res.body).toEqual({
+      data: [
+        { attempt: 1, startedAt: expect.any(String), durationMs: expect.any(Number), responseStatus: 500, error: 'HTTP 500' },
+        { attempt: 2, startedAt: expect.any(String), durationMs: expect.any(Number), responseStatus: null, error: 'timed out after 1000 ms' },
+        { attempt: 3, startedAt: expect.any(String), durationMs: expect.any(Number), responseStatus: 204, error: null },
+      ],
+      nextCursor: null,
+    });
+    const [first, second, third] = res.body.data;
+    expect(second.durationMs).toBeGreaterThanOrEqual(900);
+    expect(new Date(first.startedAt).getTime()).toBeLessThan(new Date(second.startedAt).getTime());
+    expect(new Date(second.startedAt).getTime()).toBeLessThan(new Date(third.startedAt).getTime());
+    // The delivery list keeps its contract fields, with the last outcome.
+    const list = await p.owner.get(`/v1/webhooks/${id}/deliveries`).expect(200);
+    expect(list.body.data[0]).toMatchObject({ id: d.id, eventType: 'session.scheduled', status: 'delivered', attempts: 3, responseStatus: 204, createdAt: expect.any(String) });
+
+    // A refused connection is recorded without the endpoint's URL.
+    const closed = await p.owner.post('/v1/webhooks', { url: 'http://127.0.0.1:9/closed?token=s3cret', events: ['session.scheduled'] }).expect(201);
+    const refused = await deliveryOf(closed.body.id, (await emit('session.scheduled')).event.id);
+    expect(await run(refused.id)).toBe('retry');
+    const r = await p.owner.get(`/v1/webhooks/${closed.body.id}/deliveries/${refused.id}/attempts`).expect(200);
+    expect(r.body.data).toEqual([expect.objectContaining({ attempt: 1, responseStatus: null, error: expect.stringMatching(/fetch failed/) })]);
+    expect(r.body.data[0].error.length).toBeLessThanOrEqual(200);
+    expect(r.body.data[0].error).not.toContain('s3cret');
+
+    // Owners only; another endpoint's or another practice's delivery is not found; bad ids are 400.
+    await coach.get(`/v1/webhooks/${id}/deliveries/${d.id}/attempts`).expect(403);
+    await other.owner.get(`/v1/webhooks/${id}/deliveries/${d.id}/attempts`).expect(404);
+    await p.owner.get(`/v1/webhooks/${closed.body.id}/deliveries/${d.id}/attempts`).expect(404);
+    await p.owner.get(`/v1/webhooks/${id}/deliveries/${newId()}/attempts`).expect(404);
+    const bad = await p.owner.get(`/v1/webhooks/${id}/deliveries/not-a-uuid/attempts`).expect(400);
+    expect(bad.headers['content-type']).toMatch(/application\/problem\+json/);
+    // Row-level security: the attempts are the practice's alone.
+    const seen = await t.app.get(TenantDb).run(other.practiceId, (tx) => tx.em.query(`SELECT count(*)::int AS n FROM webhook_delivery_attempts WHERE delivery_id = $1`, [d.id]));
+    expect(seen[0].n).toBe(0);
+  });
+
+  it('describes the attempts listing in the OpenAPI document', async () => {
+    const doc = (await t.http.get('/openapi.json').expect(200)).body;
+    const op = doc.paths['/v1/webhooks/{id}/deliveries/{deliveryId}/attempts'].get;
+    expect(JSON.stringify(op.responses['200'])).toContain('WebhookDeliveryAttemptPage');
+    expect(Object.keys(doc.components.schemas.WebhookDeliveryAttemptDto.properties).sort()).toEqual(['attempt', 'durationMs', 'error', 'responseStatus', 'startedAt']);
+  });
+
   it('treats redirects as failures and does not follow them', async () => {
     const { id } = await endpoint('/moved');
     receiver.answer('/moved', 'redirect');
@@ -401,6 +460,8 @@ describe('delivery', () => {
 
     const list = await p.owner.get(`/v1/webhooks/${id}/deliveries`).expect(200);
     expect(list.body.data).toEqual([expect.objectContaining({ id: d.id, status: 'failed', attempts: MAX_WEBHOOK_ATTEMPTS, responseStatus: 500, lastError: 'HTTP 500', deliveredAt: null, nextAttemptAt: null })]);
+    const attempts = await p.owner.get(`/v1/webhooks/${id}/deliveries/${d.id}/attempts`).expect(200);
+    expect(attempts.body.data.map((a: { attempt: number; responseStatus: number }) => [a.attempt, a.responseStatus])).toEqual(Array.from({ length: MAX_WEBHOOK_ATTEMPTS }, (_, i) => [i + 1, 500]));
   });
 
   it('takes over a claim only after the lease, and never runs a lost last attempt again', async () => {
