@@ -10,6 +10,7 @@ import { WebhooksService } from '@app/core/webhooks/webhooks.service';
 import { startApp, TestApp } from './support/app';
 import { activeEngagement, draftGoal } from './support/coaching';
 import { addApiKey, addClient, addCoach, Caller, PracticeFixture, signupPractice } from './support/factories';
+import { ChildRun, exitWithin, freePort, redisUrl, startWorker, waitFor } from './support/processes';
 
 type Answer = 'ok' | 'fail' | 'hang' | 'redirect';
 
@@ -525,4 +526,65 @@ describe('delivery', () => {
     expect(fromApp).toBeInstanceOf(DeliverWebhookJob);
     expect(fromApp.options).toMatchObject({ attempts: 1 });
   });
+});
+
+describe('through the worker', () => {
+  const workers: ChildRun[] = [];
+  const worker = async (extra: Record<string, string> = {}): Promise<ChildRun & { healthPort: number }> => {
+    const healthPort = await freePort();
+    const w = startWorker({
+      NODE_ENV: 'test',
+      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+      DATABASE_URL: t.dbUrl,
+      REDIS_URL: redisUrl(),
+      REDIS_PREFIX: t.config.redisPrefix,
+      JWT_SECRET: t.config.jwtSecret,
+      WORKER_HEALTH_PORT: String(healthPort),
+      SCHEDULER_EVERY_MS: '200',
+      // Longer than the 10 s request timeout: a hanging request keeps its slot until it gives up.
+      DELIVERY_REQUEUE_SECONDS: '60',
+      WEBHOOK_RETRY_BASE_SECONDS: '60',
+      WORKER_CONCURRENCY: '4',
+      DATABASE_POOL_SIZE: '4',
+      ...extra,
+    });
+    workers.push(w);
+    await waitFor('the worker to be ready', 90_000, async () => (await fetch(`http://127.0.0.1:${healthPort}/health/ready`)).ok, w);
+    return Object.assign(w, { healthPort });
+  };
+  afterEach(async () => {
+    for (const w of workers.splice(0)) {
+      if (w.child.exitCode === null && w.child.signalCode === null) {
+        w.child.kill('SIGTERM');
+        await exitWithin(w, 20_000);
+      }
+    }
+  });
+
+  it('a practice whose endpoint hangs does not hold up another practice’s delivery', async () => {
+    // Earlier tests' rows are done with: only this test's deliveries are due.
+    await t.sql.query(`UPDATE webhook_deliveries SET status = 'failed' WHERE status IN ('pending', 'delivering')`);
+    const slow = await endpoint('/slow-many', ['session.rescheduled']);
+    receiver.answer('/slow-many', 'hang');
+    for (let i = 0; i < 30; i++) await emit('session.rescheduled');
+    const healthy = await endpoint('/healthy', ['session.rescheduled'], other.owner);
+    const { event } = await emit('session.rescheduled', other.practiceId);
+    expect((await t.sql.query(`SELECT count(*)::int AS n FROM webhook_deliveries WHERE status = 'pending'`)).rows[0].n).toBe(31);
+
+    const w = await worker();
+    // Measured from the worker being ready (booting on a busy machine takes its own time). Without the
+    // per-endpoint cap, the 30 hanging deliveries fill all 4 slots, 10 s each, ahead of this one.
+    const ready = Date.now();
+    await waitFor('the healthy endpoint to receive its delivery', 8_000, async () => receiver.at('/healthy').length > 0, w);
+    expect(Date.now() - ready).toBeLessThan(8_000);
+    expect(receiver.at('/healthy')[0].headers['webhook-id']).toBe(event.id);
+    await waitFor('the delivery to be recorded', 5_000, async () => (await deliveryOf(healthy.id, event.id)).status === 'delivered', w);
+    expect(await deliveryOf(healthy.id, event.id)).toMatchObject({ status: 'delivered', attempts: 1 });
+
+    // At most 2 deliveries in flight to the hanging endpoint: the other 28 wait their turn in PostgreSQL.
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(receiver.at('/slow-many').length).toBe(2);
+    const rows = (await t.sql.query(`SELECT count(*) FILTER (WHERE enqueued_at IS NOT NULL)::int AS handed_out, count(*)::int AS all FROM webhook_deliveries WHERE endpoint_id = $1`, [slow.id])).rows[0];
+    expect(rows).toEqual({ handed_out: 2, all: 30 });
+  }, 150_000);
 });
