@@ -587,4 +587,37 @@ describe('through the worker', () => {
     const rows = (await t.sql.query(`SELECT count(*) FILTER (WHERE enqueued_at IS NOT NULL)::int AS handed_out, count(*)::int AS all FROM webhook_deliveries WHERE endpoint_id = $1`, [slow.id])).rows[0];
     expect(rows).toEqual({ handed_out: 2, all: 30 });
   }, 150_000);
+
+  it('reports on /metrics what failed for good and the backlog due in PostgreSQL', async () => {
+    // A webhook delivery on its last attempt to an endpoint that fails.
+    const dead = await endpoint('/metrics-dead', ['session.cancelled']);
+    receiver.answer('/metrics-dead', 'fail');
+    const { event } = await emit('session.cancelled');
+    await t.sql.query(`UPDATE webhook_deliveries SET attempts = $2 WHERE endpoint_id = $1`, [dead.id, MAX_WEBHOOK_ATTEMPTS - 1]);
+    // Deliveries waiting behind a hanging endpoint: due in PostgreSQL, not handed out.
+    const slow = await endpoint('/metrics-slow', ['session.completed']);
+    receiver.answer('/metrics-slow', 'hang');
+    for (let i = 0; i < 5; i++) await emit('session.completed');
+    // An email notification on its last attempt, with no SMTP server to take it.
+    const id = newId();
+    await t.sql.query(
+      `INSERT INTO notifications (id, practice_id, kind, recipient_user_id, channel, subject_type, subject_id, data, due_at, status, attempts, unique_key)
+       VALUES ($1, $2, 'goal_proposed', $3, 'email', 'goal', $4, '{"title":"A goal"}', now(), 'scheduled', 4, $5)`,
+      [id, p.practiceId, client.userId, newId(), `metrics-test:${id}`],
+    );
+
+    const w = await worker({ SMTP_URL: 'smtp://127.0.0.1:9' });
+    await waitFor('the notification to fail for good', 30_000, async () => (await t.sql.query(`SELECT status FROM notifications WHERE id = $1`, [id])).rows[0].status === 'failed', w);
+    await waitFor('the delivery to fail for good', 30_000, async () => (await deliveryOf(dead.id, event.id)).status === 'failed', w);
+    const metrics = await waitFor('the failures on /metrics', 10_000, async () => {
+      const text = await (await fetch(`http://127.0.0.1:${w.healthPort}/metrics`)).text();
+      return /^notifications_failed_total\{kind="goal_proposed",channel="email"\} 1$/m.test(text) && text;
+    }, w);
+    expect(metrics).toMatch(/^webhook_deliveries_failed_total\{event_type="session.cancelled"\} 1$/m);
+    const backlog = Number(/^delivery_due_backlog\{queue="webhooks"\} (\d+)$/m.exec(metrics)?.[1]);
+    expect(backlog).toBeGreaterThanOrEqual(3);
+    const waiting = (await t.sql.query(`SELECT count(*)::int AS n FROM webhook_deliveries WHERE status IN ('pending', 'delivering') AND enqueued_at IS NULL AND next_attempt_at <= now()`)).rows[0].n;
+    expect(backlog).toBeLessThanOrEqual(waiting + 5);
+    expect(metrics).toMatch(/^delivery_due_backlog\{queue="notifications"\} \d+$/m);
+  }, 150_000);
 });

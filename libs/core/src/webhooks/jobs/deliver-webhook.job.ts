@@ -52,8 +52,17 @@ const attemptsTotal = new Counter({
   registers: [metricsRegistry],
 });
 
+/** Deliveries whose every attempt failed (or whose last attempt was lost): nothing more will be tried. */
+const failedForGood = new Counter({
+  name: 'webhook_deliveries_failed_total',
+  help: 'Webhook deliveries failed for good, by event type',
+  labelNames: ['event_type'],
+  registers: [metricsRegistry],
+});
+
 interface ClaimedDelivery {
   id: string;
+  event_type: string;
   event_id: string;
   endpoint_id: string;
   payload: WebhookPayload;
@@ -112,6 +121,7 @@ export class DeliverWebhookJob implements QueueJobHandler<TenantRowJobData, 'del
     const result = outcome.ok ? 'delivered' : d.attempts < MAX_WEBHOOK_ATTEMPTS ? 'retry' : 'failed';
     await this.record(practiceId, d, outcome, result);
     attemptsTotal.inc({ outcome: result });
+    if (result === 'failed') failedForGood.inc({ event_type: d.event_type });
     if (!outcome.ok) this.logger.warn({ deliveryId: d.id, endpointId: d.endpoint_id, attempts: d.attempts, error: outcome.error, result }, 'webhook attempt failed');
     return result;
   }
@@ -126,16 +136,19 @@ export class DeliverWebhookJob implements QueueJobHandler<TenantRowJobData, 'del
           WHERE d.practice_id = $1 AND d.id = $2 AND e.practice_id = d.practice_id AND e.id = d.endpoint_id
             AND d.status IN ('pending', 'delivering') AND d.next_attempt_at <= now() AND d.attempts < $4
             AND (d.status = 'pending' OR d.claimed_at < now() - make_interval(secs => $3))
-          RETURNING d.id, d.event_id, d.endpoint_id, d.payload, d.attempts, e.url, e.secret_encrypted`,
+          RETURNING d.id, d.event_id, d.event_type, d.endpoint_id, d.payload, d.attempts, e.url, e.secret_encrypted`,
         [practiceId, id, this.leaseSeconds, MAX_WEBHOOK_ATTEMPTS],
       );
       if (d) return d;
       // The worker making the last attempt died: there is no attempt left to make.
-      await tx.em.query(
+      const lost = await returning<{ event_type: string }>(
+        tx,
         `UPDATE webhook_deliveries SET status = 'failed', claimed_at = NULL, last_error = 'the last attempt was interrupted'
-          WHERE practice_id = $1 AND id = $2 AND status = 'delivering' AND attempts >= $4 AND claimed_at < now() - make_interval(secs => $3)`,
+          WHERE practice_id = $1 AND id = $2 AND status = 'delivering' AND attempts >= $4 AND claimed_at < now() - make_interval(secs => $3)
+          RETURNING event_type`,
         [practiceId, id, this.leaseSeconds, MAX_WEBHOOK_ATTEMPTS],
       );
+      for (const l of lost) failedForGood.inc({ event_type: l.event_type });
       return undefined;
     });
   }
