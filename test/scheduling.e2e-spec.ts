@@ -10,6 +10,8 @@ import { ReviewsService } from '@app/core/reviews/reviews.service';
 import { startApp, TestApp } from './support/app';
 import { scheduleSession } from './support/coaching';
 import { addClient, addCoach, Caller, PracticeFixture, signupPractice } from './support/factories';
+import { metricsRegistry } from '@app/core/observability/metrics';
+import { MAX_CATCH_UP_PERIODS } from '@app/core/reviews/jobs/review-cadence.job';
 
 let t: TestApp;
 let p: PracticeFixture;
@@ -89,6 +91,79 @@ describe('reviews on cadence', () => {
     ]);
     const audit = await p.owner.get(`/v1/audit-events?entityId=${rows[0].id}`).expect(200);
     expect(audit.body.data[0]).toMatchObject({ action: 'miss', actorType: 'system' });
+  });
+});
+
+describe('reviews on cadence after the worker was down', () => {
+  const statuses = async (id: string) => (await reviews(id)).map((r: { status: string; start: string }) => [r.start, r.status]);
+  const activatedDaysAgo = (id: string, n: number) => t.sql.query(`UPDATE engagements SET activated_at = now() - make_interval(days => $2) WHERE id = $1`, [id, n]);
+
+  it('opens every period ended since the last one opened: the earlier ones missed, the latest open, none twice', async () => {
+    const id = await engagement(29, 'weekly', 'Catch-up');
+    await activatedDaysAgo(id, 29);
+    // The worker last ran 22 days ago and opened the first period's review; it was down for the next three.
+    const [e] = (await t.sql.query(`SELECT id, practice_id, client_id, coach_id FROM engagements WHERE id = $1`, [id])).rows;
+    await t.app.get(TenantDb).run(p.practiceId, (tx) =>
+      t.app.get(ReviewsService).openPeriodicReview(tx, { id: e.id, practiceId: e.practice_id, clientId: e.client_id, coachId: e.coach_id }, { start: daysAgo(29), end: daysAgo(23) }, new Date(Date.now() - 15 * DAY)),
+    );
+    await cadence.handle();
+    await cadence.handle();
+    expect(await statuses(id)).toEqual([
+      [daysAgo(29), 'missed'],
+      [daysAgo(22), 'missed'],
+      [daysAgo(15), 'missed'],
+      [daysAgo(8), 'open'],
+    ]);
+    const opened = await t.sql.query(`SELECT count(*)::int AS n FROM domain_events WHERE type = 'review.opened' AND data->>'engagementId' = $1`, [id]);
+    expect(opened.rows[0].n).toBe(4);
+  });
+
+  it('catches up from the activation when no review was ever opened, and at most the last 12 periods', async () => {
+    const id = await engagement(22, 'weekly', 'Down since activation');
+    await activatedDaysAgo(id, 22);
+    await cadence.handle();
+    await cadence.handle();
+    expect(await statuses(id)).toEqual([
+      [daysAgo(22), 'missed'],
+      [daysAgo(15), 'missed'],
+      [daysAgo(8), 'open'],
+    ]);
+
+    const long = await engagement(7 * 30 + 1, 'weekly', 'Down for months');
+    await activatedDaysAgo(long, 7 * 30 + 1);
+    await cadence.handle();
+    const rows = await statuses(long);
+    expect(rows).toHaveLength(MAX_CATCH_UP_PERIODS);
+    expect(rows[rows.length - 1]).toEqual([daysAgo(8), 'open']);
+    expect(rows.slice(0, -1).every(([, status]) => status === 'missed')).toBe(true);
+  });
+
+  it('a practice whose pass fails does not stop another practice’s reviews, and is logged and counted', async () => {
+    const practices = await Promise.all([signupPractice(t, { timezone: 'UTC' }), signupPractice(t, { timezone: 'UTC' })]);
+    const engagements = new Map<string, string>();
+    for (const q of practices) {
+      const c = await addCoach(t, q);
+      const cl = await addClient(t, q, c);
+      const res = await c.post('/v1/engagements', { clientId: cl.clientId, title: 'Isolated', startsOn: daysAgo(10), reviewCadence: 'weekly' }).expect(201);
+      await c.patch(`/v1/engagements/${res.body.id}`, { status: 'active' }).expect(200);
+      engagements.set(q.practiceId, res.body.id);
+    }
+    // Practices are visited in id order: the first one breaks (a zone PostgreSQL does not know).
+    const [bad, good] = practices.map((q) => q.practiceId).sort();
+    await t.sql.query(`UPDATE practices SET timezone = 'Mars/Olympus_Mons' WHERE id = $1`, [bad]);
+    const counted = async () => (await metricsRegistry.getSingleMetric('periodic_pass_practice_failures_total')!.get()).values.find((v) => v.labels.job === cadence.name)?.value ?? 0;
+    const before = await counted();
+    try {
+      const result = await cadence.handle();
+      expect(result.failed).toBe(1);
+      expect(await reviews(engagements.get(bad)!)).toEqual([]);
+      expect(await reviews(engagements.get(good)!)).toEqual([expect.objectContaining({ status: 'open', start: daysAgo(10) })]);
+      expect(await counted()).toBe(before + 1);
+    } finally {
+      await t.sql.query(`UPDATE practices SET timezone = 'UTC' WHERE id = $1`, [bad]);
+    }
+    await cadence.handle();
+    expect(await reviews(engagements.get(bad)!)).toEqual([expect.objectContaining({ status: 'open', start: daysAgo(10) })]);
   });
 });
 

@@ -10,6 +10,7 @@ import { WebhooksService } from '@app/core/webhooks/webhooks.service';
 import { startApp, TestApp } from './support/app';
 import { activeEngagement, draftGoal } from './support/coaching';
 import { addApiKey, addClient, addCoach, Caller, PracticeFixture, signupPractice } from './support/factories';
+import { ChildRun, exitWithin, freePort, redisUrl, startWorker, waitFor } from './support/processes';
 
 type Answer = 'ok' | 'fail' | 'hang' | 'redirect';
 
@@ -360,6 +361,65 @@ describe('delivery', () => {
     expect(row).toMatchObject({ status: 'pending', attempts: 1, response_status: null, last_error: 'timed out after 1000 ms' });
   });
 
+  it('records every attempt and lists them to the owner, first to last, with status, duration and a short error', async () => {
+    const { id } = await endpoint('/attempts');
+    const { event } = await emit('session.scheduled');
+    const d = await deliveryOf(id, event.id);
+    receiver.answer('/attempts', 'fail');
+    expect(await run(d.id)).toBe('retry');
+    receiver.answer('/attempts', 'hang');
+    await makeDue(d.id);
+    expect(await run(d.id)).toBe('retry');
+    receiver.answer('/attempts', 'ok');
+    await makeDue(d.id);
+    expect(await run(d.id)).toBe('delivered');
+    expect(receiver.at('/attempts')).toHaveLength(3);
+
+    const res = await p.owner.get(`/v1/webhooks/${id}/deliveries/${d.id}/attempts`).expect(200);
+    expect(res.body).toEqual({
+      data: [
+        { attempt: 1, startedAt: expect.any(String), durationMs: expect.any(Number), responseStatus: 500, error: 'HTTP 500' },
+        { attempt: 2, startedAt: expect.any(String), durationMs: expect.any(Number), responseStatus: null, error: 'timed out after 1000 ms' },
+        { attempt: 3, startedAt: expect.any(String), durationMs: expect.any(Number), responseStatus: 204, error: null },
+      ],
+      nextCursor: null,
+    });
+    const [first, second, third] = res.body.data;
+    expect(second.durationMs).toBeGreaterThanOrEqual(900);
+    expect(new Date(first.startedAt).getTime()).toBeLessThan(new Date(second.startedAt).getTime());
+    expect(new Date(second.startedAt).getTime()).toBeLessThan(new Date(third.startedAt).getTime());
+    // The delivery list keeps its contract fields, with the last outcome.
+    const list = await p.owner.get(`/v1/webhooks/${id}/deliveries`).expect(200);
+    expect(list.body.data[0]).toMatchObject({ id: d.id, eventType: 'session.scheduled', status: 'delivered', attempts: 3, responseStatus: 204, createdAt: expect.any(String) });
+
+    // A refused connection is recorded without the endpoint's URL.
+    const closed = await p.owner.post('/v1/webhooks', { url: 'http://127.0.0.1:9/closed?token=s3cret', events: ['session.scheduled'] }).expect(201);
+    const refused = await deliveryOf(closed.body.id, (await emit('session.scheduled')).event.id);
+    expect(await run(refused.id)).toBe('retry');
+    const r = await p.owner.get(`/v1/webhooks/${closed.body.id}/deliveries/${refused.id}/attempts`).expect(200);
+    expect(r.body.data).toEqual([expect.objectContaining({ attempt: 1, responseStatus: null, error: expect.stringMatching(/fetch failed/) })]);
+    expect(r.body.data[0].error.length).toBeLessThanOrEqual(200);
+    expect(r.body.data[0].error).not.toContain('s3cret');
+
+    // Owners only; another endpoint's or another practice's delivery is not found; bad ids are 400.
+    await coach.get(`/v1/webhooks/${id}/deliveries/${d.id}/attempts`).expect(403);
+    await other.owner.get(`/v1/webhooks/${id}/deliveries/${d.id}/attempts`).expect(404);
+    await p.owner.get(`/v1/webhooks/${closed.body.id}/deliveries/${d.id}/attempts`).expect(404);
+    await p.owner.get(`/v1/webhooks/${id}/deliveries/${newId()}/attempts`).expect(404);
+    const bad = await p.owner.get(`/v1/webhooks/${id}/deliveries/not-a-uuid/attempts`).expect(400);
+    expect(bad.headers['content-type']).toMatch(/application\/problem\+json/);
+    // Row-level security: the attempts are the practice's alone.
+    const seen = await t.app.get(TenantDb).run(other.practiceId, (tx) => tx.em.query(`SELECT count(*)::int AS n FROM webhook_delivery_attempts WHERE delivery_id = $1`, [d.id]));
+    expect(seen[0].n).toBe(0);
+  });
+
+  it('describes the attempts listing in the OpenAPI document', async () => {
+    const doc = (await t.http.get('/openapi.json').expect(200)).body;
+    const op = doc.paths['/v1/webhooks/{id}/deliveries/{deliveryId}/attempts'].get;
+    expect(JSON.stringify(op.responses['200'])).toContain('WebhookDeliveryAttemptPage');
+    expect(Object.keys(doc.components.schemas.WebhookDeliveryAttemptDto.properties).sort()).toEqual(['attempt', 'durationMs', 'error', 'responseStatus', 'startedAt']);
+  });
+
   it('treats redirects as failures and does not follow them', async () => {
     const { id } = await endpoint('/moved');
     receiver.answer('/moved', 'redirect');
@@ -401,6 +461,8 @@ describe('delivery', () => {
 
     const list = await p.owner.get(`/v1/webhooks/${id}/deliveries`).expect(200);
     expect(list.body.data).toEqual([expect.objectContaining({ id: d.id, status: 'failed', attempts: MAX_WEBHOOK_ATTEMPTS, responseStatus: 500, lastError: 'HTTP 500', deliveredAt: null, nextAttemptAt: null })]);
+    const attempts = await p.owner.get(`/v1/webhooks/${id}/deliveries/${d.id}/attempts`).expect(200);
+    expect(attempts.body.data.map((a: { attempt: number; responseStatus: number }) => [a.attempt, a.responseStatus])).toEqual(Array.from({ length: MAX_WEBHOOK_ATTEMPTS }, (_, i) => [i + 1, 500]));
   });
 
   it('takes over a claim only after the lease, and never runs a lost last attempt again', async () => {
@@ -464,4 +526,98 @@ describe('delivery', () => {
     expect(fromApp).toBeInstanceOf(DeliverWebhookJob);
     expect(fromApp.options).toMatchObject({ attempts: 1 });
   });
+});
+
+describe('through the worker', () => {
+  const workers: ChildRun[] = [];
+  const worker = async (extra: Record<string, string> = {}): Promise<ChildRun & { healthPort: number }> => {
+    const healthPort = await freePort();
+    const w = startWorker({
+      NODE_ENV: 'test',
+      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+      DATABASE_URL: t.dbUrl,
+      REDIS_URL: redisUrl(),
+      REDIS_PREFIX: t.config.redisPrefix,
+      JWT_SECRET: t.config.jwtSecret,
+      WORKER_HEALTH_PORT: String(healthPort),
+      SCHEDULER_EVERY_MS: '200',
+      // Longer than the 10 s request timeout: a hanging request keeps its slot until it gives up.
+      DELIVERY_REQUEUE_SECONDS: '60',
+      WEBHOOK_RETRY_BASE_SECONDS: '60',
+      WORKER_CONCURRENCY: '4',
+      DATABASE_POOL_SIZE: '4',
+      ...extra,
+    });
+    workers.push(w);
+    await waitFor('the worker to be ready', 90_000, async () => (await fetch(`http://127.0.0.1:${healthPort}/health/ready`)).ok, w);
+    return Object.assign(w, { healthPort });
+  };
+  afterEach(async () => {
+    for (const w of workers.splice(0)) {
+      if (w.child.exitCode === null && w.child.signalCode === null) {
+        w.child.kill('SIGTERM');
+        await exitWithin(w, 20_000);
+      }
+    }
+  });
+
+  it('a practice whose endpoint hangs does not hold up another practice’s delivery', async () => {
+    // Earlier tests' rows are done with: only this test's deliveries are due.
+    await t.sql.query(`UPDATE webhook_deliveries SET status = 'failed' WHERE status IN ('pending', 'delivering')`);
+    const slow = await endpoint('/slow-many', ['session.rescheduled']);
+    receiver.answer('/slow-many', 'hang');
+    for (let i = 0; i < 30; i++) await emit('session.rescheduled');
+    const healthy = await endpoint('/healthy', ['session.rescheduled'], other.owner);
+    const { event } = await emit('session.rescheduled', other.practiceId);
+    expect((await t.sql.query(`SELECT count(*)::int AS n FROM webhook_deliveries WHERE status = 'pending'`)).rows[0].n).toBe(31);
+
+    const w = await worker();
+    // Measured from the worker being ready (booting on a busy machine takes its own time). Without the
+    // per-endpoint cap, the 30 hanging deliveries fill all 4 slots, 10 s each, ahead of this one.
+    const ready = Date.now();
+    await waitFor('the healthy endpoint to receive its delivery', 8_000, async () => receiver.at('/healthy').length > 0, w);
+    expect(Date.now() - ready).toBeLessThan(8_000);
+    expect(receiver.at('/healthy')[0].headers['webhook-id']).toBe(event.id);
+    await waitFor('the delivery to be recorded', 5_000, async () => (await deliveryOf(healthy.id, event.id)).status === 'delivered', w);
+    expect(await deliveryOf(healthy.id, event.id)).toMatchObject({ status: 'delivered', attempts: 1 });
+
+    // At most 2 deliveries in flight to the hanging endpoint: the other 28 wait their turn in PostgreSQL.
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(receiver.at('/slow-many').length).toBe(2);
+    const rows = (await t.sql.query(`SELECT count(*) FILTER (WHERE enqueued_at IS NOT NULL)::int AS handed_out, count(*)::int AS all FROM webhook_deliveries WHERE endpoint_id = $1`, [slow.id])).rows[0];
+    expect(rows).toEqual({ handed_out: 2, all: 30 });
+  }, 150_000);
+
+  it('reports on /metrics what failed for good and the backlog due in PostgreSQL', async () => {
+    // A webhook delivery on its last attempt to an endpoint that fails.
+    const dead = await endpoint('/metrics-dead', ['session.cancelled']);
+    receiver.answer('/metrics-dead', 'fail');
+    const { event } = await emit('session.cancelled');
+    await t.sql.query(`UPDATE webhook_deliveries SET attempts = $2 WHERE endpoint_id = $1`, [dead.id, MAX_WEBHOOK_ATTEMPTS - 1]);
+    // Deliveries waiting behind a hanging endpoint: due in PostgreSQL, not handed out.
+    const slow = await endpoint('/metrics-slow', ['session.completed']);
+    receiver.answer('/metrics-slow', 'hang');
+    for (let i = 0; i < 5; i++) await emit('session.completed');
+    // An email notification on its last attempt, with no SMTP server to take it.
+    const id = newId();
+    await t.sql.query(
+      `INSERT INTO notifications (id, practice_id, kind, recipient_user_id, channel, subject_type, subject_id, data, due_at, status, attempts, unique_key)
+       VALUES ($1, $2, 'goal_proposed', $3, 'email', 'goal', $4, '{"title":"A goal"}', now(), 'scheduled', 4, $5)`,
+      [id, p.practiceId, client.userId, newId(), `metrics-test:${id}`],
+    );
+
+    const w = await worker({ SMTP_URL: 'smtp://127.0.0.1:9' });
+    await waitFor('the notification to fail for good', 30_000, async () => (await t.sql.query(`SELECT status FROM notifications WHERE id = $1`, [id])).rows[0].status === 'failed', w);
+    await waitFor('the delivery to fail for good', 30_000, async () => (await deliveryOf(dead.id, event.id)).status === 'failed', w);
+    const metrics = await waitFor('the failures on /metrics', 10_000, async () => {
+      const text = await (await fetch(`http://127.0.0.1:${w.healthPort}/metrics`)).text();
+      return /^notifications_failed_total\{kind="goal_proposed",channel="email"\} 1$/m.test(text) && text;
+    }, w);
+    expect(metrics).toMatch(/^webhook_deliveries_failed_total\{event_type="session.cancelled"\} 1$/m);
+    const backlog = Number(/^delivery_due_backlog\{queue="webhooks"\} (\d+)$/m.exec(metrics)?.[1]);
+    expect(backlog).toBeGreaterThanOrEqual(3);
+    const waiting = (await t.sql.query(`SELECT count(*)::int AS n FROM webhook_deliveries WHERE status IN ('pending', 'delivering') AND enqueued_at IS NULL AND next_attempt_at <= now()`)).rows[0].n;
+    expect(backlog).toBeLessThanOrEqual(waiting + 5);
+    expect(metrics).toMatch(/^delivery_due_backlog\{queue="notifications"\} \d+$/m);
+  }, 150_000);
 });

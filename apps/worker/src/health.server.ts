@@ -4,6 +4,7 @@ import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http
 import type { AddressInfo } from 'node:net';
 import type { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
+import { Gauge } from 'prom-client';
 import { metricsRegistry } from '@app/core/observability/metrics';
 
 export interface HealthServerDeps {
@@ -21,6 +22,22 @@ export interface HealthServer {
 type Check = 'up' | 'down';
 
 const CHECK_TIMEOUT_MS = 1000;
+
+/** The backlog is counted up to this many rows per kind: enough to alert on, cheap to read. */
+export const BACKLOG_CAP = 10_000;
+
+// Set at scrape time from PostgreSQL (the source of truth), not from Redis: what is due and waiting.
+const dueBacklog = new Gauge({
+  name: 'delivery_due_backlog',
+  help: `Rows due and not yet handed out to a queue, by queue (notifications, webhooks), counted up to ${BACKLOG_CAP}`,
+  labelNames: ['queue'],
+  registers: [metricsRegistry],
+});
+
+async function readBacklog(ds: DataSource): Promise<void> {
+  const rows: { queue: string; due: number }[] = await ds.query(`SELECT queue, due FROM app_due_backlog($1)`, [BACKLOG_CAP]);
+  for (const r of rows) dueBacklog.set({ queue: r.queue }, r.due);
+}
 
 /** Serves GET /health/live, /health/ready and /metrics; everything else is 404. */
 export async function startHealthServer(deps: HealthServerDeps): Promise<HealthServer> {
@@ -54,6 +71,8 @@ async function route(deps: HealthServerDeps, req: IncomingMessage, res: ServerRe
       return send(res, ok ? 200 : 503, 'application/json', JSON.stringify({ status: ok ? 'ok' : 'unavailable', checks: { postgres, redis } }));
     }
     case '/metrics':
+      // A database that does not answer leaves the last values: the scrape itself still succeeds.
+      await probe(readBacklog(deps.dataSource));
       return send(res, 200, metricsRegistry.contentType, await metricsRegistry.metrics());
     default:
       return send(res, 404, 'application/json', JSON.stringify({ status: 'not-found' }));

@@ -19,6 +19,7 @@ import { ActionItem } from './sessions/action-item.entity';
 import { AgendaItem } from './sessions/agenda-item.entity';
 import { Session } from './sessions/session.entity';
 import { WebhookDelivery } from './webhooks/webhook-delivery.entity';
+import { WebhookDeliveryAttempt } from './webhooks/webhook-delivery-attempt.entity';
 import { WebhookEndpoint } from './webhooks/webhook-endpoint.entity';
 import { Invitation } from './invitations/invitation.entity';
 import { Practice } from './practices/practice.entity';
@@ -28,5 +29,5 @@ export const ENTITIES = [
   Practice, User, Client, RefreshToken, Invitation, ApiKey, AuditEvent, IdempotencyRecord,
   DomainEvent, Engagement, Goal, GoalRevision, Milestone, Metric, Measurement,
   Session, AgendaItem, ActionItem, Review, ReviewEntry,
-  Notification, MailMessage, WebhookEndpoint, WebhookDelivery,
+  Notification, MailMessage, WebhookEndpoint, WebhookDelivery, WebhookDeliveryAttempt,
 ];

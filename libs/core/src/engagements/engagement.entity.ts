@@ -8,6 +8,8 @@ import type { EngagementStatus } from './engagement-status';
 @Index('engagements_practice_id_idx', ['practiceId', 'id'])
 @Index('engagements_practice_coach_idx', ['practiceId', 'coachId', 'id'])
 @Index('engagements_practice_client_idx', ['practiceId', 'clientId', 'id'])
+// The periodic passes read active engagements only.
+@Index('engagements_practice_active_idx', ['practiceId', 'id'], { where: `status = 'active'` })
 export class Engagement {
   @PrimaryColumn('uuid') id!: string;
   @ManyToOne(() => Practice, { onDelete: 'CASCADE' }) practice?: Practice;

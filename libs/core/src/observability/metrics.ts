@@ -1,10 +1,18 @@
 import { Injectable, NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
-import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 
 /** One Prometheus registry per process. */
 export const metricsRegistry = new Registry();
 collectDefaultMetrics({ register: metricsRegistry });
+
+/** A periodic pass (review cadence, nudges) that failed for one practice; the pass went on with the others. */
+export const periodicPassFailures = new Counter({
+  name: 'periodic_pass_practice_failures_total',
+  help: 'Practices whose periodic pass failed, by job',
+  labelNames: ['job'],
+  registers: [metricsRegistry],
+});
 
 const httpDuration = new Histogram({
   name: 'http_request_duration_seconds',

@@ -9,6 +9,8 @@ export type ReviewStatus = (typeof REVIEW_STATUSES)[number];
 @Entity('reviews')
 @Index('reviews_practice_engagement_idx', ['practiceId', 'engagementId', 'periodEnd'])
 @Index('reviews_periodic_once_key', ['practiceId', 'engagementId', 'periodStart', 'periodEnd'], { unique: true, where: `kind = 'periodic'` })
+// The cadence pass reads open periodic reviews only.
+@Index('reviews_practice_open_periodic_idx', ['practiceId', 'engagementId'], { where: `status = 'open' AND kind = 'periodic'` })
 export class Review {
   @PrimaryColumn('uuid') id!: string;
   @ManyToOne(() => Practice, { onDelete: 'CASCADE' }) practice?: Practice;

@@ -11,6 +11,9 @@ export type DeliveryStatus = 'pending' | 'delivering' | 'delivered' | 'failed';
 // As for notifications: due and never handed out, and handed out (read only once the requeue delay has passed).
 @Index('webhook_deliveries_pending_due_idx', ['nextAttemptAt'], { where: `status IN ('pending', 'delivering') AND enqueued_at IS NULL` })
 @Index('webhook_deliveries_handed_out_idx', ['enqueuedAt'], { where: `status IN ('pending', 'delivering') AND enqueued_at IS NOT NULL` })
+// Per endpoint, for the hand-out's cap on deliveries in flight to one endpoint.
+@Index('webhook_deliveries_endpoint_pending_idx', ['practiceId', 'endpointId', 'nextAttemptAt'], { where: `status IN ('pending', 'delivering') AND enqueued_at IS NULL` })
+@Index('webhook_deliveries_endpoint_handed_out_idx', ['practiceId', 'endpointId', 'enqueuedAt'], { where: `status IN ('pending', 'delivering') AND enqueued_at IS NOT NULL` })
 export class WebhookDelivery {
   @PrimaryColumn('uuid') id!: string;
   @ManyToOne(() => Practice, { onDelete: 'CASCADE' }) practice?: Practice;

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { AuthContext, Ctx, IdParam, PageQuery, Roles } from '@app/common';
-import { CreatedWebhookDto, CreateWebhookDto, WebhookDeliveryPage, WebhookPage } from './dto/webhook.dto';
+import { CreatedWebhookDto, CreateWebhookDto, WebhookDeliveryAttemptPage, WebhookDeliveryPage, WebhookPage } from './dto/webhook.dto';
 import { WebhooksService } from './webhooks.service';
 
 @ApiTags('webhooks')
@@ -32,5 +32,11 @@ export class WebhooksController {
   @Get(':id/deliveries')
   deliveries(@Ctx() ctx: AuthContext, @IdParam() id: string, @Query() q: PageQuery): Promise<WebhookDeliveryPage> {
     return this.webhooks.deliveries(ctx, id, q);
+  }
+
+  /** Every attempt at one delivery, first to last: when it started, how long it took, what came back. */
+  @Get(':id/deliveries/:deliveryId/attempts')
+  attempts(@Ctx() ctx: AuthContext, @IdParam() id: string, @IdParam('deliveryId') deliveryId: string): Promise<WebhookDeliveryAttemptPage> {
+    return this.webhooks.attempts(ctx, id, deliveryId);
   }
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { NotFound } from '@app/common';
 import { newId, returning, TenantTx } from '@app/database';
 import { WebhookDelivery } from './webhook-delivery.entity';
+import { WebhookDeliveryAttempt } from './webhook-delivery-attempt.entity';
 import { WebhookEndpoint } from './webhook-endpoint.entity';
 import { WebhookPayload } from './webhook-events';
 
@@ -34,6 +35,18 @@ export class WebhooksRepository {
       .limit(limit + 1);
     if (beforeId) qb.andWhere('d.id < :before', { before: beforeId });
     return qb.getMany();
+  }
+
+  /** The endpoint's delivery, else 404 (also another endpoint's or another practice's). */
+  async requireDelivery(tx: TenantTx, endpointId: string, id: string): Promise<WebhookDelivery> {
+    const d = await tx.em.findOneBy(WebhookDelivery, { practiceId: tx.practiceId, endpointId, id });
+    if (!d) throw new NotFound('Webhook delivery');
+    return d;
+  }
+
+  /** A delivery's attempts, first to last (at most MAX_WEBHOOK_ATTEMPTS, so no paging). */
+  attempts(tx: TenantTx, deliveryId: string): Promise<WebhookDeliveryAttempt[]> {
+    return tx.em.find(WebhookDeliveryAttempt, { where: { practiceId: tx.practiceId, deliveryId }, order: { attempt: 'ASC' } });
   }
 
   /** Ids of the practice's endpoints subscribed to an event type. */

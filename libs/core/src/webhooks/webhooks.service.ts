@@ -7,7 +7,7 @@ import { newId, TenantDb, TenantTx } from '@app/database';
 import { AuditService, created } from '../audit/audit.service';
 import type { DomainEventConsumer } from '../outbox/domain-event-consumer';
 import type { DomainEvent } from '../outbox/domain-event.entity';
-import { CreatedWebhookDto, CreateWebhookDto, WebhookDeliveryDto, WebhookDto } from './dto/webhook.dto';
+import { CreatedWebhookDto, CreateWebhookDto, WebhookDeliveryAttemptPage, WebhookDeliveryDto, WebhookDto } from './dto/webhook.dto';
 import { WebhookDelivery } from './webhook-delivery.entity';
 import { WebhookEndpoint } from './webhook-endpoint.entity';
 import { isWebhookEvent, SIGNING_SECRET_PURPOSE, signingSecretContext, WebhookPayload } from './webhook-events';
@@ -95,6 +95,19 @@ export class WebhooksService implements DomainEventConsumer {
       const e = await this.webhooks.require(tx, id);
       const rows = await this.webhooks.deliveries(tx, e.id, limit, before ? cursorId(before[0]) : null);
       return toPage(rows, limit, toDeliveryDto, (d) => [d.id]);
+    });
+  }
+
+  /** Every attempt at one of the endpoint's deliveries, first to last; 404 for another endpoint's. */
+  attempts(ctx: AuthContext, endpointId: string, deliveryId: string): Promise<WebhookDeliveryAttemptPage> {
+    return this.db.run(ctx.practiceId, async (tx) => {
+      const e = await this.webhooks.require(tx, endpointId);
+      const d = await this.webhooks.requireDelivery(tx, e.id, deliveryId);
+      const rows = await this.webhooks.attempts(tx, d.id);
+      return {
+        data: rows.map((a) => ({ attempt: a.attempt, startedAt: a.startedAt.toISOString(), durationMs: a.durationMs, responseStatus: a.responseStatus, error: a.error })),
+        nextCursor: null,
+      };
     });
   }
 

@@ -1,7 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import type { JobSchedulerTemplateOptions } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { TenantDb, TenantTx } from '@app/database';
+import { periodicPassFailures } from '../../observability/metrics';
 import { JobSchedule, QueueJobHandler, QueueName, SchedulerJob } from '../../queues/queue-names';
 import { NotificationsService } from '../notifications.service';
 
@@ -24,10 +25,12 @@ interface Stalled {
 /**
  * Every quarter hour, per practice: reminds clients of action items due tomorrow (their tomorrow, in
  * their zone) and nudges coaches of stalled engagements — once per stall, keyed by the last session
- * before it, so only a session that ends the stall makes the next stall nudge again.
+ * before it, so only a session that ends the stall makes the next stall nudge again. Each practice
+ * runs in its own transaction: one that fails is logged and counted, and the pass goes on. Reads go
+ * through partial indexes (open action items by due day, active engagements).
  */
 @Injectable()
-export class NudgesJob implements QueueJobHandler<unknown, { actionItems: number; stalled: number }> {
+export class NudgesJob implements QueueJobHandler<unknown, { actionItems: number; stalled: number; failed: number }> {
   readonly queue = QueueName.Scheduler;
   readonly name = SchedulerJob.Nudges;
   readonly schedule: JobSchedule = { every: 15 * 60_000 };
@@ -39,13 +42,21 @@ export class NudgesJob implements QueueJobHandler<unknown, { actionItems: number
     private readonly notifications: NotificationsService,
   ) {}
 
-  async handle(): Promise<{ actionItems: number; stalled: number }> {
-    const practices: { practice_id: string }[] = await this.ds.query(`SELECT practice_id FROM app_practices_with_active_engagements()`);
-    const total = { actionItems: 0, stalled: 0 };
+  private readonly logger = new Logger(NudgesJob.name);
+
+  async handle(): Promise<{ actionItems: number; stalled: number; failed: number }> {
+    const practices: { practice_id: string }[] = await this.ds.query(`SELECT practice_id FROM app_practices_with_active_engagements() ORDER BY practice_id`);
+    const total = { actionItems: 0, stalled: 0, failed: 0 };
     for (const { practice_id } of practices) {
-      const r = await this.db.run(practice_id, (tx) => this.practicePass(tx));
-      total.actionItems += r.actionItems;
-      total.stalled += r.stalled;
+      try {
+        const r = await this.db.run(practice_id, (tx) => this.practicePass(tx));
+        total.actionItems += r.actionItems;
+        total.stalled += r.stalled;
+      } catch (err) {
+        total.failed += 1;
+        periodicPassFailures.inc({ job: this.name });
+        this.logger.error({ err, practiceId: practice_id, job: this.name }, 'nudges pass failed for a practice');
+      }
     }
     return total;
   }
@@ -56,7 +67,11 @@ export class NudgesJob implements QueueJobHandler<unknown, { actionItems: number
          FROM action_items a
          JOIN clients c ON c.practice_id = a.practice_id AND c.id = a.client_id
          JOIN users u ON u.practice_id = c.practice_id AND u.id = c.user_id
-        WHERE a.practice_id = $1 AND NOT a.done AND a.due_on = (now() AT TIME ZONE u.timezone)::date + 1`,
+        WHERE a.practice_id = $1 AND NOT a.done
+          -- Tomorrow somewhere on Earth is within today − 1 … today + 2 in UTC: a range on the due index,
+          -- then each client's own tomorrow exactly.
+          AND a.due_on BETWEEN (now() AT TIME ZONE 'UTC')::date - 1 AND (now() AT TIME ZONE 'UTC')::date + 2
+          AND a.due_on = (now() AT TIME ZONE u.timezone)::date + 1`,
       [tx.practiceId],
     );
     for (const a of due) {

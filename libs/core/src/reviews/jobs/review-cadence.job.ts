@@ -1,12 +1,13 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import type { JobSchedulerTemplateOptions } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { TenantDb, TenantTx } from '@app/database';
 import { AuditService } from '../../audit/audit.service';
+import { periodicPassFailures } from '../../observability/metrics';
 import { NotificationsService } from '../../notifications/notifications.service';
 import type { ReviewCadence } from '../../practices/practice.entity';
 import { JobSchedule, QueueJobHandler, QueueName, SchedulerJob } from '../../queues/queue-names';
-import { addDays, REVIEW_ANSWER_DAYS, reviewPeriodContaining, reviewPeriodEndingBefore } from '../review-period';
+import { addDays, periodsDue, REVIEW_ANSWER_DAYS, reviewPeriodContaining, reviewPeriodEndingBefore } from '../review-period';
 import { ReviewsService } from '../reviews.service';
 
 interface EngagementRow {
@@ -17,6 +18,13 @@ interface EngagementRow {
   review_cadence: ReviewCadence;
   starts_on: string;
   ends_on: string | null;
+  /** The end of the latest periodic review opened, if any: catch-up starts after it. */
+  last_end: string | null;
+  /** The day the engagement became active, in the practice's zone. */
+  activated_on: string;
+}
+
+interface PracticeClock {
   today: string;
   timezone: string;
 }
@@ -34,17 +42,37 @@ interface OpenReviewRow {
   due_at: Date;
 }
 
+/** Ended periods opened per engagement and pass at most: a worker down for longer catches up on the latest ones. */
+export const MAX_CATCH_UP_PERIODS = 12;
+
+/**
+ * Catch-up starts after the latest period opened; for an engagement without one, from the period that
+ * had just ended when it became active (the one its first review is for), so a worker down since then
+ * misses nothing, and one activated late is not given reviews for the periods before.
+ */
+function catchUpAfter(e: EngagementRow): string | null {
+  if (e.last_end) return e.last_end;
+  const atActivation = reviewPeriodEndingBefore(e.review_cadence, e.starts_on, e.activated_on, e.ends_on);
+  return atActivation ? addDays(atActivation.end, -1) : null;
+}
+
 export interface CadenceResult {
   opened: number;
   /** Open reviews past due (each client is nudged once per review). */
   overdue: number;
   missed: number;
+  /** Practices whose pass failed (logged and counted; the others still ran). */
+  failed: number;
 }
 
 /**
  * Reviews on each active engagement's cadence. Every few minutes, per practice: opens the review of
- * the period that just ended (once: a unique index per period), nudges the client once when an open
- * review is past due, and marks a review missed when the next period has ended too.
+ * every period that has ended since the last one opened (once: a unique index per period; at most
+ * MAX_CATCH_UP_PERIODS, so a worker down for weeks catches up), nudges the client once when an open
+ * review is past due, and marks a review missed when the next period has ended too. Each practice runs
+ * in its own transaction: one that fails is logged and counted, and the pass goes on with the next.
+ * Reads go through partial indexes (active engagements, open periodic reviews) in one query each per
+ * practice; writes are what is due.
  */
 @Injectable()
 export class ReviewCadenceJob implements QueueJobHandler<unknown, CadenceResult> {
@@ -61,34 +89,55 @@ export class ReviewCadenceJob implements QueueJobHandler<unknown, CadenceResult>
     private readonly audit: AuditService,
   ) {}
 
+  private readonly logger = new Logger(ReviewCadenceJob.name);
+
   async handle(): Promise<CadenceResult> {
-    const practices: { practice_id: string }[] = await this.ds.query(`SELECT practice_id FROM app_practices_with_active_engagements()`);
-    const total: CadenceResult = { opened: 0, overdue: 0, missed: 0 };
+    // In id order, so a pass always visits practices the same way.
+    const practices: { practice_id: string }[] = await this.ds.query(`SELECT practice_id FROM app_practices_with_active_engagements() ORDER BY practice_id`);
+    const total: CadenceResult = { opened: 0, overdue: 0, missed: 0, failed: 0 };
     for (const { practice_id } of practices) {
-      const r = await this.db.run(practice_id, (tx) => this.practicePass(tx));
-      total.opened += r.opened;
-      total.overdue += r.overdue;
-      total.missed += r.missed;
+      try {
+        const r = await this.db.run(practice_id, (tx) => this.practicePass(tx));
+        total.opened += r.opened;
+        total.overdue += r.overdue;
+        total.missed += r.missed;
+      } catch (err) {
+        total.failed += 1;
+        periodicPassFailures.inc({ job: this.name });
+        this.logger.error({ err, practiceId: practice_id, job: this.name }, 'review cadence pass failed for a practice');
+      }
     }
     return total;
   }
 
   /** One practice's pass, in its own transaction. */
   async practicePass(tx: TenantTx): Promise<CadenceResult> {
-    const result: CadenceResult = { opened: 0, overdue: 0, missed: 0 };
+    const result: CadenceResult = { opened: 0, overdue: 0, missed: 0, failed: 0 };
+    const [clock]: PracticeClock[] = await tx.em.query(`SELECT to_char(now() AT TIME ZONE p.timezone, 'YYYY-MM-DD') AS today, p.timezone FROM practices p WHERE p.id = $1`, [tx.practiceId]);
+    if (!clock) return result;
     const engagements: EngagementRow[] = await tx.em.query(
       `SELECT e.id, e.practice_id, e.client_id, e.coach_id, e.review_cadence, to_char(e.starts_on, 'YYYY-MM-DD') AS starts_on,
-              to_char(e.ends_on, 'YYYY-MM-DD') AS ends_on, to_char(now() AT TIME ZONE p.timezone, 'YYYY-MM-DD') AS today, p.timezone
-         FROM engagements e JOIN practices p ON p.id = e.practice_id
+              to_char(e.ends_on, 'YYYY-MM-DD') AS ends_on,
+              (SELECT to_char(r.period_end, 'YYYY-MM-DD') FROM reviews r
+                WHERE r.practice_id = e.practice_id AND r.engagement_id = e.id AND r.kind = 'periodic'
+                ORDER BY r.period_end DESC LIMIT 1) AS last_end,
+              to_char(coalesce(e.activated_at, now()) AT TIME ZONE $2, 'YYYY-MM-DD') AS activated_on
+         FROM engagements e
         WHERE e.practice_id = $1 AND e.status = 'active' AND e.review_cadence <> 'none'`,
-      [tx.practiceId],
+      [tx.practiceId, clock.timezone],
     );
-    for (const e of engagements) {
-      const period = reviewPeriodEndingBefore(e.review_cadence, e.starts_on, e.today, e.ends_on);
-      if (!period) continue;
-      // Due REVIEW_ANSWER_DAYS after the period ends, at local midnight.
-      const [{ due }]: { due: Date }[] = await tx.em.query(`SELECT ($1::date + $2::int)::timestamp AT TIME ZONE $3 AS due`, [addDays(period.end, 1), REVIEW_ANSWER_DAYS, e.timezone]);
-      if (await this.reviews.openPeriodicReview(tx, { id: e.id, practiceId: e.practice_id, clientId: e.client_id, coachId: e.coach_id }, period, due)) result.opened += 1;
+    const due = engagements.flatMap((e) =>
+      periodsDue(e.review_cadence, e.starts_on, clock.today, { endsOn: e.ends_on, after: catchUpAfter(e), max: MAX_CATCH_UP_PERIODS }).map((period) => ({ e, period })),
+    );
+    if (due.length) {
+      // Due REVIEW_ANSWER_DAYS after the period ends, at local midnight: one query for all of them.
+      const dues: { due: Date }[] = await tx.em.query(
+        `SELECT (d + $2::int)::timestamp AT TIME ZONE $3 AS due FROM unnest($1::date[]) WITH ORDINALITY AS x(d, n) ORDER BY n`,
+        [due.map((x) => addDays(x.period.end, 1)), REVIEW_ANSWER_DAYS, clock.timezone],
+      );
+      for (const [i, { e, period }] of due.entries()) {
+        if (await this.reviews.openPeriodicReview(tx, { id: e.id, practiceId: e.practice_id, clientId: e.client_id, coachId: e.coach_id }, period, dues[i].due)) result.opened += 1;
+      }
     }
 
     const open: OpenReviewRow[] = await tx.em.query(

@@ -59,3 +59,20 @@ export class WebhookDeliveryDto {
 export class WebhookDeliveryPage extends PageDto {
   data!: WebhookDeliveryDto[];
 }
+
+export class WebhookDeliveryAttemptDto {
+  /** 1-based, in the order the attempts were made (at most 8). */
+  attempt!: number;
+  startedAt!: string;
+  /** How long the endpoint took to answer, or until the attempt gave up. */
+  durationMs!: number;
+  /** The HTTP status answered; null when there was no answer (timeout, connection refused). */
+  responseStatus!: number | null;
+  /** Why the attempt failed, in short; null when it succeeded. */
+  error!: string | null;
+}
+
+/** Every attempt at one delivery, first to last: a delivery has at most 8, so one page holds them all. */
+export class WebhookDeliveryAttemptPage extends PageDto {
+  data!: WebhookDeliveryAttemptDto[];
+}

@@ -1,4 +1,4 @@
-import { MAX_WEBHOOK_ATTEMPTS, retryDelaySeconds } from './deliver-webhook.job';
+import { attemptError, MAX_WEBHOOK_ATTEMPTS, retryDelaySeconds } from './deliver-webhook.job';
 
 describe('webhook retry backoff', () => {
   it('waits base × 3^(n−1) after attempt n', () => {
@@ -18,5 +18,16 @@ describe('webhook retry backoff', () => {
     expect(retryDelaySeconds(5, 0)).toBe(0);
     expect(() => retryDelaySeconds(0, 10)).toThrow(RangeError);
     expect(() => retryDelaySeconds(1.5, 10)).toThrow(RangeError);
+  });
+});
+
+describe('attempt errors as listed', () => {
+  it('never carry the endpoint URL and stay short', () => {
+    const url = 'https://hooks.example.com/in?token=s3cret';
+    expect(attemptError(`request to ${url} failed`, url)).toBe('request to <endpoint> failed');
+    expect(attemptError('fetch failed: https://hooks.example.com refused', url)).toBe('fetch failed: <endpoint> refused');
+    expect(attemptError('x'.repeat(1000), url)).toHaveLength(200);
+    expect(attemptError(null, url)).toBeNull();
+    expect(attemptError('HTTP 500', 'not a url')).toBe('HTTP 500');
   });
 });

@@ -4,7 +4,7 @@ import { Counter } from 'prom-client';
 import { Webhook } from 'standardwebhooks';
 import { SecretBox } from '@app/common/crypto/secret-box';
 import { AppConfig } from '@app/config';
-import { returning, TenantDb } from '@app/database';
+import { newId, returning, TenantDb } from '@app/database';
 import { metricsRegistry } from '../../observability/metrics';
 import { QueueJobHandler, QueueName, TenantRowJobData, WebhookJob } from '../../queues/queue-names';
 import { payloadBody, SIGNING_SECRET_PURPOSE, signingSecretContext, WebhookPayload } from '../webhook-events';
@@ -14,6 +14,24 @@ export const MAX_WEBHOOK_ATTEMPTS = 8;
 /** How long an endpoint has to answer. */
 export const WEBHOOK_TIMEOUT_MS = 10_000;
 const MAX_ERROR_CHARS = 500;
+/** An attempt's error as listed to owners: short, and without the endpoint's URL (it may carry a token). */
+const MAX_ATTEMPT_ERROR_CHARS = 200;
+
+/** The error kept on an attempt row: the URL (and its origin) replaced, cut short. */
+export function attemptError(error: string | null, url: string): string | null {
+  if (error === null) return null;
+  let e = error;
+  for (const secret of new Set([url, safeOrigin(url)].filter((x): x is string => !!x && x.length > 0))) e = e.split(secret).join('<endpoint>');
+  return e.length > MAX_ATTEMPT_ERROR_CHARS ? `${e.slice(0, MAX_ATTEMPT_ERROR_CHARS - 1)}…` : e;
+}
+
+function safeOrigin(url: string): string | null {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return null;
+  }
+}
 
 /** Seconds to wait after failed attempt n (1-based) before the next: base × 3^(n−1). */
 export function retryDelaySeconds(attempt: number, baseSeconds: number): number {
@@ -34,8 +52,17 @@ const attemptsTotal = new Counter({
   registers: [metricsRegistry],
 });
 
+/** Deliveries whose every attempt failed (or whose last attempt was lost): nothing more will be tried. */
+const failedForGood = new Counter({
+  name: 'webhook_deliveries_failed_total',
+  help: 'Webhook deliveries failed for good, by event type',
+  labelNames: ['event_type'],
+  registers: [metricsRegistry],
+});
+
 interface ClaimedDelivery {
   id: string;
+  event_type: string;
   event_id: string;
   endpoint_id: string;
   payload: WebhookPayload;
@@ -49,6 +76,8 @@ interface AttemptOutcome {
   ok: boolean;
   status: number | null;
   error: string | null;
+  startedAt: Date;
+  durationMs: number;
 }
 
 /**
@@ -92,6 +121,7 @@ export class DeliverWebhookJob implements QueueJobHandler<TenantRowJobData, 'del
     const result = outcome.ok ? 'delivered' : d.attempts < MAX_WEBHOOK_ATTEMPTS ? 'retry' : 'failed';
     await this.record(practiceId, d, outcome, result);
     attemptsTotal.inc({ outcome: result });
+    if (result === 'failed') failedForGood.inc({ event_type: d.event_type });
     if (!outcome.ok) this.logger.warn({ deliveryId: d.id, endpointId: d.endpoint_id, attempts: d.attempts, error: outcome.error, result }, 'webhook attempt failed');
     return result;
   }
@@ -106,22 +136,32 @@ export class DeliverWebhookJob implements QueueJobHandler<TenantRowJobData, 'del
           WHERE d.practice_id = $1 AND d.id = $2 AND e.practice_id = d.practice_id AND e.id = d.endpoint_id
             AND d.status IN ('pending', 'delivering') AND d.next_attempt_at <= now() AND d.attempts < $4
             AND (d.status = 'pending' OR d.claimed_at < now() - make_interval(secs => $3))
-          RETURNING d.id, d.event_id, d.endpoint_id, d.payload, d.attempts, e.url, e.secret_encrypted`,
+          RETURNING d.id, d.event_id, d.event_type, d.endpoint_id, d.payload, d.attempts, e.url, e.secret_encrypted`,
         [practiceId, id, this.leaseSeconds, MAX_WEBHOOK_ATTEMPTS],
       );
       if (d) return d;
       // The worker making the last attempt died: there is no attempt left to make.
-      await tx.em.query(
+      const lost = await returning<{ event_type: string }>(
+        tx,
         `UPDATE webhook_deliveries SET status = 'failed', claimed_at = NULL, last_error = 'the last attempt was interrupted'
-          WHERE practice_id = $1 AND id = $2 AND status = 'delivering' AND attempts >= $4 AND claimed_at < now() - make_interval(secs => $3)`,
+          WHERE practice_id = $1 AND id = $2 AND status = 'delivering' AND attempts >= $4 AND claimed_at < now() - make_interval(secs => $3)
+          RETURNING event_type`,
         [practiceId, id, this.leaseSeconds, MAX_WEBHOOK_ATTEMPTS],
       );
+      for (const l of lost) failedForGood.inc({ event_type: l.event_type });
       return undefined;
     });
   }
 
   /** One signed POST; never throws. 2xx is success; redirects are not followed and count as failures. */
   private async attempt(practiceId: string, d: ClaimedDelivery): Promise<AttemptOutcome> {
+    const startedAt = new Date();
+    const started = performance.now();
+    const r = await this.send(practiceId, d);
+    return { ...r, startedAt, durationMs: Math.round(performance.now() - started) };
+  }
+
+  private async send(practiceId: string, d: ClaimedDelivery): Promise<Omit<AttemptOutcome, 'startedAt' | 'durationMs'>> {
     try {
       const url = new URL(d.url);
       if (url.protocol !== 'http:' && url.protocol !== 'https:') return { ok: false, status: null, error: `refused: ${url.protocol} is not http(s)` };
@@ -150,11 +190,18 @@ export class DeliverWebhookJob implements QueueJobHandler<TenantRowJobData, 'del
     }
   }
 
-  // Only our own claim is recorded (attempts is the fencing token): a claim taken over is left alone.
+  // Only our own claim updates the delivery (attempts is the fencing token): a claim taken over is left
+  // alone. The attempt itself happened either way, so its row is always written.
   private async record(practiceId: string, d: ClaimedDelivery, o: AttemptOutcome, result: 'delivered' | 'retry' | 'failed'): Promise<void> {
     const delay = result === 'retry' ? retryDelaySeconds(d.attempts, this.retryBaseSeconds) : null;
-    await this.db.run(practiceId, (tx) =>
-      tx.em.query(
+    await this.db.run(practiceId, async (tx) => {
+      await tx.em.query(
+        `INSERT INTO webhook_delivery_attempts (id, practice_id, delivery_id, attempt, started_at, duration_ms, response_status, error)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+         ON CONFLICT (practice_id, delivery_id, attempt) DO NOTHING`,
+        [newId(), practiceId, d.id, d.attempts, o.startedAt, o.durationMs, o.status, attemptError(o.error, d.url)],
+      );
+      await tx.em.query(
         `UPDATE webhook_deliveries
             SET status = $4, response_status = $5, last_error = $6,
                 delivered_at = CASE WHEN $4 = 'delivered' THEN now() ELSE delivered_at END,
@@ -162,8 +209,8 @@ export class DeliverWebhookJob implements QueueJobHandler<TenantRowJobData, 'del
                 enqueued_at = NULL, claimed_at = NULL
           WHERE practice_id = $1 AND id = $2 AND status = 'delivering' AND attempts = $3`,
         [practiceId, d.id, d.attempts, result === 'retry' ? 'pending' : result, o.status, o.error?.slice(0, MAX_ERROR_CHARS) ?? null, delay],
-      ),
-    );
+      );
+    });
   }
 
   // Duck-typed: the abort reason is a DOMException, which is not always an Error instance.
