@@ -154,10 +154,11 @@ export function ClientActionItems({ items, goals, onDone }: { items: ActionItem[
           <li key={a.id}>
             <label>
               <input type="checkbox" checked={a.done} onChange={(e) => void toggle(a, e.target.checked)} disabled={form.busy} />
-              <span className={a.done ? 'done' : ''}>{a.title}</span>
-              <span className="muted small">
-                {a.dueOn ? ` · due ${calendarDate(a.dueOn)}` : ''}
-                {a.goalId && titles.get(a.goalId) ? ` · ${titles.get(a.goalId)}` : ''}
+              <span className="checklist-text">
+                <span className={a.done ? 'done' : ''}>{a.title}</span>
+                {(a.dueOn || (a.goalId && titles.get(a.goalId))) && (
+                  <span className="muted small">{[a.dueOn ? `due ${calendarDate(a.dueOn)}` : '', a.goalId ? titles.get(a.goalId) ?? '' : ''].filter(Boolean).join(' · ')}</span>
+                )}
               </span>
             </label>
           </li>

@@ -74,7 +74,7 @@ export function AcceptInvitationPage() {
           {form.busy ? 'Creating your account…' : 'Create my account'}
         </button>
         <p className="muted small">
-          Already have an account? <Link to="/sign-in">Sign in</Link>
+          Already have an account? <Link to={slug ? `/sign-in?practice=${encodeURIComponent(slug)}` : '/sign-in'}>Sign in</Link>
         </p>
       </form>
     </AuthFrame>
