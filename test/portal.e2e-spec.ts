@@ -524,30 +524,42 @@ describe('the portal', () => {
     expect(asKey.status).toBe(200);
     expect(((await asKey.json()) as { data: { name: string }[] }).data.map((c) => c.name)).toEqual(['Hannah Clarke']);
 
-    // A webhook to the test's receiver: a session booked now is delivered, and listed in words.
+    // A webhook to the test's receiver, and one to a port nobody listens on: a session booked now is
+    // delivered to the first and retried for the second, both listed in words.
+    const deadPort = await freePort();
+    await p.owner.post('/v1/webhooks', { url: `http://127.0.0.1:${deadPort}/hooks`, events: ['session.scheduled'], description: 'Old billing system' }).expect(201);
     const hooks = page.getByRole('region', { name: 'Webhooks' });
     await hooks.getByLabel('Endpoint URL').fill(receiverUrl);
     await hooks.getByLabel('Description (optional)').fill('Scheduling sync');
     await hooks.getByRole('button', { name: 'Add endpoint' }).click();
     expect(squash(await hooks.locator('code.secret-value').textContent())).toMatch(/^whsec_/);
     await containsText(hooks.locator('.list'), 'Scheduling sync');
+    await containsText(hooks.locator('.list'), 'Old billing system');
     const startsAt = DateTime.now().plus({ days: 10 }).set({ hour: 9, minute: 0, second: 0, millisecond: 0 }).toUTC().toISO();
     await scheduleSession(coach, engagementId, startsAt!);
     await waitFor('the webhook delivery', 60_000, async () => received.some((r) => r.type === 'session.scheduled'), worker);
     // The list is read when opened: open it again until the worker has recorded the answer.
-    const toggle = hooks.getByRole('button', { name: 'Deliveries' });
-    const row = hooks.locator('table tbody tr').filter({ hasText: 'Session booked' });
-    await eventually(
-      async () => {
-        if ((await toggle.getAttribute('aria-expanded')) === 'true') await toggle.click();
-        await toggle.click();
-        await row.first().waitFor({ state: 'visible', timeout: 3_000 });
-        return squash(await row.first().locator('.badge').textContent());
-      },
-      (v) => v === 'Delivered',
-      'the delivery listed as Delivered',
-      30_000,
-    );
+    const deliveryOf = (endpoint: string) =>
+      eventually(
+        async () => {
+          const item = hooks.locator('li').filter({ hasText: endpoint });
+          const toggle = item.getByRole('button', { name: 'Deliveries' });
+          if ((await toggle.getAttribute('aria-expanded')) === 'true') await toggle.click();
+          await toggle.click();
+          const row = item.locator('table tbody tr').filter({ hasText: 'Session booked' }).first();
+          await row.waitFor({ state: 'visible', timeout: 3_000 });
+          return { badge: squash(await row.locator('.badge').textContent()), text: squash(await row.textContent()) };
+        },
+        (v) => v.badge !== 'Queued' && v.badge !== 'Sending',
+        `the delivery to ${endpoint} answered`,
+        30_000,
+      );
+    const failing = await deliveryOf('Old billing system');
+    expect(failing.badge).toBe('Retrying');
+    expect(failing.text).toContain('the endpoint could not be reached; next try');
+    const delivered = await deliveryOf('Scheduling sync');
+    expect(delivered.badge).toBe('Delivered');
+    expect(delivered.text).not.toMatch(/\b(delivered|pending|failed|session\.scheduled)\b/);
     await shot(page, '28-owner-settings');
 
     // The development mailbox holds what the worker would have sent.
@@ -561,6 +573,7 @@ describe('the portal', () => {
     await invited.goto(link);
     await hasText(invited.getByRole('heading', { level: 1 }), 'Join Northstar Coaching');
     await containsText(invited.locator('.practice-note'), p.slug);
+    await shot(invited, '31-accept-invitation-practice');
     await invited.getByLabel('Your name').fill('Ines Alvarez');
     await invited.getByLabel('Password', { exact: true }).fill('a long enough password');
     await invited.getByLabel('Repeat the password').fill('a long enough password');

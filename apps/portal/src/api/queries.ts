@@ -51,6 +51,7 @@ export const isOpenEngagement = (e: Engagement) => OPEN.includes(e.status);
 export interface EngagementView {
   engagement: EngagementDetail;
   client: Client | undefined;
+  /** On the dashboard: read only when some goal is not agreed yet (otherwise empty). */
   goals: Goal[];
   reviews: Review[];
 }
