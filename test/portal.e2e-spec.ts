@@ -1,14 +1,19 @@
 // The portal in real headless Chromium against the real API (served by it, on a real port): a coach
 // plans a session and proposes a goal, the client agrees, adds a topic, logs a measurement and submits a
-// review, the coach sees the review and the chart move. Screenshots go to .test-results/screenshots/.
+// review, the coach sees the review and the chart move; the coach records a session's results, the
+// client asks for changes and ticks off what is done, the owner sets up the team and integrations, and
+// every client page fits a phone. A real worker turns events into notifications, mail and webhook
+// deliveries. Screenshots go to .test-results/screenshots/.
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
 import { Browser, BrowserContext, chromium, Locator, Page } from 'playwright-core';
 import { startApp, TestApp } from './support/app';
-import { SMART, createEngagement, draftGoal } from './support/coaching';
+import { SMART, createEngagement, draftGoal, scheduleSession } from './support/coaching';
 import { addClient, addCoach, Caller, PASSWORD, PracticeFixture, signupPractice } from './support/factories';
+import { ChildRun, exitWithin, freePort, redisUrl, startWorker, waitFor } from './support/processes';
 
 jest.setTimeout(120_000);
 
@@ -29,6 +34,15 @@ let engagementId: string;
 let coachPage: Page;
 let clientPage: Page;
 const contexts: BrowserContext[] = [];
+let worker: ChildRun;
+/** A webhook receiver of the test's own: what it was sent. */
+let receiver: Server;
+let receiverUrl: string;
+const received: { type: string; body: string }[] = [];
+let runGoalId: string;
+let cookGoalId: string;
+let sessionId: string;
+const PRIVATE_NOTE = 'Worried about the travel month; revisit pacing next time.';
 
 async function newPage(viewport = { width: 1280, height: 860 }): Promise<Page> {
   const ctx = await browser.newContext({ viewport, timezoneId: 'UTC', locale: 'en-GB' });
@@ -59,6 +73,7 @@ const squash = (s: string | null) => (s ?? '').replace(/\s+/g, ' ').trim();
 const visible = (l: Locator) => l.waitFor({ state: 'visible' });
 const hasText = (l: Locator, text: string) => eventually(() => l.textContent(), (v) => squash(v) === text, `expected text "${text}"`);
 const containsText = (l: Locator, text: string) => eventually(() => l.textContent(), (v) => squash(v).includes(text), `expected to contain "${text}"`);
+const hasTitle = (page: Page, title: string) => eventually(() => page.title(), (v) => v === title, `expected the page title "${title}"`);
 const hasAttribute = (l: Locator, name: string, value: string) => eventually(() => l.getAttribute(name), (v) => v === value, `expected ${name}="${value}"`);
 
 /** A full-page screenshot once nothing on the page is loading any more. */
@@ -96,11 +111,13 @@ beforeAll(async () => {
   client = await addClient(t, p, coach, 'Hannah Clarke');
   coachEmail = coach.email!;
   clientEmail = client.email!;
-  engagementId = await createEngagement(coach, client.clientId, { startsOn: DateTime.now().minus({ days: 30 }).toISODate() });
+  // No review cadence: the worker opens no periodic review beside the one the test opens.
+  engagementId = await createEngagement(coach, client.clientId, { startsOn: DateTime.now().minus({ days: 30 }).toISODate(), reviewCadence: 'none' });
   await coach.patch(`/v1/engagements/${engagementId}`, { status: 'active' }).expect(200);
 
   // An agreed goal with a metric measured twice and a milestone, and a SMART draft for the coach to propose.
   const run = await draftGoal(coach, engagementId, { title: 'Run a 5k', targetDate: DateTime.now().plus({ months: 6 }).toISODate() });
+  runGoalId = run.id;
   const metric = await coach.post(`/v1/goals/${run.id}/metrics`, { name: '5 km time', unit: 'min', baseline: 35, target: 28 }).expect(201);
   await coach.post(`/v1/goals/${run.id}/milestones`, { title: 'Run 3 km without stopping', dueOn: DateTime.now().plus({ weeks: 3 }).toISODate() }).expect(201);
   const proposed = await coach.post(`/v1/goals/${run.id}/propose`).expect(200);
@@ -111,12 +128,37 @@ beforeAll(async () => {
   await draftGoal(coach, engagementId, { ...SMART, title: 'Sleep before 23:00', specific: 'Lights out by 23:00 on weeknights', measurable: 'Nights in bed by 23:00, logged each week' });
   // An agreed goal whose terms the coach then changes: version 2 awaits the client, who sees what changed.
   const cook = await draftGoal(coach, engagementId, { ...SMART, title: 'Cook at home', specific: 'Cook dinner at home three evenings a week' });
+  cookGoalId = cook.id;
   await coach.post(`/v1/goals/${cook.id}/propose`).expect(200);
   await client.post(`/v1/goals/${cook.id}/agree`, { version: 1 }).expect(200);
   await coach.patch(`/v1/goals/${cook.id}`, { specific: 'Cook dinner at home four evenings a week' }).expect(200);
   // A review the client answers in the browser.
   const today = DateTime.now().setZone('Europe/Berlin');
   await coach.post(`/v1/engagements/${engagementId}/reviews`, { periodStart: today.minus({ days: 14 }).toISODate(), periodEnd: today.toISODate() }).expect(201);
+
+  // The worker: notifications, the development mailbox (no SMTP_URL) and webhook deliveries.
+  worker = startWorker({
+    NODE_ENV: 'test',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    DATABASE_URL: t.dbUrl,
+    REDIS_URL: redisUrl(),
+    REDIS_PREFIX: t.config.redisPrefix,
+    JWT_SECRET: t.config.jwtSecret,
+    WORKER_HEALTH_PORT: String(await freePort()),
+    SCHEDULER_EVERY_MS: '300',
+    WEBHOOK_RETRY_BASE_SECONDS: '60',
+    DATABASE_POOL_SIZE: '4',
+  });
+  receiver = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      received.push({ type: String(JSON.parse(body || '{}').type ?? ''), body });
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`;
 
   coachPage = await newPage();
   clientPage = await newPage();
@@ -125,8 +167,28 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const c of contexts) await c.close().catch(() => undefined);
   await browser?.close();
+  if (worker && worker.child.exitCode === null && worker.child.signalCode === null) {
+    worker.child.kill('SIGTERM');
+    await exitWithin(worker, 15_000).catch(() => worker.child.kill('SIGKILL'));
+  }
+  await new Promise<void>((resolve) => (receiver ? receiver.close(() => resolve()) : resolve()));
   await t?.close();
 });
+
+/** The bits of an <svg> element the phone test reads (the test compiles without the DOM's types). */
+interface DrawnSvg {
+  getBoundingClientRect(): { width: number };
+  viewBox: { baseVal: { width: number } };
+}
+
+/** The page is no wider than the screen: nothing pushes it sideways. */
+const fitsTheScreen = (page: Page) =>
+  eventually(
+    () => page.evaluate(`[document.documentElement.scrollWidth, window.innerWidth]`) as Promise<[number, number]>,
+    ([scroll, inner]) => scroll <= inner,
+    `no horizontal overflow on ${page.url()}`,
+    5_000,
+  );
 
 describe('the portal', () => {
   it('is served at / with every page address falling back to the app, while unknown API routes stay problem+json', async () => {
@@ -287,6 +349,288 @@ describe('the portal', () => {
     expect(await chartPoints(page, '5 km time')).toBe(3);
     await containsText(page.getByRole('group', { name: '5 km time' }), 'now 31 min');
     await shot(page, '16-coach-engagement-chart-moved');
+  });
+
+  it('the coach records results, a summary, private notes and an action item after the session', async () => {
+    const page = coachPage;
+    await page.getByRole('link', { name: 'Clients', exact: true }).click();
+    await visible(page.getByRole('link', { name: /Hannah Clarke/ }));
+    await shot(page, '18-coach-clients');
+    await page.getByRole('link', { name: /Hannah Clarke/ }).click();
+    await hasText(page.getByRole('heading', { level: 1 }), 'Hannah Clarke');
+    await visible(page.getByRole('link', { name: /Leadership 2027/ }));
+    await shot(page, '19-coach-client');
+
+    sessionId = (await coach.get(`/v1/sessions?engagementId=${engagementId}`).expect(200)).body.data[0].id;
+    await page.getByRole('link', { name: /Leadership 2027/ }).click();
+    await page.goto(`${base}/sessions/${sessionId}`);
+    await hasText(page.getByRole('heading', { level: 1 }), 'Session with Hannah Clarke');
+    await hasTitle(page, 'Session with Hannah Clarke · Coaching portal');
+    const results = page.getByRole('form', { name: 'Record results' });
+    await results.getByLabel('Agree a weekly running plan').check();
+    await results.getByLabel('Faster 5 km (min)').fill('30.5');
+    await results.getByLabel('Shared summary').fill('We agreed three runs a week, one of them before work on Tuesdays.');
+    await results.getByLabel('Private notes').fill(PRIVATE_NOTE);
+    await results.getByRole('button', { name: 'Complete session' }).click();
+    await visible(page.getByRole('form', { name: 'Summary and notes' }));
+    await visible(page.getByText('Met', { exact: true }));
+
+    const items = page.getByRole('form', { name: 'Add an action item' });
+    await items.getByLabel('Action item for the client').fill('Run three times before the next session');
+    await items.getByLabel('Goal').selectOption({ label: 'Run a 5k' });
+    await items.getByRole('button', { name: 'Add action item' }).click();
+    await visible(page.getByRole('region', { name: 'Action items from this session' }).getByText('Run three times before the next session'));
+    await shot(page, '20-coach-session-completed');
+
+    // What the API now holds.
+    const s = (await coach.get(`/v1/sessions/${sessionId}`).expect(200)).body;
+    expect(s).toMatchObject({ status: 'completed', sharedSummary: 'We agreed three runs a week, one of them before work on Tuesdays.', privateNotes: PRIVATE_NOTE });
+    const agenda = (await coach.get(`/v1/sessions/${sessionId}/agenda`).expect(200)).body.items as { kind: string; achieved?: boolean; result?: number }[];
+    expect(agenda.find((i) => i.kind === 'objective')!.achieved).toBe(true);
+    expect(agenda.find((i) => i.kind === 'outcome')!.result).toBe(30.5);
+    const actionItems = (await coach.get(`/v1/engagements/${engagementId}/action-items`).expect(200)).body.data as { title: string; goalId: string | null; sessionId: string; done: boolean }[];
+    expect(actionItems).toEqual([expect.objectContaining({ title: 'Run three times before the next session', goalId: runGoalId, sessionId, done: false })]);
+
+    // The coach's reviews: the completed one is listed with its client.
+    await page.getByRole('link', { name: 'Reviews', exact: true }).click();
+    await visible(page.getByRole('region', { name: 'Completed' }).getByRole('link', { name: /Hannah Clarke/ }));
+    await containsText(page.getByRole('region', { name: 'Missed' }), 'No review was missed.');
+    await hasTitle(page, 'Reviews · Coaching portal');
+    await shot(page, '21-coach-reviews');
+  });
+
+  it('the client asks for changes, ticks off a milestone and an action item, and reads sessions, reviews, wins and notifications', async () => {
+    const page = clientPage;
+    // Ask for changes to the new version of an agreed goal, with a comment.
+    await page.getByRole('link', { name: 'Home', exact: true }).click();
+    await page.getByRole('link', { name: /Waiting for your agreement.*Cook at home/ }).click();
+    await page.getByRole('button', { name: 'Ask for changes' }).click();
+    await page.getByLabel('What should change?').fill('Four evenings is too many while I travel; keep it at three.');
+    await page.getByRole('button', { name: 'Send to my coach' }).click();
+    await containsText(page.locator('.alert-info').filter({ hasText: 'You asked for changes' }), 'You asked for changes: “Four evenings is too many while I travel; keep it at three.”');
+    const cook = (await client.get(`/v1/goals/${cookGoalId}`).expect(200)).body;
+    expect(cook).toMatchObject({ status: 'changes_requested', changesRequestedComment: 'Four evenings is too many while I travel; keep it at three.' });
+
+    // Tick the action item from the session on the home page.
+    await page.getByRole('link', { name: 'Home', exact: true }).click();
+    const todo = page.getByRole('region', { name: 'Action items' }).getByLabel(/Run three times before the next session/);
+    // Ticking waits for the API's answer before the box shows it, so click rather than check().
+    await todo.click();
+    await eventually(() => todo.isChecked(), (v) => v, 'the action item ticked');
+    await eventually(
+      async () => ((await client.get(`/v1/engagements/${engagementId}/action-items`).expect(200)).body.data as { done: boolean }[]).map((a) => a.done),
+      (v) => v.length === 1 && v[0],
+      'the action item done in the API',
+    );
+
+    // Tick a milestone on the goals page.
+    await page.getByRole('link', { name: 'Goals', exact: true }).click();
+    const milestone = page.getByRole('list', { name: 'Milestones of Run a 5k' }).getByLabel(/Run 3 km without stopping/);
+    await milestone.click();
+    await eventually(() => milestone.isChecked(), (v) => v, 'the milestone ticked');
+    const run = (await client.get(`/v1/goals/${runGoalId}`).expect(200)).body as { milestones: { title: string; done: boolean }[] };
+    expect(run.milestones).toEqual([expect.objectContaining({ title: 'Run 3 km without stopping', done: true })]);
+
+    // Wins: the milestone just done, and the measurement that moved toward the target.
+    await page.getByRole('link', { name: 'Wins', exact: true }).click();
+    const wins = page.locator('ol.wins');
+    await containsText(wins, 'Run 3 km without stopping');
+    await containsText(wins, 'Milestone done');
+    await containsText(wins, 'Measurement moved toward target');
+    await hasTitle(page, 'Wins · Coaching portal');
+    await shot(page, '22-client-wins');
+
+    // Sessions: the completed one with its summary (never the coach's private notes), and the calendar link.
+    await page.getByRole('link', { name: 'Sessions', exact: true }).click();
+    const past = page.getByRole('region', { name: 'Past sessions' });
+    await containsText(past, 'We agreed three runs a week');
+    const calendar = page.getByRole('region', { name: 'Calendar feed' });
+    await calendar.getByRole('button', { name: 'Get my calendar link' }).click();
+    const feedUrl = squash(await calendar.locator('code.secret-value').textContent());
+    expect(feedUrl).toMatch(/\/v1\/calendar\/[^/]+\.ics$/);
+    const feed = await fetch(`${base}${new URL(feedUrl).pathname}`);
+    expect(feed.status).toBe(200);
+    expect(await feed.text()).toContain('BEGIN:VCALENDAR');
+    await visible(calendar.getByRole('link', { name: 'Open in my calendar app' }));
+    await shot(page, '23-client-sessions-calendar');
+    await past.getByRole('link').first().click();
+    await visible(page.getByText('We agreed three runs a week, one of them before work on Tuesdays.'));
+    expect(await page.locator('body').textContent()).not.toContain(PRIVATE_NOTE);
+
+    // Reviews: the completed review with the coach's notes.
+    await page.getByRole('link', { name: 'Reviews', exact: true }).click();
+    await hasText(page.getByRole('heading', { level: 1 }), 'Your reviews');
+    await hasTitle(page, 'Your reviews · Coaching portal');
+    const completed = page.getByRole('region', { name: 'Completed' });
+    await containsText(completed, 'Great progress: keep the early runs.');
+    await shot(page, '24-client-reviews');
+
+    // Notifications, made by the worker: the goals the coach proposed.
+    await waitFor('the client’s notifications', 60_000, async () => ((await client.get('/v1/notifications').expect(200)).body.data as unknown[]).length > 0, worker);
+    await page.getByRole('link', { name: /^Notifications/ }).click();
+    await visible(page.getByRole('link', { name: /A goal awaits your agreement: Sleep before 23:00/ }));
+    await hasTitle(page, 'Notifications · Coaching portal');
+    await shot(page, '25-client-notifications');
+
+    await page.getByRole('link', { name: /^Your account/ }).click();
+    await hasText(page.getByRole('heading', { level: 1 }), 'Your account');
+    await shot(page, '26-client-account');
+  });
+
+  it('the coach is told about the requested changes and sees the mail the platform sent', async () => {
+    const page = coachPage;
+    await waitFor(
+      'the coach’s notification of requested changes',
+      60_000,
+      async () => ((await coach.get('/v1/notifications').expect(200)).body.data as { kind: string }[]).some((n) => n.kind === 'goal_changes_requested'),
+      worker,
+    );
+    await page.getByRole('link', { name: /^Notifications/ }).click();
+    const note = page.getByRole('link', { name: /Changes requested: Cook at home/ });
+    await containsText(note, 'keep it at three');
+    await shot(page, '27-coach-notifications');
+    await note.click();
+    await hasText(page.getByRole('heading', { level: 1 }), 'Cook at home');
+  });
+
+  it('the owner invites a coach, creates an API key shown once and a webhook, and reads its deliveries in words', async () => {
+    const page = await newPage();
+    await signIn(page, p.owner.email!);
+    await page.getByRole('link', { name: 'Settings', exact: true }).click();
+    await hasText(page.getByRole('heading', { level: 1 }), 'Settings');
+    await hasTitle(page, 'Settings · Coaching portal');
+
+    // An invitation link that names the practice.
+    const team = page.getByRole('region', { name: 'Team' });
+    await team.getByLabel("Coach's email").fill('ines.new@example.test');
+    await team.getByRole('button', { name: 'Create invitation' }).click();
+    const link = squash(await team.locator('code.secret-value').textContent());
+    const url = new URL(link);
+    expect(url.pathname).toBe('/accept');
+    expect(url.searchParams.get('practice')).toBe(p.slug);
+    expect(url.searchParams.get('practiceName')).toBe('Northstar Coaching');
+
+    // An API key for a coach, shown once, that works.
+    const keys = page.getByRole('region', { name: 'API keys' });
+    await keys.getByLabel('Key name').fill('Scheduling integration');
+    await keys.getByLabel('Acts as').selectOption('coach');
+    await keys.getByLabel('Coach', { exact: true }).selectOption({ label: 'Marcus Reid' });
+    await keys.getByRole('button', { name: 'Create key' }).click();
+    const key = squash(await keys.locator('code.secret-value').textContent());
+    expect(key).toMatch(/^cpk_/);
+    await containsText(keys.locator('.list'), 'Scheduling integration');
+    await containsText(keys.locator('.list'), 'Coach key');
+    const asKey = await fetch(`${base}/v1/clients`, { headers: { authorization: `Bearer ${key}` } });
+    expect(asKey.status).toBe(200);
+    expect(((await asKey.json()) as { data: { name: string }[] }).data.map((c) => c.name)).toEqual(['Hannah Clarke']);
+
+    // A webhook to the test's receiver, and one to a port nobody listens on: a session booked now is
+    // delivered to the first and retried for the second, both listed in words.
+    const deadPort = await freePort();
+    await p.owner.post('/v1/webhooks', { url: `http://127.0.0.1:${deadPort}/hooks`, events: ['session.scheduled'], description: 'Old billing system' }).expect(201);
+    const hooks = page.getByRole('region', { name: 'Webhooks' });
+    await hooks.getByLabel('Endpoint URL').fill(receiverUrl);
+    await hooks.getByLabel('Description (optional)').fill('Scheduling sync');
+    await hooks.getByRole('button', { name: 'Add endpoint' }).click();
+    expect(squash(await hooks.locator('code.secret-value').textContent())).toMatch(/^whsec_/);
+    await containsText(hooks.locator('.list'), 'Scheduling sync');
+    await containsText(hooks.locator('.list'), 'Old billing system');
+    const startsAt = DateTime.now().plus({ days: 10 }).set({ hour: 9, minute: 0, second: 0, millisecond: 0 }).toUTC().toISO();
+    await scheduleSession(coach, engagementId, startsAt!);
+    await waitFor('the webhook delivery', 60_000, async () => received.some((r) => r.type === 'session.scheduled'), worker);
+    // The list is read when opened: open it again until the worker has recorded the answer.
+    const deliveryOf = (endpoint: string) =>
+      eventually(
+        async () => {
+          const item = hooks.locator('li').filter({ hasText: endpoint });
+          const toggle = item.getByRole('button', { name: 'Deliveries' });
+          if ((await toggle.getAttribute('aria-expanded')) === 'true') await toggle.click();
+          await toggle.click();
+          const row = item.locator('table tbody tr').filter({ hasText: 'Session booked' }).first();
+          await row.waitFor({ state: 'visible', timeout: 3_000 });
+          return { badge: squash(await row.locator('.badge').textContent()), text: squash(await row.textContent()) };
+        },
+        (v) => v.badge !== 'Queued' && v.badge !== 'Sending',
+        `the delivery to ${endpoint} answered`,
+        30_000,
+      );
+    const failing = await deliveryOf('Old billing system');
+    expect(failing.badge).toBe('Retrying');
+    expect(failing.text).toContain('the endpoint could not be reached; next try');
+    const delivered = await deliveryOf('Scheduling sync');
+    expect(delivered.badge).toBe('Delivered');
+    expect(delivered.text).not.toMatch(/\b(delivered|pending|failed|session\.scheduled)\b/);
+    await shot(page, '28-owner-settings');
+
+    // The development mailbox holds what the worker would have sent.
+    await page.getByRole('link', { name: 'Mailbox', exact: true }).click();
+    await hasText(page.getByRole('heading', { level: 1 }), 'Development mailbox');
+    await visible(page.locator('.mailbox li').first());
+    await shot(page, '29-owner-mailbox');
+
+    // The invited coach opens the link: the practice is named, and remembered for the next sign-in.
+    const invited = await newPage();
+    await invited.goto(link);
+    await hasText(invited.getByRole('heading', { level: 1 }), 'Join Northstar Coaching');
+    await containsText(invited.locator('.practice-note'), p.slug);
+    await shot(invited, '31-accept-invitation-practice');
+    await invited.getByLabel('Your name').fill('Ines Alvarez');
+    await invited.getByLabel('Password', { exact: true }).fill('a long enough password');
+    await invited.getByLabel('Repeat the password').fill('a long enough password');
+    await invited.getByRole('button', { name: 'Create my account' }).click();
+    await containsText(invited.getByRole('heading', { level: 1 }), 'Ines');
+    await invited.getByRole('button', { name: 'Sign out' }).click();
+    await visible(invited.getByRole('heading', { name: 'Sign in' }));
+    expect(await invited.getByLabel('Practice').inputValue()).toBe(p.slug);
+  });
+
+  it('on a phone, every main client page fits the screen, the navigation shows every section and chart labels stay readable', async () => {
+    const phone = await newPage({ width: 390, height: 844 });
+    await phone.goto(`${base}/sign-in`);
+    await phone.getByLabel('Practice').fill(p.slug);
+    await phone.getByLabel('Email').fill(clientEmail);
+    await phone.getByLabel('Password').fill(PASSWORD);
+    await phone.getByRole('button', { name: 'Sign in' }).click();
+    const nav = phone.getByRole('navigation', { name: 'Main' });
+    await visible(nav);
+    // Every section's link is on screen, none cut off at the edge.
+    for (const name of ['Home', 'Goals', 'Sessions', 'Reviews', 'Wins', 'Notifications']) {
+      const box = await nav.getByRole('link', { name: new RegExp(`^${name}`) }).boundingBox();
+      expect(box).not.toBeNull();
+      expect(box!.x).toBeGreaterThanOrEqual(0);
+      expect(box!.x + box!.width).toBeLessThanOrEqual(390);
+    }
+    for (const path of ['/', '/goals', `/goals/${runGoalId}`, '/sessions', `/sessions/${sessionId}`, '/reviews', '/wins', '/notifications', '/account']) {
+      await phone.goto(`${base}${path}`);
+      await visible(phone.getByRole('heading', { level: 1 }));
+      await phone.waitForFunction(`!document.querySelector('.loading')`);
+      await fitsTheScreen(phone);
+    }
+    // A chart draws its labels at their CSS size: one drawing unit per pixel.
+    await phone.goto(`${base}/goals`);
+    const chart = phone.getByRole('group', { name: '5 km time' }).locator('figure.chart svg');
+    const scale = await eventually(
+      () => chart.evaluate((svg: DrawnSvg) => svg.getBoundingClientRect().width / svg.viewBox.baseVal.width),
+      (v) => Math.abs(v - 1) < 0.02,
+      'the chart drawn at one unit per pixel',
+    );
+    expect(scale).toBeCloseTo(1, 1);
+    // The size a label is drawn at: its font size times the drawing's scale.
+    const label = (await chart.locator('text').first().evaluate((el) => parseFloat((globalThis as unknown as { getComputedStyle(e: unknown): { fontSize: string } }).getComputedStyle(el).fontSize))) * scale;
+    expect(label).toBeGreaterThanOrEqual(11);
+    await shot(phone, '30-client-goals-phone-chart');
+
+    // The coach's pages with tables scroll inside their card, not the whole page.
+    const coachPhone = await newPage({ width: 390, height: 844 });
+    await coachPhone.goto(`${base}/`);
+    await coachPhone.evaluate(`localStorage.setItem('coaching-portal.session', ${JSON.stringify(JSON.stringify({ accessToken: coach.token, refreshToken: coach.refreshToken }))})`);
+    const reviewId = ((await coach.get(`/v1/engagements/${engagementId}/reviews`).expect(200)).body.data as { id: string }[])[0].id;
+    for (const path of ['/', '/clients', '/reviews', `/reviews/${reviewId}`, `/engagements/${engagementId}`, `/sessions/${sessionId}`]) {
+      await coachPhone.goto(`${base}${path}`);
+      await visible(coachPhone.getByRole('heading', { level: 1 }));
+      await coachPhone.waitForFunction(`!document.querySelector('.loading')`);
+      await fitsTheScreen(coachPhone);
+    }
   });
 
   it('refreshes an expired session once, accepts invitations, and signs out', async () => {

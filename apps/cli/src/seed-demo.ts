@@ -16,11 +16,13 @@ import { CreateClientDto } from '@app/core/clients/dto/client.dto';
 import { AcceptInvitationDto, CreateInvitationDto } from '@app/core/invitations/dto/invitation.dto';
 import { InvitationsService } from '@app/core/invitations/invitations.service';
 import { seedCoaching } from './seed-demo-coaching';
+import { seedIntegrations } from './seed-demo-integrations';
 import { seedSessionsAndReviews } from './seed-demo-sessions';
 import { NotificationsModule } from '@app/core/notifications/notifications.module';
 import { ReviewCadenceJob } from '@app/core/reviews/jobs/review-cadence.job';
 import { ReviewsModule } from '@app/core/reviews/reviews.module';
 import { SessionsModule } from '@app/core/sessions/sessions.module';
+import { WebhooksModule } from '@app/core/webhooks/webhooks.module';
 
 export const DEMO_SLUG = 'demo';
 export const DEMO_PASSWORD = 'coaching-demo-2026';
@@ -98,6 +100,8 @@ export async function seedDemo(app: INestApplicationContext): Promise<DemoSeedRe
   if (existing) return { created: false, practiceId: existing, logins: demoLogins() };
 
   const practice = await seedMembersAndClients(app);
+  // Before the coaching content, so its events (sessions booked, goals agreed) reach the endpoint.
+  await seedIntegrations(app, practice);
   const engagements = await seedCoaching(app, practice);
   await seedSessionsAndReviews(app, engagements);
   return { created: true, practiceId: practice.practiceId, logins: demoLogins(), practice };
@@ -156,7 +160,7 @@ export function formatLogins(logins: DemoLogin[]): string {
 }
 
 @Module({
-  imports: [ConfigModule, DatabaseModule, RedisModule, AuditModule, IdentityModule, CoachingModule, SessionsModule, ReviewsModule, NotificationsModule],
+  imports: [ConfigModule, DatabaseModule, RedisModule, AuditModule, IdentityModule, CoachingModule, SessionsModule, ReviewsModule, NotificationsModule, WebhooksModule],
   providers: [ReviewCadenceJob],
 })
 export class DemoSeedModule {}

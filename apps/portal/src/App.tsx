@@ -2,10 +2,11 @@
 import { ReactNode, useEffect } from 'react';
 import { AuthProvider, useAuth } from './api/auth';
 import { Layout } from './components/Layout';
-import { Spinner } from './components/ui';
+import { DocumentTitle, Spinner } from './components/ui';
 import { ClientGoalPage, ClientGoalsPage } from './pages/client/GoalsPage';
 import { ClientHomePage } from './pages/client/HomePage';
 import { ClientReviewPage } from './pages/client/ReviewPage';
+import { ClientReviewsPage } from './pages/client/ReviewsPage';
 import { ClientSessionPage, ClientSessionsPage } from './pages/client/SessionsPage';
 import { WinsPage } from './pages/client/WinsPage';
 import { ClientPage } from './pages/coach/ClientPage';
@@ -25,47 +26,55 @@ import { NotificationsPage } from './pages/shared/NotificationsPage';
 import { safeNext, SignInPage } from './pages/shared/SignInPage';
 import { match, Redirect, useLocation } from './router';
 
-type Route = [pattern: string, render: (p: Record<string, string>) => ReactNode];
+type Route = [pattern: string, title: string, render: (p: Record<string, string>) => ReactNode];
 
 const SHARED: Route[] = [
-  ['/notifications', () => <NotificationsPage />],
-  ['/account', () => <AccountPage />],
+  ['/notifications', 'Notifications', () => <NotificationsPage />],
+  ['/account', 'Your account', () => <AccountPage />],
 ];
 
 const COACH: Route[] = [
-  ['/', () => <DashboardPage />],
-  ['/clients', () => <ClientsPage />],
-  ['/clients/:id', (p) => <ClientPage id={p.id} />],
-  ['/engagements/:id', (p) => <EngagementPage id={p.id} />],
-  ['/engagements/:id/plan', (p) => <PlanSessionPage engagementId={p.id} />],
-  ['/goals/:id', (p) => <CoachGoalPage id={p.id} />],
-  ['/sessions/:id', (p) => <CoachSessionPage id={p.id} />],
-  ['/reviews', () => <ReviewsPage />],
-  ['/reviews/:id', (p) => <CoachReviewPage id={p.id} />],
-  ['/settings', () => <SettingsPage />],
-  ['/mailbox', () => <MailboxPage />],
+  ['/', 'Dashboard', () => <DashboardPage />],
+  ['/clients', 'Clients', () => <ClientsPage />],
+  ['/clients/:id', 'Client', (p) => <ClientPage id={p.id} />],
+  ['/engagements/:id', 'Engagement', (p) => <EngagementPage id={p.id} />],
+  ['/engagements/:id/plan', 'Plan a session', (p) => <PlanSessionPage engagementId={p.id} />],
+  ['/goals/:id', 'Goal', (p) => <CoachGoalPage id={p.id} />],
+  ['/sessions/:id', 'Session', (p) => <CoachSessionPage id={p.id} />],
+  ['/reviews', 'Reviews', () => <ReviewsPage />],
+  ['/reviews/:id', 'Review', (p) => <CoachReviewPage id={p.id} />],
+  ['/settings', 'Settings', () => <SettingsPage />],
+  ['/mailbox', 'Development mailbox', () => <MailboxPage />],
   ...SHARED,
 ];
 
 const CLIENT: Route[] = [
-  ['/', () => <ClientHomePage />],
-  ['/goals', () => <ClientGoalsPage />],
-  ['/goals/:id', (p) => <ClientGoalPage id={p.id} />],
-  ['/sessions', () => <ClientSessionsPage />],
-  ['/sessions/:id', (p) => <ClientSessionPage id={p.id} />],
-  ['/reviews/:id', (p) => <ClientReviewPage id={p.id} />],
-  ['/wins', () => <WinsPage />],
+  ['/', 'Home', () => <ClientHomePage />],
+  ['/goals', 'Your goals', () => <ClientGoalsPage />],
+  ['/goals/:id', 'Goal', (p) => <ClientGoalPage id={p.id} />],
+  ['/sessions', 'Sessions', () => <ClientSessionsPage />],
+  ['/sessions/:id', 'Session', (p) => <ClientSessionPage id={p.id} />],
+  ['/reviews', 'Your reviews', () => <ClientReviewsPage />],
+  ['/reviews/:id', 'Progress review', (p) => <ClientReviewPage id={p.id} />],
+  ['/wins', 'Wins', () => <WinsPage />],
   // Links in emails about an engagement land on the client's overview.
-  ['/engagements/:id', () => <Redirect to="/" />],
+  ['/engagements/:id', 'Home', () => <Redirect to="/" />],
   ...SHARED,
 ];
 
 function resolve(routes: Route[], path: string): { key: string; node: ReactNode } {
-  for (const [pattern, render] of routes) {
+  for (const [pattern, title, render] of routes) {
     const params = match(pattern, path);
-    if (params) return { key: path, node: render(params) };
+    if (params) return { key: path, node: <DocumentTitle title={title}>{render(params)}</DocumentTitle> };
   }
-  return { key: path, node: <NotFoundPage /> };
+  return {
+    key: path,
+    node: (
+      <DocumentTitle title="Page not found">
+        <NotFoundPage />
+      </DocumentTitle>
+    ),
+  };
 }
 
 function Pages() {
@@ -80,7 +89,12 @@ function Pages() {
   }, [path]);
 
   if (path === '/accept') return <AcceptInvitationPage />;
-  if (status === 'loading') return <Spinner label="Opening your portal" />;
+  if (status === 'loading')
+    return (
+      <DocumentTitle title="">
+        <Spinner label="Opening your portal" />
+      </DocumentTitle>
+    );
   if (status === 'signed-out' || !me) {
     if (path === '/sign-in') return <SignInPage />;
     const next = path === '/' ? '' : `?next=${encodeURIComponent(path + (query.toString() ? `?${query}` : ''))}`;

@@ -50,21 +50,19 @@ export function onSignedOut(listener: Listener): () => void {
 
 let refreshing: Promise<boolean> | null = null;
 
+/** The session endpoints without the wrapper below: a refresh must not itself refresh or retry. */
+const plain = createClient<paths>({ baseUrl: window.location.origin });
+
 async function exchange(): Promise<boolean> {
   const current = tokens.get();
   if (!current) return false;
-  const res = await fetch('/v1/auth/refresh', {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ refreshToken: current.refreshToken }),
-  }).catch(() => null);
-  if (!res) return false; // offline: keep the session, the next call tries again
-  if (!res.ok) {
+  const result = await plain.POST('/v1/auth/refresh', { body: { refreshToken: current.refreshToken } }).catch(() => null);
+  if (!result) return false; // offline: keep the session, the next call tries again
+  if (!result.response.ok || !result.data) {
     tokens.clear();
     return false;
   }
-  const pair = (await res.json()) as { accessToken: string; refreshToken: string };
-  tokens.set(pair);
+  tokens.set(result.data);
   return true;
 }
 
@@ -116,15 +114,36 @@ export async function call<T>(request: Promise<{ data?: T; error?: unknown; resp
   return data as T;
 }
 
-/** Every page of a list endpoint (the portal's lists are small: a practice's clients, an engagement's goals). */
-export async function all<T>(fetchPage: (cursor: string | undefined) => Promise<{ data: T[]; nextCursor?: string | null }>, max = 20): Promise<T[]> {
+type FetchPage<T> = (cursor: string | undefined) => Promise<{ data: T[]; nextCursor?: string | null }>;
+
+/** A part of a long list, and where to continue it (null once it is all there). */
+export interface Paged<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+/** Up to `count` pages from `cursor` on: for long lists (notifications, mail) shown with a "Show more". */
+export async function pages<T>(fetchPage: FetchPage<T>, count: number, cursor?: string): Promise<Paged<T>> {
+  const items: T[] = [];
+  let next: string | undefined = cursor;
+  for (let i = 0; i < count; i++) {
+    const page = await fetchPage(next);
+    items.push(...page.data);
+    if (!page.nextCursor) return { items, nextCursor: null };
+    if (page.nextCursor === next) throw new Error('The list could not be read to its end. Please reload the page.');
+    next = page.nextCursor;
+  }
+  return { items, nextCursor: next ?? null };
+}
+
+/** Every page of a list endpoint, following its cursors to the end (a practice's clients, an engagement's goals). */
+export async function all<T>(fetchPage: FetchPage<T>): Promise<T[]> {
   const out: T[] = [];
   let cursor: string | undefined;
-  for (let i = 0; i < max; i++) {
-    const page = await fetchPage(cursor);
-    out.push(...page.data);
-    if (!page.nextCursor) break;
+  for (;;) {
+    const page = await pages(fetchPage, 10, cursor);
+    out.push(...page.items);
+    if (!page.nextCursor) return out;
     cursor = page.nextCursor;
   }
-  return out;
 }

@@ -24,16 +24,17 @@ export const listEngagements = (query: { clientId?: string; status?: Engagement[
 export const listGoals = (engagementId: string): Promise<Goal[]> =>
   all((cursor) => call(api.GET('/v1/engagements/{id}/goals', { params: { path: { id: engagementId }, query: { limit: 100, cursor } } })));
 
-export const listReviews = (engagementId: string, max = 2): Promise<Review[]> =>
-  all((cursor) => call(api.GET('/v1/engagements/{id}/reviews', { params: { path: { id: engagementId }, query: { limit: 50, cursor } } })), max);
+/** An engagement's reviews, newest first. */
+export const listReviews = (engagementId: string): Promise<Review[]> =>
+  all((cursor) => call(api.GET('/v1/engagements/{id}/reviews', { params: { path: { id: engagementId }, query: { limit: 100, cursor } } })));
 
 export const listActionItems = (engagementId: string, done?: boolean): Promise<ActionItem[]> =>
   all((cursor) =>
     call(api.GET('/v1/engagements/{id}/action-items', { params: { path: { id: engagementId }, query: { limit: 100, cursor, ...(done === undefined ? {} : { done }) } } })),
   );
 
-export const listSessions = (query: { from?: string; to?: string; engagementId?: string; clientId?: string; status?: Session['status'] }, max = 5): Promise<Session[]> =>
-  all((cursor) => call(api.GET('/v1/sessions', { params: { query: { ...query, limit: 100, cursor } } })), max);
+export const listSessions = (query: { from?: string; to?: string; engagementId?: string; clientId?: string; status?: Session['status'] }): Promise<Session[]> =>
+  all((cursor) => call(api.GET('/v1/sessions', { params: { query: { ...query, limit: 100, cursor } } })));
 
 export const listMembers = (): Promise<User[]> => all((cursor) => call(api.GET('/v1/users', { params: { query: { limit: 100, cursor } } })));
 
@@ -50,6 +51,7 @@ export const isOpenEngagement = (e: Engagement) => OPEN.includes(e.status);
 export interface EngagementView {
   engagement: EngagementDetail;
   client: Client | undefined;
+  /** On the dashboard: read only when some goal is not agreed yet (otherwise empty). */
   goals: Goal[];
   reviews: Review[];
 }
@@ -61,7 +63,11 @@ export interface CoachDashboard {
   views: EngagementView[];
 }
 
-/** The coach's week: upcoming sessions, and for each open engagement its goals, reviews and summary. */
+/**
+ * The coach's week: the sessions of the next 7 days in one calendar read, and for each open engagement
+ * its summary and reviews. Goals are read only where the summary says some are not agreed yet (it
+ * counts every goal but abandoned ones, and the agreed or achieved ones apart).
+ */
 export async function loadCoachDashboard(): Promise<CoachDashboard> {
   const now = new Date();
   const weekAhead = new Date(now.getTime() + 7 * 86_400_000);
@@ -73,7 +79,8 @@ export async function loadCoachDashboard(): Promise<CoachDashboard> {
   const clientsById = byId(clients);
   const open = engagements.filter(isOpenEngagement);
   const views = await mapLimit(open, 6, async (e) => {
-    const [engagement, goals, reviews] = await Promise.all([getEngagement(e.id), listGoals(e.id), listReviews(e.id, 1)]);
+    const [engagement, reviews] = await Promise.all([getEngagement(e.id), listReviews(e.id)]);
+    const goals = engagement.summary.goals > engagement.summary.agreedGoals ? await listGoals(e.id) : [];
     return { engagement, client: clientsById.get(e.clientId), goals, reviews };
   });
   return { clients: clientsById, engagements: byId(engagements), upcoming: upcoming.filter((s) => new Date(s.startsAt) >= now), views };

@@ -55,6 +55,7 @@ export function Layout({ children }: { children: ReactNode }) {
           { to: '/', label: 'Home' },
           { to: '/goals', label: 'Goals', also: ['/goals/'] },
           { to: '/sessions', label: 'Sessions', also: ['/sessions/'] },
+          { to: '/reviews', label: 'Reviews', also: ['/reviews/'] },
           { to: '/wins', label: 'Wins' },
           { to: '/notifications', label: 'Notifications', badge: unread },
         ]

@@ -1,4 +1,5 @@
 // A measurement series over time as an SVG line chart, with the baseline and the target drawn in.
+import { RefObject, useLayoutEffect, useRef, useState } from 'react';
 import { num, shortDay } from '../format';
 
 export interface ChartPoint {
@@ -15,9 +16,31 @@ interface Props {
   timezone: string;
 }
 
-const W = 560;
-const H = 200;
+// The drawing is as many units wide as the figure is pixels, so its labels keep their CSS size on a
+// phone instead of shrinking with the whole picture.
+const DEFAULT_W = 560;
+const MIN_W = 240;
 const PAD = { top: 16, right: 56, bottom: 28, left: 44 };
+
+/** The element's width in CSS pixels, followed as it changes. */
+function useWidth<E extends HTMLElement>(): [RefObject<E | null>, number] {
+  const ref = useRef<E | null>(null);
+  const [width, setWidth] = useState(DEFAULT_W);
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    const measure = () => {
+      const w = Math.round(el.getBoundingClientRect().width);
+      if (w > 0) setWidth(Math.max(MIN_W, w));
+    };
+    measure();
+    if (typeof ResizeObserver === 'undefined') return;
+    const ro = new ResizeObserver(measure);
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
+  return [ref, width];
+}
 
 function ticks(min: number, max: number, count = 4): number[] {
   const span = max - min || 1;
@@ -30,6 +53,8 @@ function ticks(min: number, max: number, count = 4): number[] {
 }
 
 export function LineChart({ title, points, baseline, target, unit, timezone }: Props) {
+  const [ref, W] = useWidth<HTMLElement>();
+  const H = W < 420 ? 180 : 200;
   const sorted = [...points].sort((a, b) => a.at.localeCompare(b.at));
   const values = [...sorted.map((p) => p.value), baseline, target];
   let lo = Math.min(...values);
@@ -49,7 +74,7 @@ export function LineChart({ title, points, baseline, target, unit, timezone }: P
     : `${title}: no measurements yet. Baseline ${num(baseline, unit)}, target ${num(target, unit)}.`;
 
   return (
-    <figure className="chart" data-points={sorted.length}>
+    <figure className="chart" data-points={sorted.length} ref={ref}>
       <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={summary} preserveAspectRatio="xMidYMid meet">
         <title>{summary}</title>
         {ticks(lo, hi).map((v) => (

@@ -1,10 +1,26 @@
 // The portal's building blocks: page headers, cards, badges, loading and error states, form fields.
-import { ReactNode, useCallback, useId, useState } from 'react';
+import { ReactNode, useCallback, useEffect, useId, useLayoutEffect, useState } from 'react';
 import { ApiError, FieldError } from '../api/client';
 import type { Resource } from '../api/use-resource';
 import { initials } from '../format';
 
-export function PageHeader({ title, subtitle, actions, back }: { title: ReactNode; subtitle?: ReactNode; actions?: ReactNode; back?: ReactNode }) {
+const APP_NAME = 'Coaching portal';
+const titled = (page: string) => (page ? `${page} · ${APP_NAME}` : APP_NAME);
+
+/** The browser tab's title while a page shows; its header's own title, once loaded, refines it. */
+export function DocumentTitle({ title, children }: { title: string; children?: ReactNode }) {
+  // A layout effect runs before the header's passive one, so the more specific title wins.
+  useLayoutEffect(() => {
+    document.title = titled(title);
+  }, [title]);
+  return <>{children}</>;
+}
+
+export function PageHeader({ title, subtitle, actions, back, docTitle }: { title: ReactNode; subtitle?: ReactNode; actions?: ReactNode; back?: ReactNode; docTitle?: string }) {
+  const tab = docTitle ?? (typeof title === 'string' ? title : null);
+  useEffect(() => {
+    if (tab) document.title = titled(tab);
+  }, [tab]);
   return (
     <header className="page-header">
       {back && <div className="page-back">{back}</div>}

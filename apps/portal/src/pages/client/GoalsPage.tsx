@@ -79,8 +79,10 @@ export function Milestones({ goal, onChanged }: { goal: Goal; onChanged: () => v
             <li key={m.id}>
               <label>
                 <input type="checkbox" checked={m.done} onChange={(e) => void toggle(m.id, e.target.checked)} disabled={form.busy || !editable} />
-                <span className={m.done ? 'done' : ''}>{m.title}</span>
-                {m.dueOn && <span className="muted small"> · due {calendarDate(m.dueOn)}</span>}
+                <span className="checklist-text">
+                  <span className={m.done ? 'done' : ''}>{m.title}</span>
+                  {m.dueOn && <span className="muted small">due {calendarDate(m.dueOn)}</span>}
+                </span>
               </label>
             </li>
           ))}

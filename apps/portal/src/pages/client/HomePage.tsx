@@ -26,12 +26,12 @@ export async function loadClientOverview(): Promise<ClientOverview> {
     const [goals, actionItems, reviews, wins] = await Promise.all([
       listGoals(e.id),
       listActionItems(e.id, false),
-      listReviews(e.id, 1),
+      listReviews(e.id),
       call(api.GET('/v1/engagements/{id}/wins', { params: { path: { id: e.id }, query: { limit: 10 } } })).then((p) => p.data),
     ]);
     return { goals, actionItems, reviews, wins };
   });
-  const upcoming = (await listSessions({ from: new Date().toISOString(), status: 'scheduled' }, 1)).filter((s) => new Date(s.startsAt) > new Date());
+  const upcoming = (await listSessions({ from: new Date().toISOString(), status: 'scheduled' })).filter((s) => new Date(s.startsAt) > new Date());
   const nextAgenda = upcoming[0] ? await call(api.GET('/v1/sessions/{id}/agenda', { params: { path: { id: upcoming[0].id } } })) : null;
   return {
     engagements,
@@ -49,7 +49,7 @@ export function ClientHomePage() {
   const data = useResource(loadClientOverview, []);
   return (
     <>
-      <PageHeader title={`Hello, ${me.name.split(' ')[0]}`} subtitle="Your goals, your next session and what to do before it." />
+      <PageHeader title={`Hello, ${me.name.split(' ')[0]}`} docTitle="Home" subtitle="Your goals, your next session and what to do before it." />
       <Async resource={data} label="Loading your overview">
         {(o) => {
           const awaiting = o.goals.filter((g) => g.status === 'proposed');
@@ -154,10 +154,11 @@ export function ClientActionItems({ items, goals, onDone }: { items: ActionItem[
           <li key={a.id}>
             <label>
               <input type="checkbox" checked={a.done} onChange={(e) => void toggle(a, e.target.checked)} disabled={form.busy} />
-              <span className={a.done ? 'done' : ''}>{a.title}</span>
-              <span className="muted small">
-                {a.dueOn ? ` · due ${calendarDate(a.dueOn)}` : ''}
-                {a.goalId && titles.get(a.goalId) ? ` · ${titles.get(a.goalId)}` : ''}
+              <span className="checklist-text">
+                <span className={a.done ? 'done' : ''}>{a.title}</span>
+                {(a.dueOn || (a.goalId && titles.get(a.goalId))) && (
+                  <span className="muted small">{[a.dueOn ? `due ${calendarDate(a.dueOn)}` : '', a.goalId ? titles.get(a.goalId) ?? '' : ''].filter(Boolean).join(' · ')}</span>
+                )}
               </span>
             </label>
           </li>

@@ -27,7 +27,7 @@ export function ClientReviewPage({ id }: { id: string }) {
       {(r) => (
         <>
           <PageHeader
-            back={<Link to="/">← Home</Link>}
+            back={<Link to="/reviews">← Your reviews</Link>}
             title="Progress review"
             subtitle={
               <>

@@ -13,7 +13,7 @@ import { CalendarFeedCard } from '../shared/AccountPage';
 
 export function ClientSessionsPage() {
   const me = useMe();
-  const sessions = useResource(() => listSessions({}, 5), []);
+  const sessions = useResource(() => listSessions({}), []);
   return (
     <>
       <PageHeader title="Sessions" subtitle="Your upcoming sessions with their agendas, and the ones behind you." />

@@ -42,7 +42,7 @@ export function WinsPage() {
   const me = useMe();
   const wins = useResource(async () => {
     const engagements = await listEngagements();
-    const lists = await mapLimit(engagements, 4, (e) => all((cursor) => call(api.GET('/v1/engagements/{id}/wins', { params: { path: { id: e.id }, query: { limit: 100, cursor } } })), 3));
+    const lists = await mapLimit(engagements, 4, (e) => all((cursor) => call(api.GET('/v1/engagements/{id}/wins', { params: { path: { id: e.id }, query: { limit: 100, cursor } } }))));
     return lists.flat().sort((a, b) => b.at.localeCompare(a.at));
   }, []);
   return (

@@ -8,6 +8,7 @@ import { EngagementStatusBadge } from '../../components/status';
 import { Async, Badge, Card, Empty, Field, FormError, OneTimeSecret, PageHeader, ProgressBar, useSubmit } from '../../components/ui';
 import { CADENCE, calendarDate, dateTime, today } from '../../format';
 import { Link, navigate } from '../../router';
+import { invitationLink } from '../shared/SignInPage';
 
 export function ClientPage({ id }: { id: string }) {
   const me = useMe();
@@ -78,12 +79,13 @@ export function ClientPage({ id }: { id: string }) {
 }
 
 function PortalAccessCard({ client }: { client: Client }) {
+  const me = useMe();
   const [link, setLink] = useState<string | null>(null);
   const form = useSubmit();
   const invite = () =>
     form.run(async () => {
       const inv = await call(api.POST('/v1/invitations', { body: { email: client.email, role: 'client', clientId: client.id } }));
-      setLink(`${window.location.origin}/accept?token=${encodeURIComponent(inv.token)}`);
+      setLink(invitationLink(inv.token, me.practice));
     });
   return (
     <Card title="Client portal">

@@ -17,6 +17,7 @@ export function DashboardPage() {
     <>
       <PageHeader
         title={`${greeting}, ${firstName}`}
+        docTitle="Dashboard"
         subtitle="Your week at a glance: sessions to prepare, goals waiting on clients, reviews to complete."
         actions={
           <Link to="/clients" className="btn btn-primary">

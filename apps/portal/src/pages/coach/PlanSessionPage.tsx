@@ -30,7 +30,7 @@ export function PlanSessionPage({ engagementId }: { engagementId: string }) {
   const dayOf = start.slice(0, 10);
   const dayIso = useMemo(() => (dayOf.length === 10 ? { from: zonedToIso(`${dayOf}T00:00`, me.timezone), to: zonedToIso(`${dayOf}T23:59`, me.timezone) } : null), [dayOf, me.timezone]);
   const sameDay = useResource(
-    () => (dayIso && data.data ? listSessions({ ...dayIso, status: 'scheduled' }, 1).then((s) => s.filter((x) => x.coachId === data.data!.engagement.coachId)) : Promise.resolve([])),
+    () => (dayIso && data.data ? listSessions({ ...dayIso, status: 'scheduled' }).then((s) => s.filter((x) => x.coachId === data.data!.engagement.coachId)) : Promise.resolve([])),
     [dayIso?.from, data.data?.engagement.coachId],
   );
 

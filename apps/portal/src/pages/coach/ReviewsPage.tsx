@@ -1,36 +1,60 @@
 import { FormEvent, useState } from 'react';
 import { useMe } from '../../api/auth';
 import { api, call } from '../../api/client';
-import { byId, getEngagement, isOpenEngagement, listClients, listEngagements, listGoals, listReviews, mapLimit, metricDirections } from '../../api/queries';
-import type { Adjustment, Metric, ReviewDetail } from '../../api/types';
+import { byId, getEngagement, listClients, listEngagements, listGoals, listReviews, mapLimit, metricDirections } from '../../api/queries';
+import type { Adjustment, Client, Engagement, Metric, Review, ReviewDetail } from '../../api/types';
 import { useResource } from '../../api/use-resource';
 import { GoalStatusBadge, ReviewStatusBadge } from '../../components/status';
 import { Async, Avatar, Card, Empty, Field, FormError, PageHeader, ProgressBar, useSubmit } from '../../components/ui';
 import { ADJUSTMENT_LABEL, calendarDate, change, dateTime, num, relative } from '../../format';
 import { Link } from '../../router';
 
+interface ReviewRow {
+  review: Review;
+  engagement: Engagement;
+}
+
+const COMPLETED_SHOWN = 10;
+
+/** Every review of the coach's engagements, finished ones included: one read per engagement. */
+async function loadReviews(): Promise<{ clients: Map<string, Client>; reviews: ReviewRow[] }> {
+  const [clients, engagements] = await Promise.all([listClients(), listEngagements()]);
+  const lists = await mapLimit(engagements, 6, async (e) => (await listReviews(e.id)).map((r) => ({ review: r, engagement: e })));
+  const reviews = lists.flat().sort((a, b) => b.review.periodEnd.localeCompare(a.review.periodEnd) || b.review.createdAt.localeCompare(a.review.createdAt));
+  return { clients: byId(clients), reviews };
+}
+
 export function ReviewsPage() {
   const me = useMe();
-  const data = useResource(async () => {
-    const [clients, engagements] = await Promise.all([listClients(), listEngagements()]);
-    const open = engagements.filter(isOpenEngagement);
-    const reviews = (await mapLimit(open, 6, async (e) => (await listReviews(e.id, 1)).map((r) => ({ review: r, engagement: e })))).flat();
-    return { clients: byId(clients), reviews };
-  }, []);
+  const data = useResource(loadReviews, []);
+  const [allCompleted, setAllCompleted] = useState(false);
   return (
     <>
       <PageHeader title="Reviews" subtitle="Clients rate each goal at the end of a period; you complete each review with an adjustment per goal." />
       <Async resource={data} label="Loading reviews">
         {({ clients, reviews }) => {
+          const by = (status: Review['status']) => reviews.filter((r) => r.review.status === status);
+          const completed = by('completed');
           const groups = [
-            { title: 'Submitted: ready for you', list: reviews.filter((r) => r.review.status === 'submitted'), empty: 'No review is waiting for you.' },
-            { title: 'Open: waiting for the client', list: reviews.filter((r) => r.review.status === 'open'), empty: 'No review is open.' },
-            { title: 'Recently completed', list: reviews.filter((r) => r.review.status === 'completed').slice(0, 10), empty: 'None yet.' },
+            { title: 'Submitted: ready for you', list: by('submitted'), empty: 'No review is waiting for you.', wide: true },
+            { title: 'Open: waiting for the client', list: by('open'), empty: 'No review is open.' },
+            { title: 'Missed', list: by('missed'), empty: 'No review was missed.' },
+            {
+              title: 'Completed',
+              list: allCompleted ? completed : completed.slice(0, COMPLETED_SHOWN),
+              empty: 'None yet.',
+              more:
+                completed.length > COMPLETED_SHOWN ? (
+                  <button type="button" className="btn btn-small" onClick={() => setAllCompleted((v) => !v)} aria-expanded={allCompleted}>
+                    {allCompleted ? 'Show the latest only' : `Show all ${completed.length}`}
+                  </button>
+                ) : null,
+            },
           ];
           return (
             <div className="grid-2">
               {groups.map((g) => (
-                <Card key={g.title} title={g.title} className={g.title.startsWith('Submitted') ? 'span-2-md' : ''}>
+                <Card key={g.title} title={g.title} className={g.wide ? 'span-2-md' : ''}>
                   {g.list.length === 0 ? (
                     <Empty>{g.empty}</Empty>
                   ) : (
@@ -46,7 +70,9 @@ export function ReviewsPage() {
                                 <span className="list-sub">
                                   {e.title} · {calendarDate(r.periodStart)} – {calendarDate(r.periodEnd)}
                                   {r.status === 'open' ? ` · due ${dateTime(r.dueAt, me.timezone)}` : ''}
+                                  {r.status === 'missed' ? ` · was due ${dateTime(r.dueAt, me.timezone)}` : ''}
                                   {r.status === 'submitted' && r.submittedAt ? ` · submitted ${relative(r.submittedAt)}` : ''}
+                                  {r.status === 'completed' && r.completedAt ? ` · completed ${relative(r.completedAt)}` : ''}
                                 </span>
                               </span>
                               <ReviewStatusBadge status={r.status} />
@@ -56,6 +82,7 @@ export function ReviewsPage() {
                       })}
                     </ul>
                   )}
+                  {'more' in g && g.more && <div className="list-more">{g.more}</div>}
                 </Card>
               ))}
             </div>
@@ -135,30 +162,32 @@ function ReviewGoals({ review: r, directions, clientFirstName, onCompleted }: { 
               <div>
                 <ProgressBar value={g.progress} label={`${g.title} progress`} />
                 {g.metrics.length > 0 && (
-                  <table className="table">
-                    <caption className="sr-only">Metrics over the period</caption>
-                    <thead>
-                      <tr>
-                        <th scope="col">Metric</th>
-                        <th scope="col">Start</th>
-                        <th scope="col">End</th>
-                        <th scope="col">Change</th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {g.metrics.map((m) => {
-                        const c = change(m.change, m.unit, directions.get(m.metricId));
-                        return (
-                          <tr key={m.metricId}>
-                            <th scope="row">{m.name}</th>
-                            <td>{num(m.startValue, m.unit)}</td>
-                            <td>{num(m.endValue, m.unit)}</td>
-                            <td className={c.tone}>{c.text}</td>
-                          </tr>
-                        );
-                      })}
-                    </tbody>
-                  </table>
+                  <div className="table-scroll">
+                    <table className="table">
+                      <caption className="sr-only">Metrics over the period</caption>
+                      <thead>
+                        <tr>
+                          <th scope="col">Metric</th>
+                          <th scope="col">Start</th>
+                          <th scope="col">End</th>
+                          <th scope="col">Change</th>
+                        </tr>
+                      </thead>
+                      <tbody>
+                        {g.metrics.map((m) => {
+                          const c = change(m.change, m.unit, directions.get(m.metricId));
+                          return (
+                            <tr key={m.metricId}>
+                              <th scope="row">{m.name}</th>
+                              <td>{num(m.startValue, m.unit)}</td>
+                              <td>{num(m.endValue, m.unit)}</td>
+                              <td className={c.tone}>{c.text}</td>
+                            </tr>
+                          );
+                        })}
+                      </tbody>
+                    </table>
+                  </div>
                 )}
                 {g.milestonesCompleted.length > 0 && (
                   <p className="small">

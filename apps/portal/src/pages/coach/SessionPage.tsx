@@ -476,6 +476,7 @@ function SessionActionItems({ sessionId, items, goals, onAdded }: { sessionId: s
             <li key={a.id}>
               <span className={a.done ? 'done' : ''}>{a.title}</span>
               <span className="muted small">
+                {a.goalId && goals.some((g) => g.id === a.goalId) ? ` · ${goals.find((g) => g.id === a.goalId)!.title}` : ''}
                 {a.dueOn ? ` · due ${calendarDate(a.dueOn)}` : ''}
                 {a.done ? ' · done' : ''}
               </span>

@@ -9,6 +9,7 @@ import { useResource } from '../../api/use-resource';
 import { Async, Badge, Card, Empty, Field, FormError, OneTimeSecret, PageHeader, useSubmit } from '../../components/ui';
 import { CADENCE, dateTime, minutes, relative, ROLE_LABEL } from '../../format';
 import { timeZones } from '../shared/AccountPage';
+import { invitationLink } from '../shared/SignInPage';
 
 type WebhookEvent = components['schemas']['CreateWebhookDto']['events'][number];
 const EVENTS: Record<WebhookEvent, string> = {
@@ -26,6 +27,33 @@ const EVENTS: Record<WebhookEvent, string> = {
   'measurement.recorded': 'Measurement logged',
   'reminder.sent': 'Reminder sent',
 };
+
+type Delivery = components['schemas']['WebhookDeliveryDto'];
+const DELIVERY: Record<Delivery['status'], { label: string; tone: 'good' | 'bad' | 'warn' | 'info' }> = {
+  pending: { label: 'Queued', tone: 'info' },
+  delivering: { label: 'Sending', tone: 'info' },
+  delivered: { label: 'Delivered', tone: 'good' },
+  failed: { label: 'Failed', tone: 'bad' },
+};
+
+/** An event type the portal has no name for yet ("payment.failed_twice") reads as words ("Payment failed twice"). */
+function eventLabel(type: string): string {
+  const known = EVENTS[type as WebhookEvent];
+  if (known) return known;
+  const words = type.replace(/[._-]+/g, ' ').trim();
+  return words ? words[0].toUpperCase() + words.slice(1) : 'Event';
+}
+
+/** What happened to a delivery, in words: "Delivered (HTTP 200)", "Retrying at 10:30 — no answer". */
+function deliveryOutcome(d: Delivery, tz: string): { label: string; tone: 'good' | 'bad' | 'warn' | 'info'; detail: string } {
+  const answer = d.responseStatus ? `the endpoint answered HTTP ${d.responseStatus}` : d.lastError ? 'the endpoint could not be reached' : '';
+  if (d.status === 'pending' && d.attempts > 0) {
+    return { label: 'Retrying', tone: 'warn', detail: [answer, d.nextAttemptAt ? `next try ${dateTime(d.nextAttemptAt, tz)}` : ''].filter(Boolean).join('; ') };
+  }
+  if (d.status === 'delivered') return { ...DELIVERY.delivered, detail: d.deliveredAt ? `at ${dateTime(d.deliveredAt, tz)}` : '' };
+  if (d.status === 'failed') return { ...DELIVERY.failed, detail: answer ? `${answer}; no more retries` : 'no more retries' };
+  return { ...DELIVERY[d.status], detail: '' };
+}
 
 export function SettingsPage() {
   const me = useMe();
@@ -142,7 +170,7 @@ function Team() {
     e.preventDefault();
     const ok = await form.run(async () => {
       const inv = await call(api.POST('/v1/invitations', { body: { email: email.trim(), role: 'coach' } }));
-      setLink({ email: inv.email, url: `${window.location.origin}/accept?token=${encodeURIComponent(inv.token)}` });
+      setLink({ email: inv.email, url: invitationLink(inv.token, me.practice) });
     });
     if (ok) setEmail('');
   };
@@ -363,28 +391,34 @@ function Deliveries({ hook }: { hook: Webhook }) {
           ds.length === 0 ? (
             <Empty>No deliveries yet.</Empty>
           ) : (
-            <table className="table">
-              <thead>
-                <tr>
-                  <th scope="col">Event</th>
-                  <th scope="col">When</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Attempts</th>
-                </tr>
-              </thead>
-              <tbody>
-                {ds.map((d) => (
-                  <tr key={d.id}>
-                    <td>{EVENTS[d.eventType as WebhookEvent] ?? d.eventType}</td>
-                    <td>{dateTime(d.createdAt, me.timezone)}</td>
-                    <td>
-                      <Badge tone={d.status === 'delivered' ? 'good' : d.status === 'failed' ? 'bad' : 'warn'}>{d.status}</Badge> {d.responseStatus ? `HTTP ${d.responseStatus}` : d.lastError ?? ''}
-                    </td>
-                    <td>{d.attempts}</td>
+            <div className="table-scroll">
+              <table className="table">
+                <thead>
+                  <tr>
+                    <th scope="col">Event</th>
+                    <th scope="col">When</th>
+                    <th scope="col">Status</th>
+                    <th scope="col">Attempts</th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
+                </thead>
+                <tbody>
+                  {ds.map((d) => {
+                    const outcome = deliveryOutcome(d, me.timezone);
+                    return (
+                      <tr key={d.id}>
+                        <td>{eventLabel(d.eventType)}</td>
+                        <td>{dateTime(d.createdAt, me.timezone)}</td>
+                        <td>
+                          <Badge tone={outcome.tone}>{outcome.label}</Badge>
+                          {outcome.detail && <span className="small muted"> {outcome.detail}</span>}
+                        </td>
+                        <td>{d.attempts}</td>
+                      </tr>
+                    );
+                  })}
+                </tbody>
+              </table>
+            </div>
           )
         }
       </Async>

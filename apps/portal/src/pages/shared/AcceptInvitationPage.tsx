@@ -3,12 +3,15 @@ import { useAuth } from '../../api/auth';
 import { ApiError } from '../../api/client';
 import { Field, FormError, useSubmit } from '../../components/ui';
 import { Link, navigate, useLocation } from '../../router';
-import { AuthFrame } from './SignInPage';
+import { AuthFrame, rememberPractice } from './SignInPage';
 
 export function AcceptInvitationPage() {
   const { acceptInvitation, signOut, me } = useAuth();
   const { query } = useLocation();
   const token = query.get('token') ?? '';
+  // Links made by the portal name the practice; older links have only the token.
+  const slug = query.get('practice')?.trim() ?? '';
+  const practiceName = query.get('practiceName')?.trim() || null;
   const [name, setName] = useState('');
   const [password, setPassword] = useState('');
   const [confirm, setConfirm] = useState('');
@@ -33,7 +36,9 @@ export function AcceptInvitationPage() {
     if (me) await signOut();
     const ok = await form.run(async () => {
       try {
-        await acceptInvitation(token, name.trim(), password);
+        const profile = await acceptInvitation(token, name.trim(), password);
+        // The next sign-in on this browser starts with the practice filled in.
+        rememberPractice(profile.practice.slug || slug);
       } catch (err) {
         if (err instanceof ApiError && (err.status === 404 || err.status === 409)) {
           throw new Error('This invitation was already used or has expired. Sign in if you already have an account, or ask for a new invitation.');
@@ -45,8 +50,16 @@ export function AcceptInvitationPage() {
   };
 
   return (
-    <AuthFrame title="Accept your invitation" subtitle="Choose your name and a password to create your account.">
+    <AuthFrame
+      title={practiceName ? `Join ${practiceName}` : 'Accept your invitation'}
+      subtitle={practiceName ? `You have been invited to ${practiceName}'s coaching portal. Choose your name and a password to create your account.` : 'Choose your name and a password to create your account.'}
+    >
       <form onSubmit={submit} className="stack" aria-label="Accept invitation">
+        {slug && (
+          <p className="practice-note">
+            Your practice address is <strong>{slug}</strong>: you sign in with it, your email and your password.
+          </p>
+        )}
         <FormError error={form.error} />
         <Field label="Your name" error={form.fields.name}>
           {(p) => <input {...p} autoComplete="name" value={name} onChange={(e) => setName(e.target.value)} required maxLength={200} />}
@@ -61,7 +74,7 @@ export function AcceptInvitationPage() {
           {form.busy ? 'Creating your account…' : 'Create my account'}
         </button>
         <p className="muted small">
-          Already have an account? <Link to="/sign-in">Sign in</Link>
+          Already have an account? <Link to={slug ? `/sign-in?practice=${encodeURIComponent(slug)}` : '/sign-in'}>Sign in</Link>
         </p>
       </form>
     </AuthFrame>

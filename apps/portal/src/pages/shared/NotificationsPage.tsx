@@ -1,9 +1,9 @@
 import { useState } from 'react';
 import { useMe } from '../../api/auth';
-import { all, api, call } from '../../api/client';
+import { api, call, pages } from '../../api/client';
 import type { Notification } from '../../api/types';
 import { useResource } from '../../api/use-resource';
-import { Async, Badge, Card, Empty, PageHeader } from '../../components/ui';
+import { Async, Badge, Card, Empty, FormError, PageHeader, useSubmit } from '../../components/ui';
 import { calendarDate, dateTime, relative } from '../../format';
 import { Link } from '../../router';
 
@@ -32,18 +32,26 @@ export function describeNotification(n: Notification, tz: string, isClient: bool
   }
 }
 
+const fetchNotifications = (cursor: string | undefined) => call(api.GET('/v1/notifications', { params: { query: { limit: 50, cursor } } }));
+
 export function NotificationsPage() {
   const me = useMe();
   const [onlyUnread, setOnlyUnread] = useState(false);
-  const inbox = useResource(() => all((cursor) => call(api.GET('/v1/notifications', { params: { query: { limit: 100, cursor } } })), 5), []);
+  const inbox = useResource(() => pages(fetchNotifications, 1), []);
+  const more = useSubmit();
+  const showMore = (cursor: string) =>
+    more.run(async () => {
+      const next = await pages(fetchNotifications, 1, cursor);
+      inbox.setData((p) => ({ items: [...p.items, ...next.items.filter((n) => !p.items.some((x) => x.id === n.id))], nextCursor: next.nextCursor }));
+    });
 
   const markRead = async (n: Notification) => {
     if (n.readAt) return;
     await call(api.POST('/v1/notifications/{id}/read', { params: { path: { id: n.id } } })).catch(() => undefined);
-    inbox.setData((list) => list.map((x) => (x.id === n.id ? { ...x, readAt: new Date().toISOString() } : x)));
+    inbox.setData((p) => ({ ...p, items: p.items.map((x) => (x.id === n.id ? { ...x, readAt: new Date().toISOString() } : x)) }));
   };
   const markAll = async () => {
-    for (const n of inbox.data ?? []) if (!n.readAt) await markRead(n);
+    for (const n of inbox.data?.items ?? []) if (!n.readAt) await markRead(n);
   };
 
   return (
@@ -56,7 +64,7 @@ export function NotificationsPage() {
             <label className="toggle">
               <input type="checkbox" checked={onlyUnread} onChange={(e) => setOnlyUnread(e.target.checked)} /> Unread only
             </label>
-            <button type="button" className="btn" onClick={() => void markAll()} disabled={!inbox.data?.some((n) => !n.readAt)}>
+            <button type="button" className="btn" onClick={() => void markAll()} disabled={!inbox.data?.items.some((n) => !n.readAt)}>
               Mark all as read
             </button>
           </>
@@ -64,34 +72,51 @@ export function NotificationsPage() {
       />
       <Card>
         <Async resource={inbox} label="Loading notifications">
-          {(list) => {
+          {({ items: list, nextCursor }) => {
             const shown = onlyUnread ? list.filter((n) => !n.readAt) : list;
-            if (!shown.length) return <Empty>{onlyUnread ? 'Nothing unread. You are all caught up.' : 'No notifications yet.'}</Empty>;
+            const moreButton = nextCursor && (
+              <div className="list-more">
+                <FormError error={more.error} />
+                <button type="button" className="btn" onClick={() => void showMore(nextCursor)} disabled={more.busy}>
+                  {more.busy ? 'Loading…' : 'Show older notifications'}
+                </button>
+              </div>
+            );
+            if (!shown.length)
+              return (
+                <>
+                  <Empty>{onlyUnread ? 'Nothing unread. You are all caught up.' : 'No notifications yet.'}</Empty>
+                  {moreButton}
+                </>
+              );
             return (
-              <ul className="list notifications">
-                {shown.map((n) => {
-                  const d = describeNotification(n, me.timezone, me.role === 'client');
-                  return (
-                    <li key={n.id} className={n.readAt ? 'notification read' : 'notification unread'}>
-                      <Link to={d.to} className="list-link" onClick={() => void markRead(n)}>
-                        <span className="notification-dot" aria-hidden="true" />
-                        <span className="list-main">
-                          <span className="list-title">
-                            {d.title} {!n.readAt && <span className="sr-only">(unread)</span>}
+              <>
+                <ul className="list notifications">
+                  {shown.map((n) => {
+                    const d = describeNotification(n, me.timezone, me.role === 'client');
+                    return (
+                      <li key={n.id} className={n.readAt ? 'notification read' : 'notification unread'}>
+                        <Link to={d.to} className="list-link" onClick={() => void markRead(n)}>
+                          <span className="notification-dot" aria-hidden="true" />
+                          <span className="list-main">
+                            <span className="list-title">
+                              {d.title} {!n.readAt && <span className="sr-only">(unread)</span>}
+                            </span>
+                            <span className="list-sub">{d.body}</span>
                           </span>
-                          <span className="list-sub">{d.body}</span>
-                        </span>
-                        <span className="list-meta">
-                          <Badge>{d.tag}</Badge>
-                          <time dateTime={n.sentAt} title={dateTime(n.sentAt, me.timezone)}>
-                            {relative(n.sentAt)}
-                          </time>
-                        </span>
-                      </Link>
-                    </li>
-                  );
-                })}
-              </ul>
+                          <span className="list-meta">
+                            <Badge>{d.tag}</Badge>
+                            <time dateTime={n.sentAt} title={dateTime(n.sentAt, me.timezone)}>
+                              {relative(n.sentAt)}
+                            </time>
+                          </span>
+                        </Link>
+                      </li>
+                    );
+                  })}
+                </ul>
+                {moreButton}
+              </>
             );
           }}
         </Async>

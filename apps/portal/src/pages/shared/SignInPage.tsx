@@ -1,9 +1,24 @@
 import { FormEvent, ReactNode, useState } from 'react';
 import { useAuth } from '../../api/auth';
-import { Field, FormError, useSubmit } from '../../components/ui';
+import { DocumentTitle, Field, FormError, useSubmit } from '../../components/ui';
 import { navigate, useLocation } from '../../router';
 
 const LAST_PRACTICE = 'coaching-portal.practice';
+
+/** The practice the next sign-in on this browser is pre-filled with. */
+export function rememberPractice(slug: string): void {
+  try {
+    localStorage.setItem(LAST_PRACTICE, slug.trim().toLowerCase());
+  } catch {
+    // storage full or disabled: the person types it
+  }
+}
+
+/** An invitation link: the token, and the practice so the new member knows it (and signs in to it later). */
+export function invitationLink(token: string, practice: { slug: string; name: string }): string {
+  const q = new URLSearchParams({ token, practice: practice.slug, practiceName: practice.name });
+  return `${window.location.origin}/accept?${q.toString()}`;
+}
 
 /** Only same-site page addresses are followed after signing in. */
 export function safeNext(next: string | null): string {
@@ -22,7 +37,7 @@ export function SignInPage() {
     e.preventDefault();
     const ok = await form.run(async () => {
       await signIn(practice, email, password);
-      localStorage.setItem(LAST_PRACTICE, practice.trim().toLowerCase());
+      rememberPractice(practice);
     });
     if (ok) navigate(safeNext(query.get('next')), { replace: true });
     else setPassword('');
@@ -52,6 +67,7 @@ export function SignInPage() {
 export function AuthFrame({ title, subtitle, children }: { title: string; subtitle?: string; children: ReactNode }) {
   return (
     <div className="auth">
+      <DocumentTitle title={title} />
       <main className="auth-card" id="main">
         <div className="auth-brand" aria-hidden="true">
           <svg viewBox="0 0 32 32" width="40" height="40">
