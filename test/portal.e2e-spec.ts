@@ -445,7 +445,7 @@ describe('the portal', () => {
     const past = page.getByRole('region', { name: 'Past sessions' });
     await containsText(past, 'We agreed three runs a week');
     const calendar = page.getByRole('region', { name: 'Calendar feed' });
-    await calendar.getByRole('button', { name: 'Get my calendar link' }).click();
+    await calendar.getByRole('button', { name: 'Show my calendar link' }).click();
     const feedUrl = squash(await calendar.locator('code.secret-value').textContent());
     expect(feedUrl).toMatch(/\/v1\/calendar\/[^/]+\.ics$/);
     const feed = await fetch(`${base}${new URL(feedUrl).pathname}`);
@@ -453,6 +453,11 @@ describe('the portal', () => {
     expect(await feed.text()).toContain('BEGIN:VCALENDAR');
     await visible(calendar.getByRole('link', { name: 'Open in my calendar app' }));
     await shot(page, '23-client-sessions-calendar');
+    // Showing the link again gives the same one; making a new link stops the old one.
+    page.once('dialog', (d) => void d.accept());
+    await calendar.getByRole('button', { name: 'Make a new link' }).click();
+    await eventually(async () => squash(await calendar.locator('code.secret-value').textContent()), (u) => u !== feedUrl, 'a new calendar link');
+    expect((await fetch(`${base}${new URL(feedUrl).pathname}`)).status).toBe(404);
     await past.getByRole('link').first().click();
     await visible(page.getByText('We agreed three runs a week, one of them before work on Tuesdays.'));
     expect(await page.locator('body').textContent()).not.toContain(PRIVATE_NOTE);

@@ -142,12 +142,12 @@ export class SessionsRepository {
     const distinct = (ids: (string | null | undefined)[]) => [...new Set(ids.filter((x): x is string => !!x))];
     const goalIds = distinct(items.map((i) => i.goalId));
     const metricIds = distinct(items.map((i) => i.metricId));
-    const goals = goalIds.length ? await tx.em.find(Goal, { select: { id: true, status: true }, where: { practiceId: tx.practiceId, id: In(goalIds) } }) : [];
-    const metrics: { id: string; status: Goal['status'] }[] = metricIds.length
+    const goals = goalIds.length ? await tx.em.find(Goal, { select: { id: true, status: true, firstProposedAt: true }, where: { practiceId: tx.practiceId, id: In(goalIds) } }) : [];
+    const metrics: { id: string; status: Goal['status']; firstProposedAt: Date | null }[] = metricIds.length
       ? await tx.em
           .createQueryBuilder(Metric, 'm')
           .innerJoin(Goal, 'g', 'g.practiceId = m.practiceId AND g.id = m.goalId')
-          .select(['m.id AS id', 'g.status AS status'])
+          .select(['m.id AS id', 'g.status AS status', 'g.firstProposedAt AS "firstProposedAt"'])
           .where('m.practiceId = :p AND m.id IN (:...ids)', { p: tx.practiceId, ids: metricIds })
           .getRawMany()
       : [];

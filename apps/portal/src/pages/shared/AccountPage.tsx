@@ -86,21 +86,30 @@ export function AccountPage() {
 export function CalendarFeedCard() {
   const [url, setUrl] = useState<string | null>(null);
   const form = useSubmit();
-  const issue = () => form.run(async () => setUrl((await call(api.GET('/v1/calendar/feed'))).url));
+  const show = () => form.run(async () => setUrl((await call(api.GET('/v1/calendar/feed'))).url));
+  // A new link is for a link that leaked: the old one stops at once, so every subscribed calendar must be set up again.
+  const reset = () => {
+    if (!window.confirm('Make a new link? Calendars subscribed with the current link stop updating.')) return;
+    void form.run(async () => setUrl((await call(api.POST('/v1/calendar/feed/reset', {}))).url));
+  };
   return (
     <Card title="Calendar feed">
       <p>Subscribe to your sessions in Google Calendar, Outlook or Apple Calendar. Rescheduled and cancelled sessions update by themselves.</p>
       <FormError error={form.error} />
       {url ? (
-        <OneTimeSecret label="Your private calendar link" value={url} note="Keep it private: anyone with the link sees your sessions. Creating a new link stops the old one." />
+        <OneTimeSecret label="Your private calendar link" value={url} note="Keep it private: anyone with the link sees your sessions. If it got out, make a new one: the old one stops at once." />
       ) : (
-        <button type="button" className="btn btn-primary" onClick={() => void issue()} disabled={form.busy}>
-          {form.busy ? 'Creating…' : 'Get my calendar link'}
+        <button type="button" className="btn btn-primary" onClick={() => void show()} disabled={form.busy}>
+          {form.busy ? 'Loading…' : 'Show my calendar link'}
         </button>
       )}
       {url && (
         <p className="small muted">
           <a href={url.replace(/^https?:/, 'webcal:')}>Open in my calendar app</a>
+          {' · '}
+          <button type="button" className="btn btn-ghost btn-small" onClick={reset} disabled={form.busy}>
+            Make a new link
+          </button>
         </p>
       )}
     </Card>

@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner } from "typeorm";
 
-export class CalendarFeedKept1795320000000 implements MigrationInterface {
-    name = 'CalendarFeedKept1795320000000'
+export class CalendarFeedKept1795320100000 implements MigrationInterface {
+    name = 'CalendarFeedKept1795320100000'
 
     public async up(queryRunner: QueryRunner): Promise<void> {
         // The feed token, sealed (SecretBox) so GET /v1/calendar/feed can show the same URL again; lookups still go by the hash.
