@@ -3,9 +3,8 @@ import { Inject, Injectable, Logger, Module, OnApplicationShutdown, OnModuleInit
 import { Job, Queue, UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { LoggerModule } from 'nestjs-pino';
-import { Counter, Gauge, Histogram } from 'prom-client';
+import { Gauge, Histogram } from 'prom-client';
 import { AppConfig, ConfigModule } from '@app/config';
-import { TenantDb } from '@app/database';
 import { AuditModule, CoachingModule, DatabaseModule, NotificationsModule, RedisModule } from '@app/core';
 import { WebhooksModule } from '@app/core/webhooks/webhooks.module';
 import { WebhooksService } from '@app/core/webhooks/webhooks.service';
@@ -21,7 +20,7 @@ import { QueueProducer } from '@app/core/queues/queue-producer';
 import { loggerParams } from '@app/core/observability/logging';
 import { metricsRegistry } from '@app/core/observability/metrics';
 import { PurgeIdempotencyJob } from '@app/core/queues/jobs/purge-idempotency.job';
-import { QUEUE_JOBS, QueueJobHandler, QueueName, TenantRowJobData } from '@app/core/queues/queue-names';
+import { QUEUE_JOBS, QueueJobHandler, QueueName } from '@app/core/queues/queue-names';
 import { DeliverWebhookJob } from '@app/core/webhooks/jobs/deliver-webhook.job';
 
 /** Every job class the worker runs; add new ones here. */
@@ -55,16 +54,6 @@ const jobDuration = new Histogram({
   registers: [metricsRegistry],
 });
 
-/**
- * Notifications failed for good. The send job counts failed attempts; whether an attempt was the last
- * one shows on the row, so a failed attempt ('retry') is followed by one indexed read of its row.
- */
-const notificationsFailed = new Counter({
-  name: 'notifications_failed_total',
-  help: 'Notifications failed for good (every attempt used), by kind and channel',
-  labelNames: ['kind', 'channel'],
-  registers: [metricsRegistry],
-});
 
 /**
  * Throws unless every job name of every queue has exactly one handler and every handler serves a
@@ -97,7 +86,6 @@ export class QueueRunner implements OnModuleInit, OnApplicationShutdown {
   constructor(
     private readonly config: AppConfig,
     @Inject(JOB_HANDLERS) private readonly handlers: QueueJobHandler[],
-    private readonly db: TenantDb,
   ) {}
 
   // At module init, so a mismatch stops the process before any queue opens.
@@ -159,17 +147,6 @@ export class QueueRunner implements OnModuleInit, OnApplicationShutdown {
     return this.stop();
   }
 
-  private async countFailedForGood({ practiceId, id }: TenantRowJobData): Promise<void> {
-    try {
-      const [n]: { kind: string; channel: string }[] = await this.db.run(practiceId, (tx) =>
-        tx.em.query(`SELECT kind, channel FROM notifications WHERE practice_id = $1 AND id = $2 AND status = 'failed'`, [practiceId, id]),
-      );
-      if (n) notificationsFailed.inc({ kind: n.kind, channel: n.channel });
-    } catch (err) {
-      this.logger.warn({ err, notificationId: id }, 'could not read a failed notification for the metrics');
-    }
-  }
-
   private async process(queue: QueueName, handlers: Map<string, QueueJobHandler>, job: Job): Promise<unknown> {
     const handler = handlers.get(job.name);
     // Retrying cannot help a job nobody handles (e.g. added by a newer release): fail it for good.
@@ -178,7 +155,6 @@ export class QueueRunner implements OnModuleInit, OnApplicationShutdown {
     try {
       const result = await handler.handle(job);
       end({ status: 'completed' });
-      if (queue === QueueName.Notifications && result === 'retry') await this.countFailedForGood(job.data as TenantRowJobData);
       return result;
     } catch (err) {
       end({ status: 'failed' });

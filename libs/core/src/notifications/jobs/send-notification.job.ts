@@ -14,9 +14,10 @@ import type { Notification } from '../notification.entity';
 
 const sent = new Counter({ name: 'notifications_sent_total', help: 'Notifications sent, by kind and channel', labelNames: ['kind', 'channel'], registers: [metricsRegistry] });
 const failed = new Counter({ name: 'notifications_failed_attempts_total', help: 'Failed notification attempts, by kind and channel', labelNames: ['kind', 'channel'], registers: [metricsRegistry] });
+const failedForGood = new Counter({ name: 'notifications_failed_total', help: 'Notifications failed for good (every attempt used), by kind and channel', labelNames: ['kind', 'channel'], registers: [metricsRegistry] });
 
-/** What one job did; 'superseded': our claim was taken over meanwhile, so nothing was recorded. */
-export type Outcome = 'sent' | 'cancelled' | 'skipped' | 'superseded' | 'retry';
+/** What one job did; 'superseded': our claim was taken over meanwhile, so nothing was recorded; 'failed': the last attempt failed. */
+export type Outcome = 'sent' | 'cancelled' | 'skipped' | 'superseded' | 'retry' | 'failed';
 
 interface NotificationRow {
   id: string;
@@ -109,15 +110,20 @@ export class SendNotificationJob implements QueueJobHandler<TenantRowJobData, Ou
     } catch (err) {
       failed.inc({ kind: n.kind, channel: n.channel });
       this.logger.warn({ err, notificationId: n.id, attempts: n.attempts }, 'notification attempt failed');
-      await this.db.run(practiceId, (tx) =>
-        tx.em.query(
+      const [row] = await this.db.run(practiceId, (tx) =>
+        returning<{ status: Notification['status'] }>(
+          tx,
           `UPDATE notifications SET status = CASE WHEN attempts >= $3 THEN 'failed' ELSE 'scheduled' END,
                   due_at = now() + make_interval(secs => 30 * power(2, attempts - 1)), enqueued_at = NULL, last_error = $4
-            WHERE practice_id = $1 AND id = $2 AND status = 'sending' AND attempts = $5`,
+            WHERE practice_id = $1 AND id = $2 AND status = 'sending' AND attempts = $5
+            RETURNING status`,
           [practiceId, n.id, this.tuning.maxAttempts, String((err as Error)?.message ?? err).slice(0, 500), n.attempts],
         ),
       );
-      return 'retry';
+      if (!row) return 'superseded';
+      if (row.status !== 'failed') return 'retry';
+      failedForGood.inc({ kind: n.kind, channel: n.channel });
+      return 'failed';
     }
   }
 
