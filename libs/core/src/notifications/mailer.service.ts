@@ -6,6 +6,9 @@ import { DeliveryTuning } from './delivery-tuning';
 import { MailMessage } from './mail-message.entity';
 import type { RenderedMail } from './mail-templates';
 
+/** SMTP connections a worker keeps open at most (relays commonly refuse more from one client). */
+const MAX_SMTP_CONNECTIONS = 8;
+
 export interface OutgoingMail extends RenderedMail {
   to: string;
   /** Stable per notification, so a receiver can tell a retry from a new message. */
@@ -37,7 +40,20 @@ export class MailerService implements OnApplicationShutdown {
     // Timeouts far below the delivery lease (see DeliveryTuning): a send that stalls fails and is
     // retried by this worker instead of outliving its claim while another worker sends the same mail.
     const timeout = this.tuning.smtpTimeoutMs;
-    this.transport ??= createTransport({ url: this.config.smtpUrl!, connectionTimeout: timeout, greetingTimeout: timeout, socketTimeout: timeout }, { from: this.config.mailFrom });
+    // Pooled: a handful of open SMTP connections carry every message, instead of a connection (and
+    // its greeting and EHLO) per message; at most one connection per job the worker runs at once.
+    this.transport ??= createTransport(
+      {
+        url: this.config.smtpUrl!,
+        pool: true,
+        maxConnections: Math.min(this.config.workerConcurrency, MAX_SMTP_CONNECTIONS),
+        maxMessages: 1000,
+        connectionTimeout: timeout,
+        greetingTimeout: timeout,
+        socketTimeout: timeout,
+      },
+      { from: this.config.mailFrom },
+    );
     await this.transport.sendMail({
       from: this.config.mailFrom,
       to: mail.to,

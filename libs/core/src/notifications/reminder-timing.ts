@@ -53,6 +53,19 @@ const OFFSET_NAME = /^(GMT|UTC)[+-−]/;
  */
 export function formatForRecipient(at: Date, zone: string): string {
   const local = DateTime.fromJSDate(at, { zone }).setLocale('en-GB');
-  const abbreviation = ['en-GB', 'en-US'].map((l) => local.setLocale(l).offsetNameShort).find((n) => n && !OFFSET_NAME.test(n));
-  return `${local.toFormat('cccc d LLLL yyyy, HH:mm')} ${abbreviation ?? local.toFormat('ZZZZ')}`;
+  return `${local.toFormat('cccc d LLLL yyyy, HH:mm')} ${zoneName(local)}`;
+}
+
+// A zone's name at an offset (EST at -300, EDT at -240) never changes: asking Intl costs more than the rest
+// of a message, so each (zone, offset) is asked once. Zones × their offsets keep this small.
+const ZONE_NAMES = new Map<string, string>();
+
+function zoneName(local: DateTime): string {
+  const key = `${local.zoneName}|${local.offset}`;
+  let name = ZONE_NAMES.get(key);
+  if (name === undefined) {
+    name = ['en-GB', 'en-US'].map((l) => local.setLocale(l).offsetNameShort).find((n) => n && !OFFSET_NAME.test(n)) ?? local.toFormat('ZZZZ');
+    ZONE_NAMES.set(key, name);
+  }
+  return name;
 }

@@ -8,6 +8,7 @@ import { JobSchedule, NotificationJob, QueueJobHandler, QueueName, SchedulerJob,
 import { DeliveryTuning } from '../delivery-tuning';
 
 const BATCH = 1000;
+const MAX_ROUNDS = 5;
 
 const lastPass = new Gauge({ name: 'scheduler_pass_seconds', help: 'Duration of the last dispatch pass', registers: [metricsRegistry] });
 
@@ -35,6 +36,20 @@ export class DispatchDueJob implements QueueJobHandler<unknown, { notifications:
 
   async handle(): Promise<{ notifications: number; deliveries: number }> {
     const end = lastPass.startTimer();
+    const handed = { notifications: 0, deliveries: 0 };
+    // A full batch means more is due: take another at once (up to MAX_ROUNDS a pass) rather than
+    // leave it for the next pass, so a burst drains at the workers' pace, not at BATCH per pass.
+    for (let round = 0; round < MAX_ROUNDS; round++) {
+      const { notifications, deliveries } = await this.handOut();
+      handed.notifications += notifications;
+      handed.deliveries += deliveries;
+      if (notifications < BATCH && deliveries < BATCH) break;
+    }
+    end();
+    return handed;
+  }
+
+  private async handOut(): Promise<{ notifications: number; deliveries: number }> {
     const requeue = this.tuning.requeueAfterSeconds;
     const [notifications, deliveries]: { practice_id: string; id: string; handed_out: string }[][] = await Promise.all([
       this.ds.query(`SELECT practice_id, id, handed_out FROM app_take_due_notifications($1, make_interval(secs => $2))`, [BATCH, requeue]),
@@ -45,7 +60,6 @@ export class DispatchDueJob implements QueueJobHandler<unknown, { notifications:
       this.producer.addBulk(QueueName.Notifications, notifications.map((r) => ({ name: NotificationJob.Send, data: { practiceId: r.practice_id, id: r.id }, opts: { ...opts, jobId: `n-${r.id}-${r.handed_out}` } }))),
       this.producer.addBulk(QueueName.Webhooks, deliveries.map((r) => ({ name: WebhookJob.Deliver, data: { practiceId: r.practice_id, id: r.id }, opts: { ...opts, jobId: `w-${r.id}-${r.handed_out}` } }))),
     ]);
-    end();
     return { notifications: notifications.length, deliveries: deliveries.length };
   }
 }
