@@ -9,6 +9,7 @@ import { ReviewCadenceJob } from '@app/core/reviews/jobs/review-cadence.job';
 import { ReviewsService } from '@app/core/reviews/reviews.service';
 import { startApp, TestApp } from './support/app';
 import { scheduleSession } from './support/coaching';
+import { processOutbox } from './support/outbox';
 import { addClient, addCoach, Caller, PracticeFixture, signupPractice } from './support/factories';
 import { metricsRegistry } from '@app/core/observability/metrics';
 import { MAX_CATCH_UP_PERIODS } from '@app/core/reviews/jobs/review-cadence.job';
@@ -116,6 +117,15 @@ describe('reviews on cadence after the worker was down', () => {
     ]);
     const opened = await t.sql.query(`SELECT count(*)::int AS n FROM domain_events WHERE type = 'review.opened' AND data->>'engagementId' = $1`, [id]);
     expect(opened.rows[0].n).toBe(4);
+    // The client is prompted for the review that is open, not for the three already missed.
+    await processOutbox(t);
+    const prompts = await t.sql.query(
+      `SELECT n.subject_id FROM notifications n JOIN reviews r ON r.practice_id = n.practice_id AND r.id = n.subject_id
+        WHERE n.kind = 'review_opened' AND r.engagement_id = $1 GROUP BY n.subject_id`,
+      [id],
+    );
+    const open = await t.sql.query(`SELECT id FROM reviews WHERE engagement_id = $1 AND status = 'open'`, [id]);
+    expect(prompts.rows.map((r) => r.subject_id)).toEqual([open.rows[0].id]);
   });
 
   it('catches up from the activation when no review was ever opened, and at most the last 12 periods', async () => {

@@ -39,7 +39,8 @@ export class PromptsConsumer implements DomainEventConsumer {
       case 'review.opened':
       case 'review.submitted': {
         const review = await this.review(tx, e.entityId);
-        if (!review) return;
+        // A review opened late (the scheduler catching up after an outage) and already missed asks nothing of the client.
+        if (!review || (e.type === 'review.opened' && review.status !== 'open')) return;
         const p = await this.parties(tx, review.engagement_id);
         const toClient = e.type === 'review.opened';
         const recipient = toClient ? p?.client_user_id : p?.coach_id;
@@ -67,8 +68,8 @@ export class PromptsConsumer implements DomainEventConsumer {
     return rows[0];
   }
 
-  private async review(tx: TenantTx, id: string): Promise<{ engagement_id: string; due_at: Date } | undefined> {
-    const rows = await tx.em.query(`SELECT engagement_id, due_at FROM reviews WHERE practice_id = $1 AND id = $2`, [tx.practiceId, id]);
+  private async review(tx: TenantTx, id: string): Promise<{ engagement_id: string; due_at: Date; status: string } | undefined> {
+    const rows = await tx.em.query(`SELECT engagement_id, due_at, status FROM reviews WHERE practice_id = $1 AND id = $2`, [tx.practiceId, id]);
     return rows[0];
   }
 
