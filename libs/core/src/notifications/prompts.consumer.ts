@@ -40,7 +40,7 @@ export class PromptsConsumer implements DomainEventConsumer {
       case 'review.submitted': {
         const review = await this.review(tx, e.entityId);
         // A review opened late (the scheduler catching up after an outage) and already missed asks nothing of the client.
-        if (!review || (e.type === 'review.opened' && review.status !== 'open')) return;
+        if (!review || (e.type === 'review.opened' && review.status === 'missed')) return;
         const p = await this.parties(tx, review.engagement_id);
         const toClient = e.type === 'review.opened';
         const recipient = toClient ? p?.client_user_id : p?.coach_id;
