@@ -15,7 +15,7 @@ import type { TenantRowJobData } from '@app/core/queues/queue-names';
 import { startApp, TestApp } from './support/app';
 import { activeEngagement, agreedGoal, draftGoal, scheduleSession } from './support/coaching';
 import { addClient, addCoach, Caller, PASSWORD, PracticeFixture, signupPractice } from './support/factories';
-import { ChildRun, exitWithin, freePort, redisUrl, sleep, startWorker, waitFor } from './support/processes';
+import { ChildRun, exitWithin, freePort, redisUrl, sleep, startWorker, waitFor, workerEnv } from './support/processes';
 import { startSmtpSink, SmtpSink } from './support/smtp-sink';
 
 // These tests wait on real processes (a worker's boot, a lease running out): give them room.
@@ -38,12 +38,7 @@ const inHours = (h: number, minute = 0) => {
 
 async function worker(extra: Record<string, string> = {}): Promise<ChildRun> {
   const w = startWorker({
-    NODE_ENV: 'test',
-    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-    DATABASE_URL: t.dbUrl,
-    REDIS_URL: redisUrl(),
-    REDIS_PREFIX: t.config.redisPrefix,
-    JWT_SECRET: t.config.jwtSecret,
+    ...workerEnv(t),
     SMTP_URL: smtp.url,
     WORKER_HEALTH_PORT: String(await freePort()),
     SCHEDULER_EVERY_MS: '200',

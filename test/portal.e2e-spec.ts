@@ -13,7 +13,7 @@ import { Browser, BrowserContext, chromium, Locator, Page } from 'playwright-cor
 import { startApp, TestApp } from './support/app';
 import { SMART, createEngagement, draftGoal, scheduleSession } from './support/coaching';
 import { addClient, addCoach, Caller, PASSWORD, PracticeFixture, signupPractice } from './support/factories';
-import { ChildRun, exitWithin, freePort, redisUrl, startWorker, waitFor } from './support/processes';
+import { ChildRun, exitWithin, freePort, startWorker, waitFor, workerEnv } from './support/processes';
 
 jest.setTimeout(120_000);
 
@@ -138,12 +138,7 @@ beforeAll(async () => {
 
   // The worker: notifications, the development mailbox (no SMTP_URL) and webhook deliveries.
   worker = startWorker({
-    NODE_ENV: 'test',
-    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-    DATABASE_URL: t.dbUrl,
-    REDIS_URL: redisUrl(),
-    REDIS_PREFIX: t.config.redisPrefix,
-    JWT_SECRET: t.config.jwtSecret,
+    ...workerEnv(t),
     WORKER_HEALTH_PORT: String(await freePort()),
     SCHEDULER_EVERY_MS: '300',
     WEBHOOK_RETRY_BASE_SECONDS: '60',

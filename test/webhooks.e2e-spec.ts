@@ -10,7 +10,7 @@ import { WebhooksService } from '@app/core/webhooks/webhooks.service';
 import { startApp, TestApp } from './support/app';
 import { activeEngagement, draftGoal } from './support/coaching';
 import { addApiKey, addClient, addCoach, Caller, PracticeFixture, signupPractice } from './support/factories';
-import { ChildRun, exitWithin, freePort, redisUrl, startWorker, waitFor } from './support/processes';
+import { ChildRun, exitWithin, freePort, startWorker, waitFor, workerEnv } from './support/processes';
 
 type Answer = 'ok' | 'fail' | 'hang' | 'redirect';
 
@@ -533,12 +533,7 @@ describe('through the worker', () => {
   const worker = async (extra: Record<string, string> = {}): Promise<ChildRun & { healthPort: number }> => {
     const healthPort = await freePort();
     const w = startWorker({
-      NODE_ENV: 'test',
-      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-      DATABASE_URL: t.dbUrl,
-      REDIS_URL: redisUrl(),
-      REDIS_PREFIX: t.config.redisPrefix,
-      JWT_SECRET: t.config.jwtSecret,
+      ...workerEnv(t),
       WORKER_HEALTH_PORT: String(healthPort),
       SCHEDULER_EVERY_MS: '200',
       // Longer than the 10 s request timeout: a hanging request keeps its slot until it gives up.
@@ -616,8 +611,9 @@ describe('through the worker', () => {
     expect(metrics).toMatch(/^webhook_deliveries_failed_total\{event_type="session.cancelled"\} 1$/m);
     const backlog = Number(/^delivery_due_backlog\{queue="webhooks"\} (\d+)$/m.exec(metrics)?.[1]);
     expect(backlog).toBeGreaterThanOrEqual(3);
-    const waiting = (await t.sql.query(`SELECT count(*)::int AS n FROM webhook_deliveries WHERE status IN ('pending', 'delivering') AND enqueued_at IS NULL AND next_attempt_at <= now()`)).rows[0].n;
-    expect(backlog).toBeLessThanOrEqual(waiting + 5);
+    // Rows handed out since the scrape leave the backlog but stay pending: the pending count bounds it from above.
+    const pending = (await t.sql.query(`SELECT count(*)::int AS n FROM webhook_deliveries WHERE status IN ('pending', 'delivering')`)).rows[0].n;
+    expect(backlog).toBeLessThanOrEqual(pending);
     expect(metrics).toMatch(/^delivery_due_backlog\{queue="notifications"\} \d+$/m);
   }, 150_000);
 });

@@ -2,6 +2,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import type { TestApp } from './app';
 
 export const ROOT = join(__dirname, '..', '..');
 export const WORKER_MAIN = join(ROOT, 'dist', 'apps', 'worker', 'src', 'main.js');
@@ -31,6 +32,16 @@ export function startProcess(main: string, env: Record<string, string>): ChildRu
 }
 
 export const startWorker = (env: Record<string, string>) => startProcess(WORKER_MAIN, env);
+
+/** What a worker needs to share a test file's database, Redis prefix and secret; tests add their timings. */
+export const workerEnv = (t: Pick<TestApp, 'dbUrl' | 'config'>): Record<string, string> => ({
+  NODE_ENV: 'test',
+  LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+  DATABASE_URL: t.dbUrl,
+  REDIS_URL: redisUrl(),
+  REDIS_PREFIX: t.config.redisPrefix,
+  JWT_SECRET: t.config.jwtSecret,
+});
 
 export const running = (w: ChildRun) => w.child.exitCode === null && w.child.signalCode === null;
 
