@@ -182,6 +182,24 @@ export function Field({ label, hint, error, children, className }: FieldProps) {
   );
 }
 
+/** A labelled choice that may be left empty ("No goal", "No metric"): value '' means none. */
+export function OptionalSelect({ label, none, value, onChange, options, error }: { label: string; none: string; value: string; onChange: (value: string) => void; options: { id: string; label: string }[]; error?: string }) {
+  return (
+    <Field label={label} error={error}>
+      {(p) => (
+        <select {...p} value={value} onChange={(e) => onChange(e.target.value)}>
+          <option value="">{none}</option>
+          {options.map((o) => (
+            <option key={o.id} value={o.id}>
+              {o.label}
+            </option>
+          ))}
+        </select>
+      )}
+    </Field>
+  );
+}
+
 /** A secret shown once (an API key, a webhook secret, an invitation link), with a copy button. */
 export function OneTimeSecret({ label, value, note }: { label: string; value: string; note: string }) {
   const [copied, setCopied] = useState(false);

@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { In, QueryFailedError } from 'typeorm';
+import { QueryFailedError } from 'typeorm';
 import { AuthContext, Conflict, NotFound } from '@app/common';
 import { TenantTx } from '@app/database';
 import { Engagement } from '../engagements/engagement.entity';
 import { canSeeEngagement } from '../engagements/engagements.repository';
 import { Goal } from '../goals/goal.entity';
 import { visibleTo } from '../goals/goals.repository';
+import { clientSeesGoalSql } from '../goals/goal.queries';
 import { Metric } from '../goals/metric.entity';
 import { ActionItem } from './action-item.entity';
 import { AgendaItem } from './agenda-item.entity';
@@ -142,18 +143,19 @@ export class SessionsRepository {
     const distinct = (ids: (string | null | undefined)[]) => [...new Set(ids.filter((x): x is string => !!x))];
     const goalIds = distinct(items.map((i) => i.goalId));
     const metricIds = distinct(items.map((i) => i.metricId));
-    const goals = goalIds.length ? await tx.em.find(Goal, { select: { id: true, status: true, firstProposedAt: true }, where: { practiceId: tx.practiceId, id: In(goalIds) } }) : [];
-    const metrics: { id: string; status: Goal['status']; firstProposedAt: Date | null }[] = metricIds.length
-      ? await tx.em
-          .createQueryBuilder(Metric, 'm')
-          .innerJoin(Goal, 'g', 'g.practiceId = m.practiceId AND g.id = m.goalId')
-          .select(['m.id AS id', 'g.status AS status', 'g.firstProposedAt AS "firstProposedAt"'])
-          .where('m.practiceId = :p AND m.id IN (:...ids)', { p: tx.practiceId, ids: metricIds })
-          .getRawMany()
-      : [];
+    if (!goalIds.length && !metricIds.length) return NOTHING_HIDDEN;
+    // One round trip, and the goals feature's own SQL rule for what a client may see.
+    const rows: { kind: 'goal' | 'metric'; id: string }[] = await tx.em.query(
+      `SELECT 'goal' AS kind, g.id FROM goals g
+        WHERE g.practice_id = $1 AND g.id = ANY($2::uuid[]) AND NOT ${clientSeesGoalSql('g')}
+       UNION ALL
+       SELECT 'metric' AS kind, m.id FROM metrics m JOIN goals g ON g.practice_id = m.practice_id AND g.id = m.goal_id
+        WHERE m.practice_id = $1 AND m.id = ANY($3::uuid[]) AND NOT ${clientSeesGoalSql('g')}`,
+      [tx.practiceId, goalIds, metricIds],
+    );
     return {
-      goals: new Set(goals.filter((g) => !visibleTo(ctx, g)).map((g) => g.id)),
-      metrics: new Set(metrics.filter((m) => !visibleTo(ctx, m)).map((m) => m.id)),
+      goals: new Set(rows.filter((r) => r.kind === 'goal').map((r) => r.id)),
+      metrics: new Set(rows.filter((r) => r.kind === 'metric').map((r) => r.id)),
     };
   }
 

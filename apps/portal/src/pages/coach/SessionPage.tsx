@@ -6,7 +6,7 @@ import { getEngagement, listActionItems, listGoals } from '../../api/queries';
 import type { ActionItem, AgendaItem, Goal, Metric, Session } from '../../api/types';
 import { useResource } from '../../api/use-resource';
 import { SessionStatusBadge } from '../../components/status';
-import { Async, Badge, Card, Empty, Field, FormError, PageHeader, useSubmit } from '../../components/ui';
+import { Async, Badge, Card, Empty, Field, FormError, OptionalSelect, PageHeader, useSubmit } from '../../components/ui';
 import { calendarDate, isoToZoned, longDate, num, time, zonedToIso } from '../../format';
 import { Link } from '../../router';
 import { AddTopic, useAgendaAdd } from '../../components/AgendaForms';
@@ -214,18 +214,7 @@ function AddObjective({ sessionId, goals, onAdded }: AddProps & { goals: Goal[] 
       <Field label="Objective" className="grow" error={form.fields.text}>
         {(p) => <input {...p} value={text} onChange={(e) => setText(e.target.value)} required maxLength={2000} placeholder="e.g. Agree a weekly running plan" />}
       </Field>
-      <Field label="For goal" error={form.fields.goalId}>
-        {(p) => (
-          <select {...p} value={goalId} onChange={(e) => setGoalId(e.target.value)}>
-            <option value="">No goal</option>
-            {goals.map((g) => (
-              <option key={g.id} value={g.id}>
-                {g.title}
-              </option>
-            ))}
-          </select>
-        )}
-      </Field>
+      <OptionalSelect label="For goal" none="No goal" value={goalId} onChange={setGoalId} options={goals.map((g) => ({ id: g.id, label: g.title }))} error={form.fields.goalId} />
       <button className="btn" disabled={form.busy}>
         Add objective
       </button>
@@ -278,18 +267,7 @@ function AddOutcome({ sessionId, metrics, onAdded }: AddProps & { metrics: (Metr
       <Field label="Outcome" className="grow" error={form.fields.text}>
         {(p) => <input {...p} value={text} onChange={(e) => setText(e.target.value)} required maxLength={2000} placeholder="e.g. Confidence to speak up in meetings" />}
       </Field>
-      <Field label="Metric" error={form.fields.metricId}>
-        {(p) => (
-          <select {...p} value={metricId} onChange={(e) => setMetricId(e.target.value)}>
-            <option value="">No metric</option>
-            {metrics.map((m) => (
-              <option key={m.id} value={m.id}>
-                {m.name} ({m.goalTitle})
-              </option>
-            ))}
-          </select>
-        )}
-      </Field>
+      <OptionalSelect label="Metric" none="No metric" value={metricId} onChange={setMetricId} options={metrics.map((m) => ({ id: m.id, label: `${m.name} (${m.goalTitle})` }))} error={form.fields.metricId} />
       <Field label="Target" error={form.fields.target}>
         {(p) => <input {...p} type="number" step="any" value={target} onChange={(e) => setTarget(e.target.value)} className="input-narrow" />}
       </Field>
@@ -491,18 +469,7 @@ function SessionActionItems({ sessionId, items, goals, onAdded }: { sessionId: s
         <Field label="Due" error={form.fields.dueOn}>
           {(p) => <input {...p} type="date" value={dueOn} onChange={(e) => setDueOn(e.target.value)} />}
         </Field>
-        <Field label="Goal" error={form.fields.goalId}>
-          {(p) => (
-            <select {...p} value={goalId} onChange={(e) => setGoalId(e.target.value)}>
-              <option value="">No goal</option>
-              {goals.map((g) => (
-                <option key={g.id} value={g.id}>
-                  {g.title}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+        <OptionalSelect label="Goal" none="No goal" value={goalId} onChange={setGoalId} options={goals.map((g) => ({ id: g.id, label: g.title }))} error={form.fields.goalId} />
         <FormError error={form.error} />
         <div className="form-actions span-2">
           <button className="btn" disabled={form.busy}>
