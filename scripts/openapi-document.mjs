@@ -8,13 +8,13 @@ const require = createRequire(import.meta.url);
 require('reflect-metadata');
 const { NestFactory } = require('@nestjs/core');
 const { AppModule } = require('../dist/apps/api/src/app.module');
-const { createOpenApiDocument } = require('../dist/apps/api/src/bootstrap');
+const { createOpenApiDocument, createHttpAdapter } = require('../dist/apps/api/src/bootstrap');
 
 const out = process.argv[2] ?? 'dist/openapi.json';
 const problems = [];
 const quiet = () => undefined;
 const logger = { log: quiet, debug: quiet, verbose: quiet, fatal: quiet, error: (m) => problems.push(String(m)), warn: (m) => /Duplicate DTO/.test(String(m)) && problems.push(String(m)) };
-const app = await NestFactory.create(AppModule, { preview: true, logger, abortOnError: false });
+const app = await NestFactory.create(AppModule, createHttpAdapter(), { preview: true, logger, abortOnError: false });
 const document = await createOpenApiDocument(app);
 await app.close();
 if (problems.length) {

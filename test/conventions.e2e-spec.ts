@@ -46,8 +46,30 @@ describe('bad input is a 400 problem and writes nothing', () => {
     expect(res.body.status).toBe(400);
   });
 
-  it('rejects a body that is not JSON with 415', async () => {
-    await coach.post('/v1/clients').set('Content-Type', 'text/plain').send('name=A').expect(415);
+  it('rejects a body that is not JSON with 415, as problem+json, writing nothing', async () => {
+    for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x']) {
+      const res = await coach.post('/v1/clients').set('Content-Type', type).send('name=A').expect(415);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(res.body).toMatchObject({ type: '/problems/unsupported-media-type', status: 415 });
+    }
+    const { rows } = await t.sql.query(`SELECT count(*)::int AS n FROM clients WHERE name = 'A'`);
+    expect(rows[0].n).toBe(0);
+  });
+
+  it('reads a structured-suffix JSON type (application/merge-patch+json) as JSON', async () => {
+    const res = await coach.patch('/v1/me').set('Content-Type', 'application/merge-patch+json').send({ name: 'Suffix Typed' });
+    expect({ status: res.status, name: res.body.name }).toEqual({ status: 200, name: 'Suffix Typed' });
+  });
+
+  it('refuses a body over 256 KiB with 413 problem+json', async () => {
+    const res = await coach.post('/v1/clients').set('Content-Type', 'application/json').send(JSON.stringify({ name: 'x'.repeat(300 * 1024) })).expect(413);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.body).toMatchObject({ type: '/problems/payload-too-large', status: 413 });
+  });
+
+  it('refuses a JSON body that would set an object prototype', async () => {
+    const res = await coach.post('/v1/clients').set('Content-Type', 'application/json').send('{"name": "Proto", "__proto__": {"admin": true}}').expect(400);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
   });
 
   it('rejects a malformed path id and bad practice settings', async () => {

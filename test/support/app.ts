@@ -2,13 +2,13 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { INestApplication } from '@nestjs/common';
-import { NestExpressApplication } from '@nestjs/platform-express';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import { Client as PgClient } from 'pg';
 import request from 'supertest';
 import { AppConfig } from '@app/config';
 import { AppModule } from '../../apps/api/src/app.module';
-import { configureApi } from '../../apps/api/src/bootstrap';
+import { configureApi, createHttpAdapter } from '../../apps/api/src/bootstrap';
 import { createTestDatabase, dropTestDatabase } from './db';
 
 export interface TestApp {
@@ -39,9 +39,10 @@ export async function startApp(env: Record<string, string> = {}): Promise<TestAp
     ...env,
   });
   const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).overrideProvider(AppConfig).useValue(config).compile();
-  const app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false, bufferLogs: true });
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(createHttpAdapter(), { bodyParser: false, bufferLogs: true });
   await configureApi(app);
   await app.init();
+  await app.getHttpAdapter().getInstance().ready();
   const sql = new PgClient({ connectionString: db.url });
   await sql.connect();
   return {

@@ -1,4 +1,4 @@
-import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import { AppConfig, ConfigModule } from '@app/config';
@@ -7,7 +7,6 @@ import { IdempotencyInterceptor } from '@app/common/idempotency/idempotency.inte
 import { AuditModule, CoachingHttpModule, DatabaseModule, IdentityHttpModule, RedisModule } from '@app/core';
 import { AuthGuard, RolesGuard } from '@app/core/auth/auth.guard';
 import { loggerParams } from '@app/core/observability/logging';
-import { HttpMetricsMiddleware } from '@app/core/observability/metrics';
 import { NotificationsHttpModule } from '@app/core/notifications/notifications.module';
 import { PrivacyModule } from '@app/core/privacy/privacy.module';
 import { ReviewsHttpModule } from '@app/core/reviews/reviews.module';
@@ -39,8 +38,4 @@ import { HealthController } from './health/health.controller';
     { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
   ],
 })
-export class AppModule implements NestModule {
-  configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(HttpMetricsMiddleware).forRoutes('*path');
-  }
-}
+export class AppModule {}

@@ -1,10 +1,10 @@
 // Serves the built portal (apps/portal/dist) at `/`, with the single-page app's index.html for any
 // other page address; API, health, metrics and documentation paths are never answered with it.
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { NestExpressApplication } from '@nestjs/platform-express';
-import { static as serveStatic } from 'express';
-import type { NextFunction, Request, Response } from 'express';
+import fastifyStatic from '@fastify/static';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 
 const API_PREFIXES = ['/v1', '/health', '/metrics', '/openapi', '/docs'];
 
@@ -16,31 +16,38 @@ export function portalDir(): string | null {
   return candidates.find((d) => existsSync(join(d, 'index.html'))) ?? null;
 }
 
-export function servePortal(app: NestExpressApplication): void {
+/** As Express's req.accepts('html'): no Accept header, or one that takes HTML or anything. */
+const acceptsHtml = (accept: string | undefined) => !accept || /(?:^|[\s,])(?:text\/html|text\/\*|\*\/\*)(?:\s*[;,]|\s*$)/i.test(accept);
+
+const pageHeaders = (reply: FastifyReply) => reply.header('X-Content-Type-Options', 'nosniff').header('Referrer-Policy', 'same-origin');
+
+export async function servePortal(app: NestFastifyApplication): Promise<void> {
   const dir = portalDir();
   // Not built (a bare API run): the API works alone and `/` is a 404 like any unknown path.
   if (!dir) return;
-  const index = join(dir, 'index.html');
-  const assets = join(dir, 'assets');
-  const revalidate = (res: { setHeader(name: string, value: string): unknown }) => res.setHeader('Cache-Control', 'no-cache');
-  app.use((req: Request, res: Response, next: NextFunction) => {
-    if (isApiPath(req.path)) return next();
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.setHeader('Referrer-Policy', 'same-origin');
-    next();
-  });
-  const files = serveStatic(dir, {
+  const fastify = app.getHttpAdapter().getInstance();
+  // File names under assets/ carry a content hash: they never change.
+  await fastify.register(fastifyStatic, {
+    root: join(dir, 'assets'),
+    prefix: '/assets/',
     index: false,
-    // File names under assets/ carry a content hash: they never change.
-    setHeaders: (res, path) => (path.startsWith(assets) ? res.setHeader('Cache-Control', 'public, max-age=31536000, immutable') : revalidate(res)),
+    immutable: true,
+    maxAge: '365d',
+    setHeaders: (res) => pageHeaders(res),
   });
-  // API requests never reach the file system (serving static files stats the path of every request it sees).
-  app.use((req: Request, res: Response, next: NextFunction) => (isApiPath(req.path) ? next() : files(req, res, next)));
-  // Page addresses (/, /goals/…, /accept?token=…) all load the app, which routes in the browser.
-  app.use((req: Request, res: Response, next: NextFunction) => {
-    if ((req.method !== 'GET' && req.method !== 'HEAD') || isApiPath(req.path) || req.path.startsWith('/assets/')) return next();
-    if (!req.accepts('html')) return next();
-    revalidate(res);
-    res.sendFile(index);
-  });
+  // The few other files at the top (favicon.svg, …), read once: the build does not change under a running API.
+  const topFiles = new Set(readdirSync(dir, { withFileTypes: true }).filter((e) => e.isFile() && e.name !== 'index.html').map((e) => e.name));
+  // Page addresses (/, /goals/…, /accept?token=…) all load the app, which routes in the browser. Only
+  // paths no API route matched get here (Fastify prefers any other route to a wildcard).
+  const page = (req: FastifyRequest<{ Params: { '*': string } }>, reply: FastifyReply) => {
+    const path = req.url.split('?')[0];
+    if (isApiPath(path) || path.startsWith('/assets/')) return reply.callNotFound();
+    const file = req.params['*'];
+    pageHeaders(reply).header('Cache-Control', 'no-cache');
+    if (topFiles.has(file)) return reply.sendFile(file, dir);
+    if (!acceptsHtml(req.headers.accept)) return reply.callNotFound();
+    return reply.sendFile('index.html', dir);
+  };
+  fastify.get('/', page);
+  fastify.get('/*', page);
 }

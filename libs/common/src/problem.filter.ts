@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { QueryFailedError } from 'typeorm';
 import { DomainError, FieldError, TooManyRequests } from './errors';
 
@@ -27,26 +27,30 @@ export const problem = (status: number, code: string, detail: string, errors?: F
   ...(errors?.length ? { errors } : {}),
 });
 
+/** A body refused for its type or size, however the server reported it. */
+const bodyProblem = (status: number): Problem | null =>
+  status === 415 ? problem(415, 'unsupported-media-type', 'Send the body as application/json.')
+  : status === 413 ? problem(413, 'payload-too-large', 'The request body is larger than this API accepts (256 KiB).')
+  : null;
+
 /** Maps anything thrown to RFC 9457 problem+json; unknown errors are 500 with an error id, no internals. */
 @Catch()
 export class ProblemFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
 
   catch(err: unknown, host: ArgumentsHost): void {
-    const res = host.switchToHttp().getResponse<Response>();
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
     const body = this.toProblem(err);
-    if (err instanceof TooManyRequests) res.setHeader('Retry-After', String(err.retryAfterSeconds));
-    if (res.headersSent) return;
-    res.status(body.status).type('application/problem+json').send(JSON.stringify(body));
+    if (reply.sent) return;
+    if (err instanceof TooManyRequests) reply.header('Retry-After', String(err.retryAfterSeconds));
+    reply.status(body.status).type('application/problem+json').send(JSON.stringify(body));
   }
 
   toProblem(err: unknown): Problem {
     if (err instanceof DomainError) return problem(err.status, err.code, err.message, err.errors);
     if (err instanceof HttpException) return this.fromHttp(err);
-    const parserStatus = (err as { status?: number; type?: string })?.type && (err as { status?: number }).status;
-    if (parserStatus && parserStatus >= 400 && parserStatus < 500) {
-      return problem(parserStatus, 'malformed-request', 'The request body could not be read as JSON.');
-    }
+    const fromServer = this.fromHttpServer(err);
+    if (fromServer) return fromServer;
     if (err instanceof QueryFailedError) {
       const code = (err.driverError as { code?: string })?.code;
       // A unique constraint that input can hit (a taken slug, a duplicate email) is a conflict, not a bug.
@@ -57,9 +61,24 @@ export class ProblemFilter implements ExceptionFilter {
     return { ...problem(500, 'internal', `Something went wrong on our side (error id ${errorId}).`), errorId };
   }
 
+  /** What the HTTP server refuses before a handler runs: the body's type, size or syntax. */
+  private fromHttpServer(err: unknown): Problem | null {
+    const { code, statusCode } = (err ?? {}) as { code?: unknown; statusCode?: unknown };
+    if (typeof code !== 'string' || !code.startsWith('FST_') || typeof statusCode !== 'number' || statusCode < 400 || statusCode >= 500) {
+      // The JSON parser's own syntax errors carry only a status.
+      return err instanceof SyntaxError && statusCode === 400 ? problem(400, 'malformed-request', 'The request body is not valid JSON.') : null;
+    }
+    const body = bodyProblem(statusCode);
+    if (body) return body;
+    if (code.startsWith('FST_ERR_CTP_')) return problem(400, 'malformed-request', 'The request body is not valid JSON.');
+    return problem(statusCode, statusCode === 400 ? 'malformed-request' : `http-${statusCode}`, String((err as Error).message ?? 'The request could not be read.'));
+  }
+
   private fromHttp(err: HttpException): Problem {
     const status = err.getStatus();
     if (status === HttpStatus.NOT_FOUND) return problem(404, 'not-found', 'No such resource or route.');
+    const body = bodyProblem(status);
+    if (body) return body;
     const r = err.getResponse();
     const message = typeof r === 'string' ? r : ((r as { message?: unknown }).message ?? err.message);
     const detail = Array.isArray(message) ? message.join('; ') : String(message);

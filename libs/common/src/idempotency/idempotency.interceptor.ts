@@ -1,6 +1,6 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
 import { createHash, randomUUID } from 'node:crypto';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { from, lastValueFrom, Observable, of } from 'rxjs';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '@app/config';
@@ -30,17 +30,17 @@ export class IdempotencyInterceptor implements NestInterceptor {
   }
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const req = context.switchToHttp().getRequest<Request & AuthedRequest>();
+    const req = context.switchToHttp().getRequest<FastifyRequest & AuthedRequest>();
     const key = req.headers['idempotency-key'];
     if (req.method !== 'POST' || key === undefined) return next.handle();
     return from(this.handle(context, req, String(key), next));
   }
 
-  private async handle(context: ExecutionContext, req: Request & AuthedRequest, key: string, next: CallHandler): Promise<unknown> {
+  private async handle(context: ExecutionContext, req: FastifyRequest & AuthedRequest, key: string, next: CallHandler): Promise<unknown> {
     if (!KEY_RE.test(key)) throw new InvalidInput('Idempotency-Key must be 1–255 visible ASCII characters.', [{ path: 'Idempotency-Key', message: 'invalid header' }]);
-    const res = context.switchToHttp().getResponse<Response>();
+    const res = context.switchToHttp().getResponse<FastifyReply>();
     const scope = req.auth ? `${req.auth.practiceId}:${req.auth.apiKeyId ?? req.auth.userId}` : 'anonymous';
-    const requestHash = createHash('sha256').update(`${req.method} ${req.originalUrl}\n${JSON.stringify(req.body ?? null)}`).digest('hex');
+    const requestHash = createHash('sha256').update(`${req.method} ${req.url}\n${JSON.stringify(req.body ?? null)}`).digest('hex');
 
     await this.ds.query(`DELETE FROM idempotency_records WHERE scope = $1 AND key = $2 AND expires_at < now()`, [scope, key]);
     const inserted: unknown[] = await this.ds.query(
@@ -54,7 +54,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
       if (rec.response_status === null) throw new Conflict('idempotency-in-progress', 'A request with this Idempotency-Key is still in progress.');
       const body = this.decrypt(scope, key, rec.response_body);
       res.status(rec.response_status);
-      res.setHeader('Idempotent-Replayed', 'true');
+      res.header('Idempotent-Replayed', 'true');
       if (rec.response_status >= 400) res.type('application/problem+json');
       return body;
     }

@@ -1,5 +1,5 @@
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { AppConfig } from '@app/config';
@@ -75,8 +75,8 @@ export class AuthRateLimitGuard implements CanActivate {
   constructor(private readonly limits: RateLimitsService) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
-    const req = ctx.switchToHttp().getRequest<Request>();
-    await this.limits.hitAddress(req.ip ?? req.socket.remoteAddress ?? 'unknown');
+    const req = ctx.switchToHttp().getRequest<FastifyRequest>();
+    await this.limits.hitAddress(req.ip || 'unknown');
     return true;
   }
 }

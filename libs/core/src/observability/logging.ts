@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { RequestMethod } from '@nestjs/common';
 import type { Params } from 'nestjs-pino';
 import { AppConfig } from '@app/config';
 
@@ -33,15 +34,28 @@ export const loggedUrl = (url: string | undefined): string | undefined => {
   return path?.replace(CALENDAR_FEED, (_m, head: string, ext?: string) => `${head}[redacted]${ext ?? ''}`).replace(SECRET_IN_PATH, '$1_[redacted]');
 };
 
+/**
+ * The request's id: X-Request-Id when the caller sent a sane one, else a new UUID. Asked first by the
+ * HTTP server (it names the request) and then by the request logger; both get the same id.
+ */
+export const requestIdOf = (req: IncomingMessage & { id?: unknown }): string => {
+  if (typeof req.id === 'string') return req.id;
+  const given = req.headers['x-request-id'];
+  const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+  req.id = id;
+  return id;
+};
+
 /** nestjs-pino options: JSON logs, a request id taken from X-Request-Id or made, echoed back. */
 export const loggerParams = (config: AppConfig, name: string): Params => ({
+  // Every path (the module's default pattern matches only `/` on the Fastify adapter).
+  forRoutes: [{ path: '*path', method: RequestMethod.ALL }],
   pinoHttp: {
     name,
     level: config.logLevel,
     redact: { paths: REDACT, censor: '[redacted]' },
     genReqId: (req: IncomingMessage, res: ServerResponse) => {
-      const given = req.headers['x-request-id'];
-      const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+      const id = requestIdOf(req);
       res.setHeader('X-Request-Id', id);
       return id;
     },

@@ -1,5 +1,3 @@
-import { Injectable, NestMiddleware } from '@nestjs/common';
-import type { NextFunction, Request, Response } from 'express';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 
 /** One Prometheus registry per process. */
@@ -22,15 +20,7 @@ const httpDuration = new Histogram({
   registers: [metricsRegistry],
 });
 
-/** Times every request, labelled by route pattern (never by raw URL: ids would explode the series). */
-@Injectable()
-export class HttpMetricsMiddleware implements NestMiddleware {
-  use(req: Request, res: Response, next: NextFunction): void {
-    const end = httpDuration.startTimer();
-    res.on('finish', () => {
-      const route = (req.route as { path?: string } | undefined)?.path;
-      end({ method: req.method, route: route ? `${req.baseUrl}${route}` : 'unmatched', status: String(res.statusCode) });
-    });
-    next();
-  }
+/** Times a request, labelled by route pattern (never by raw URL: ids would explode the series). */
+export function observeHttpRequest(method: string, route: string | undefined, status: number, seconds: number): void {
+  httpDuration.observe({ method, route: route ?? 'unmatched', status: String(status) }, seconds);
 }
