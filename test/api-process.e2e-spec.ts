@@ -91,7 +91,8 @@ describe('the API process', () => {
       expect(await p.exited).toBe(0);
       const lines = p.out().trim().split('\n').filter(Boolean);
       const json = lines.map((l) => JSON.parse(l) as { req?: { id?: string }; msg?: string });
-      expect(json.some((l) => l.req?.id === 'req-log-check')).toBe(true);
+      // One line per request, with its status and time.
+      expect(json.filter((l) => l.req?.id === 'req-log-check')).toEqual([expect.objectContaining({ res: { statusCode: 201 }, responseTime: expect.any(Number), msg: 'request completed' })]);
       expect(p.out()).not.toContain(password);
       expect(p.out()).not.toContain(accessToken);
       expect(p.out()).not.toContain('secret.person@example.test');

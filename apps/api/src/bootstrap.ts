@@ -5,7 +5,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { validationPipe } from '@app/common';
-import { requestIdOf } from '@app/core/observability/logging';
+import { logRequest, requestIdOf } from '@app/core/observability/logging';
 import { observeHttpRequest } from '@app/core/observability/metrics';
 import { AppModule } from './app.module';
 import { servePortal } from './portal';
@@ -61,7 +61,9 @@ export async function configureApi(app: NestFastifyApplication): Promise<void> {
     done();
   });
   fastify.addHook('onResponse', (req, reply, done) => {
-    observeHttpRequest(req.method, req.routeOptions.url, reply.statusCode, reply.elapsedTime / 1000);
+    const ms = reply.elapsedTime;
+    observeHttpRequest(req.method, req.routeOptions.url, reply.statusCode, ms / 1000);
+    logRequest(req, reply.statusCode, ms);
     if (closing) req.raw.socket?.end();
     done();
   });

@@ -40,13 +40,13 @@ export class ProblemFilter implements ExceptionFilter {
 
   catch(err: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
-    const body = this.toProblem(err);
+    const body = this.toProblem(err, reply.request?.id);
     if (reply.sent) return;
     if (err instanceof TooManyRequests) reply.header('Retry-After', String(err.retryAfterSeconds));
     reply.status(body.status).type('application/problem+json').send(JSON.stringify(body));
   }
 
-  toProblem(err: unknown): Problem {
+  toProblem(err: unknown, requestId?: string): Problem {
     if (err instanceof DomainError) return problem(err.status, err.code, err.message, err.errors);
     if (err instanceof HttpException) return this.fromHttp(err);
     const fromServer = this.fromHttpServer(err);
@@ -57,7 +57,7 @@ export class ProblemFilter implements ExceptionFilter {
       if (code === '23505') return problem(409, 'duplicate', 'A resource with these values already exists.');
     }
     const errorId = randomUUID();
-    this.logger.error({ err, errorId }, 'Unhandled error');
+    this.logger.error({ err, errorId, requestId }, 'Unhandled error');
     return { ...problem(500, 'internal', `Something went wrong on our side (error id ${errorId}).`), errorId };
   }
 
