@@ -27,7 +27,7 @@ export class AuthGuard implements CanActivate {
     const user = !token ? null : token.startsWith('cpk_') ? await this.apiKeys.authenticate(token) : this.jwt.authenticate(token);
     if (!user) throw new Unauthenticated();
     // Per credential, never per address: a key and a person are limited apart, and an office behind one address is not.
-    await this.limits.hitCredential(user.apiKeyId ? `key:${user.apiKeyId}` : `user:${user.userId}`);
+    this.limits.hitCredential(user.apiKeyId ? `key:${user.apiKeyId}` : `user:${user.userId}`);
     req.auth = { ...user, requestId: typeof req.id === 'string' ? req.id : undefined };
     return true;
   }

@@ -1,10 +1,11 @@
-import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { BeforeApplicationShutdown, CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import type { Redis } from 'ioredis';
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { AppConfig } from '@app/config';
 import { TooManyRequests } from '@app/common';
 import { REDIS } from '../redis/redis.module';
+import { CredentialLimiter } from './credential-limiter';
 
 const LOGIN_FAILURES_ALLOWED = 10;
 const LOGIN_FAILURE_WINDOW_S = 15 * 60;
@@ -13,35 +14,26 @@ const retryAfter = (r: RateLimiterRes) => Math.max(1, Math.ceil(r.msBeforeNext /
 
 /** Rate limits kept in Redis, so every API copy counts the same. */
 @Injectable()
-export class RateLimitsService {
+export class RateLimitsService implements BeforeApplicationShutdown {
   private readonly perAddress: RateLimiterRedis;
   private readonly loginFailures: RateLimiterRedis;
-  private readonly perCredential: RateLimiterRedis;
+  private readonly perCredential: CredentialLimiter;
 
   constructor(@Inject(REDIS) redis: Redis, config: AppConfig) {
     this.perAddress = new RateLimiterRedis({ storeClient: redis, keyPrefix: `${config.redisPrefix}:rl:auth-addr`, points: config.authRateLimitPerMinute, duration: 60 });
     this.loginFailures = new RateLimiterRedis({ storeClient: redis, keyPrefix: `${config.redisPrefix}:rl:login-fail`, points: LOGIN_FAILURES_ALLOWED, duration: LOGIN_FAILURE_WINDOW_S });
-    // Once a credential is over its limit this copy refuses it from memory until the window ends,
-    // so a flood costs no Redis round trip per request.
-    this.perCredential = new RateLimiterRedis({
-      storeClient: redis,
-      keyPrefix: `${config.redisPrefix}:rl:credential`,
-      points: config.apiRateLimitPerMinute,
-      duration: 60,
-      inMemoryBlockOnConsumed: config.apiRateLimitPerMinute,
-      // Redis unreachable: each copy goes on counting alone rather than refusing every request.
-      insuranceLimiter: new RateLimiterMemory({ points: config.apiRateLimitPerMinute, duration: 60 }),
-    });
+    this.perCredential = new CredentialLimiter(redis, `${config.redisPrefix}:rl:credential`, config.apiRateLimitPerMinute);
   }
 
   /** One authenticated request by a credential (a user id, or an API key id): many users may share an address. */
-  async hitCredential(credential: string): Promise<void> {
-    try {
-      await this.perCredential.consume(credential);
-    } catch (e) {
-      if (e instanceof RateLimiterRes) throw new TooManyRequests(retryAfter(e));
-      throw e;
-    }
+  hitCredential(credential: string): void {
+    const wait = this.perCredential.hit(credential);
+    if (wait !== null) throw new TooManyRequests(wait);
+  }
+
+  /** A stopping copy hands its last counts over to the others (before the Redis connection closes). */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.perCredential.flush().catch(() => undefined);
   }
 
   /** One unauthenticated auth request from an address. */
