@@ -16,10 +16,20 @@ export interface OutgoingMail extends RenderedMail {
   ics?: string;
 }
 
+/** The message was not sent: it waited for a connection past the time its claim allowed (see DeliveryTuning.sendStartWithinMs). */
+export class TooLateToSend extends Error {
+  constructor() {
+    super('not sent: waited for an SMTP connection past the claim’s start deadline');
+  }
+}
+
 /** Sends through SMTP_URL; without it, keeps mail in PostgreSQL (the development mailbox). */
 @Injectable()
 export class MailerService implements OnApplicationShutdown {
   private transport: Transporter | undefined;
+  /** Messages with the transport now, at most one per pooled connection; the rest wait here, in order. */
+  private sending = 0;
+  private readonly waiting: (() => void)[] = [];
 
   constructor(
     private readonly config: AppConfig,
@@ -35,8 +45,29 @@ export class MailerService implements OnApplicationShutdown {
     await tx.em.insert(MailMessage, { id: newId(), practiceId: tx.practiceId, notificationId, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html, ics: mail.ics ?? null });
   }
 
-  /** Sends through SMTP_URL. */
-  async deliver(mail: OutgoingMail): Promise<void> {
+  private get connections(): number {
+    return Math.min(this.config.workerConcurrency, MAX_SMTP_CONNECTIONS);
+  }
+
+  /**
+   * Sends through SMTP_URL. Messages wait here for a free connection (not in the transport's queue),
+   * so one that waited past startBy (epoch ms) is refused with TooLateToSend before anything goes out.
+   */
+  async deliver(mail: OutgoingMail, startBy?: number): Promise<void> {
+    if (this.sending >= this.connections) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else this.sending++;
+    try {
+      if (startBy !== undefined && Date.now() > startBy) throw new TooLateToSend();
+      await this.send(mail);
+    } finally {
+      // The slot passes straight to the next waiter, if any.
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.sending--;
+    }
+  }
+
+  private async send(mail: OutgoingMail): Promise<void> {
     // Timeouts far below the delivery lease (see DeliveryTuning): a send that stalls fails and is
     // retried by this worker instead of outliving its claim while another worker sends the same mail.
     const timeout = this.tuning.smtpTimeoutMs;
@@ -46,7 +77,7 @@ export class MailerService implements OnApplicationShutdown {
       {
         url: this.config.smtpUrl!,
         pool: true,
-        maxConnections: Math.min(this.config.workerConcurrency, MAX_SMTP_CONNECTIONS),
+        maxConnections: this.connections,
         maxMessages: 1000,
         connectionTimeout: timeout,
         greetingTimeout: timeout,
