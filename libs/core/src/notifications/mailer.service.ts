@@ -1,5 +1,6 @@
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { createTransport, Transporter } from 'nodemailer';
+import MailComposer from 'nodemailer/lib/mail-composer';
 import { AppConfig } from '@app/config';
 import { newId, TenantTx } from '@app/database';
 import { DeliveryTuning } from './delivery-tuning';
@@ -58,7 +59,8 @@ export class MailerService implements OnApplicationShutdown {
     else this.sending++;
     try {
       if (startBy !== undefined && Date.now() > startBy) throw new TooLateToSend();
-      await this.send(mail);
+      // Written out whole first: the connection then carries it in one write, not one per MIME piece.
+      await this.send(await this.compose(mail));
     } finally {
       // The slot passes straight to the next waiter, if any.
       const next = this.waiting.shift();
@@ -67,7 +69,20 @@ export class MailerService implements OnApplicationShutdown {
     }
   }
 
-  private async send(mail: OutgoingMail): Promise<void> {
+  private async compose(mail: OutgoingMail): Promise<{ raw: Buffer; envelope: { from: string | false; to: string[] } }> {
+    const node = new MailComposer({
+      from: this.config.mailFrom,
+      to: mail.to,
+      subject: mail.subject,
+      text: mail.text,
+      html: mail.html,
+      messageId: mail.messageId,
+      icalEvent: mail.ics ? { method: 'REQUEST', content: mail.ics, filename: 'session.ics' } : undefined,
+    }).compile();
+    return { envelope: node.getEnvelope(), raw: await node.build() };
+  }
+
+  private async send(message: { raw: Buffer; envelope: { from: string | false; to: string[] } }): Promise<void> {
     // Timeouts far below the delivery lease (see DeliveryTuning): a send that stalls fails and is
     // retried by this worker instead of outliving its claim while another worker sends the same mail.
     const timeout = this.tuning.smtpTimeoutMs;
@@ -85,15 +100,7 @@ export class MailerService implements OnApplicationShutdown {
       },
       { from: this.config.mailFrom },
     );
-    await this.transport.sendMail({
-      from: this.config.mailFrom,
-      to: mail.to,
-      subject: mail.subject,
-      text: mail.text,
-      html: mail.html,
-      messageId: mail.messageId,
-      icalEvent: mail.ics ? { method: 'REQUEST', content: mail.ics, filename: 'session.ics' } : undefined,
-    });
+    await this.transport.sendMail({ raw: message.raw, envelope: { from: message.envelope.from || undefined, to: message.envelope.to } });
   }
 
   onApplicationShutdown(): void {
