@@ -1,6 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Job, JobsOptions } from 'bullmq';
-import ical, { ICalAttendeeRole, ICalAttendeeStatus, ICalCalendarMethod, ICalEventStatus } from 'ical-generator';
 import { Counter } from 'prom-client';
 import { AppConfig } from '@app/config';
 import { newId, returning, TenantDb, TenantTx } from '@app/database';
@@ -8,6 +7,7 @@ import { metricsRegistry } from '../../observability/metrics';
 import { OutboxService } from '../../outbox/outbox.service';
 import { NotificationJob, QueueJobHandler, QueueName, TenantRowJobData, TenantRowsJobData } from '../../queues/queue-names';
 import { DeliveryTuning } from '../delivery-tuning';
+import { writeInvite } from '../invite';
 import { renderMail } from '../mail-templates';
 import { MailerService, OutgoingMail, TooLateToSend } from '../mailer.service';
 import type { Notification } from '../notification.entity';
@@ -240,29 +240,26 @@ export class SendNotificationJob implements QueueJobHandler<TenantRowJobData, Ou
 
   /**
    * The session as an iTIP REQUEST (RFC 5546): the same UID and SEQUENCE as the calendar feed's event,
-   * so a calendar that has both keeps one event and applies the newer sequence. Times are UTC:
-   * ical-generator has no zone database, and given only a zone name it would write floating local
-   * times that each calendar reads in its own zone. X-WR-TIMEZONE names the recipient's zone for display.
+   * so a calendar that has both keeps one event and applies the newer sequence. Times are UTC: a
+   * zone name alone (without its VTIMEZONE) would make floating local times that each calendar reads
+   * in its own zone. X-WR-TIMEZONE names the recipient's zone for display.
    * The organizer is the coach, written with the practice's sending address (replies go nowhere
    * else); the attendee is the recipient.
    */
   private invite(sessionId: string, s: SessionDetails, other: string, recipient: Recipient): string {
-    const cal = ical({ name: 'Coaching', method: ICalCalendarMethod.REQUEST, prodId: { company: 'coaching-platform', product: 'reminders', language: 'EN' } });
-    cal.x([{ key: 'X-WR-TIMEZONE', value: recipient.timezone }]);
-    cal.createEvent({
-      id: calendarUid(sessionId),
+    return writeInvite({
+      uid: calendarUid(sessionId),
       sequence: s.sequence,
       start: s.starts_at,
       end: s.ends_at,
       stamp: s.updated_at,
       summary: `Coaching session with ${other}`,
-      location: s.location ?? s.video_url ?? undefined,
-      url: s.video_url ?? undefined,
-      status: ICalEventStatus.CONFIRMED,
+      location: s.location ?? s.video_url,
+      url: s.video_url,
       organizer: { name: s.coach_name, email: addressOf(this.config.mailFrom) },
-      attendees: [{ name: recipient.name, email: recipient.email, role: ICalAttendeeRole.REQ, status: ICalAttendeeStatus.ACCEPTED, rsvp: false }],
+      attendee: { name: recipient.name, email: recipient.email },
+      timezone: recipient.timezone,
     });
-    return cal.toString();
   }
 }
 
