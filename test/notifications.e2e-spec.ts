@@ -513,6 +513,30 @@ describe('the batch send job', () => {
     }
   });
 
+  it('a row taken over by another worker while its message was with the SMTP server: nothing is recorded for it, the others are marked', async () => {
+    const s = await scheduleSession(coach, engagementId, inHours(122));
+    await makeDue(s.id);
+    const emails = (await rowsOf(s.id)).filter((r) => r.channel === 'email');
+    const [taken, ...kept] = emails;
+    let takeover: Promise<unknown> | undefined;
+    smtp.delayMs = 1500;
+    smtp.onData = (m) => {
+      if (m.messageId === `<${taken.id}@coaching-platform>`) takeover ??= t.sql.query(`UPDATE notifications SET attempts = attempts + 1, claimed_at = now() WHERE id = $1`, [taken.id]);
+    };
+    const batch = batchJob();
+    try {
+      expect(await batch.run(emails.map((r) => ({ practiceId: p.practiceId, id: r.id })))).toEqual({ sent: 3, superseded: 1 });
+      await takeover;
+      const states = await statesOf(emails.map((r) => r.id));
+      expect(states.get(taken.id)).toMatchObject({ status: 'sending', attempts: 2, sent: false });
+      for (const r of kept) expect(states.get(r.id)).toMatchObject({ status: 'sent', attempts: 1, sent: true });
+      expect(await eventsFor([taken.id])).toBe(0);
+      expect(await eventsFor(kept.map((r) => r.id))).toBe(3);
+    } finally {
+      batch.close();
+    }
+  });
+
   it('a message the SMTP server refuses: that row is scheduled again after a backoff, the others are marked sent', async () => {
     const s = await scheduleSession(coach, engagementId, inHours(118));
     await makeDue(s.id);
