@@ -7,11 +7,11 @@ import type { Job } from 'bullmq';
 import { AppConfig } from '@app/config';
 import { TenantDb } from '@app/database';
 import { DeliveryTuning } from '@app/core/notifications/delivery-tuning';
-import { SendNotificationJob } from '@app/core/notifications/jobs/send-notification.job';
+import { SendNotificationBatchJob, SendNotificationJob } from '@app/core/notifications/jobs/send-notification.job';
 import { MailerService } from '@app/core/notifications/mailer.service';
 import { metricsRegistry } from '@app/core/observability/metrics';
 import { OutboxService } from '@app/core/outbox/outbox.service';
-import type { TenantRowJobData } from '@app/core/queues/queue-names';
+import type { TenantRowJobData, TenantRowsJobData } from '@app/core/queues/queue-names';
 import { startApp, TestApp } from './support/app';
 import { activeEngagement, agreedGoal, draftGoal, scheduleSession } from './support/coaching';
 import { addClient, addCoach, Caller, PASSWORD, PracticeFixture, signupPractice } from './support/factories';
@@ -95,6 +95,7 @@ afterEach(async () => {
   await Promise.all(workers.splice(0).map(stop));
   smtp.delayMs = 0;
   smtp.onData = undefined;
+  smtp.refuse = undefined;
 });
 afterAll(async () => {
   await smtp.close();
@@ -407,6 +408,185 @@ describe('the send job, claim by claim', () => {
     expect(await sentCount('in_app')).toBe(before.in_app);
     const inbox = await client.get('/v1/notifications').expect(200);
     expect(inbox.body.data.filter((n: { subjectId: string }) => n.subjectId === s.id)).toHaveLength(0);
+  });
+});
+
+/** The batch send job in this process, mailing through the real SMTP server (its own pool, so its own connections). */
+function batchJob(env: Record<string, string> = {}) {
+  const config = AppConfig.from({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: t.dbUrl, JWT_SECRET: t.config.jwtSecret, SMTP_URL: smtp.url, DELIVERY_LEASE_SECONDS: '120', ...env });
+  const tuning = new DeliveryTuning(config);
+  const mailer = new MailerService(config, tuning);
+  const db = t.app.get(TenantDb);
+  const job = new SendNotificationBatchJob(db, mailer, tuning, new SendNotificationJob(db, mailer, t.app.get(OutboxService), config, tuning));
+  return {
+    run: (rows: { practiceId: string; id: string }[]) => job.handle({ data: { rows } } as Job<TenantRowsJobData>),
+    close: () => mailer.onApplicationShutdown(),
+  };
+}
+
+const failedCount = async () => {
+  const metric = await metricsRegistry.getSingleMetric('notifications_failed_attempts_total')?.get();
+  return metric?.values.find((v) => v.labels.kind === 'session_reminder' && v.labels.channel === 'email')?.value ?? 0;
+};
+const statesOf = (ids: string[]) =>
+  t.sql.query(`SELECT id, status, attempts, sent_at IS NOT NULL AS sent, claimed_at IS NOT NULL AS claimed, enqueued_at IS NOT NULL AS enqueued, due_at > now() AS later, last_error FROM notifications WHERE id = ANY($1::uuid[])`, [ids])
+    .then((r) => new Map(r.rows.map((x) => [x.id as string, x])));
+
+describe('the batch send job', () => {
+  it('one batch with rows of two practices: each sent once and marked, each event in its own practice; a pair naming the wrong practice touches nothing', async () => {
+    const q = await signupPractice(t);
+    const qCoach = await addCoach(t, q, 'Other Coach');
+    const qClient = await addClient(t, q, qCoach, 'Other Client');
+    const qSession = await scheduleSession(qCoach, await activeEngagement(qCoach, qClient.clientId), inHours(110));
+    const s = await scheduleSession(coach, engagementId, inHours(112));
+    await makeDue(s.id);
+    await makeDue(qSession.id);
+    const mine = (await rowsOf(s.id)).filter((r) => r.channel === 'email');
+    const theirs = (await rowsOf(qSession.id)).filter((r) => r.channel === 'email');
+    expect([mine.length, theirs.length]).toEqual([4, 4]);
+    const batch = batchJob();
+    const before = await sentCount('email');
+    try {
+      // Another practice's row under this practice's id: not claimed, not sent.
+      expect(await batch.run([{ practiceId: p.practiceId, id: theirs[0].id }])).toEqual({ skipped: 1 });
+      expect((await statesOf([theirs[0].id])).get(theirs[0].id)).toMatchObject({ status: 'scheduled', attempts: 0 });
+
+      const rows = [...mine.map((r) => ({ practiceId: p.practiceId, id: r.id })), ...theirs.map((r) => ({ practiceId: q.practiceId, id: r.id }))];
+      // A row named twice is claimed once.
+      expect(await batch.run([...rows, rows[0]])).toEqual({ sent: 8, skipped: 1 });
+      const ids = [...mine, ...theirs].map((r) => r.id);
+      const got = receivedFor(ids.map((id) => `<${id}@coaching-platform>`));
+      expect(got).toHaveLength(8);
+      expect(new Set(got.map((m) => m.messageId)).size).toBe(8);
+      expect(got.filter((m) => m.to.includes(qClient.email!))).toHaveLength(2);
+      expect(got.find((m) => m.to.includes(qClient.email!))!.raw).toMatch(/text\/calendar/);
+      for (const r of (await statesOf(ids)).values()) expect(r).toMatchObject({ status: 'sent', attempts: 1, sent: true, last_error: null });
+      const { rows: events } = await t.sql.query(
+        `SELECT e.practice_id, e.type, e.entity_type, e.actor_id, e.data, n.practice_id AS row_practice, n.subject_id, n.recipient_user_id, n.data->'offsetMinutes' AS offset
+           FROM domain_events e JOIN notifications n ON n.id = e.entity_id WHERE e.entity_id = ANY($1::uuid[])`,
+        [ids],
+      );
+      expect(events).toHaveLength(8);
+      for (const e of events) {
+        expect(e).toMatchObject({ practice_id: e.row_practice, type: 'reminder.sent', entity_type: 'notification', actor_id: null });
+        expect(e.data).toEqual({ notificationId: e.data.notificationId, sessionId: e.subject_id, recipientUserId: e.recipient_user_id, offsetMinutes: e.offset });
+      }
+      expect(await sentCount('email')).toBe(before + 8);
+      // The same batch queued again: every claim is taken, nothing goes out twice.
+      expect(await batch.run(rows)).toEqual({ skipped: 8 });
+      expect(receivedFor(ids.map((id) => `<${id}@coaching-platform>`))).toHaveLength(8);
+      expect(await eventsFor(ids)).toBe(8);
+    } finally {
+      batch.close();
+    }
+  });
+
+  it('rows claimed by another worker or cancelled are skipped, a session no longer scheduled cancels its rows, in-app rows are shown; the rest are sent', async () => {
+    const a = await scheduleSession(coach, engagementId, inHours(114));
+    const b = await scheduleSession(coach, engagementId, inHours(116));
+    await makeDue(a.id);
+    await makeDue(b.id);
+    const aRows = await rowsOf(a.id);
+    const bEmails = (await rowsOf(b.id)).filter((r) => r.channel === 'email');
+    const [held, dropped, ...free] = aRows.filter((r) => r.channel === 'email');
+    const inApp = aRows.filter((r) => r.channel === 'in_app');
+    await t.sql.query(`UPDATE notifications SET status = 'sending', attempts = 1, claimed_at = now() WHERE id = $1`, [held.id]);
+    await t.sql.query(`UPDATE notifications SET status = 'cancelled' WHERE id = $1`, [dropped.id]);
+    await t.sql.query(`UPDATE sessions SET status = 'cancelled' WHERE id = $1`, [b.id]);
+    const batch = batchJob();
+    try {
+      const all = [held, dropped, ...free, ...inApp, ...bEmails].map((r) => ({ practiceId: p.practiceId, id: r.id }));
+      expect(await batch.run(all)).toEqual({ skipped: 2, sent: free.length + inApp.length, cancelled: bEmails.length });
+      const states = await statesOf([held, dropped, ...free, ...inApp, ...bEmails].map((r) => r.id));
+      expect(states.get(held.id)).toMatchObject({ status: 'sending', attempts: 1, sent: false });
+      expect(states.get(dropped.id)).toMatchObject({ status: 'cancelled', attempts: 0 });
+      for (const r of [...free, ...inApp]) expect(states.get(r.id)).toMatchObject({ status: 'sent', attempts: 1 });
+      for (const r of bEmails) expect(states.get(r.id)).toMatchObject({ status: 'cancelled', sent: false });
+      expect(receivedFor([held, dropped, ...free, ...bEmails].map((r) => `<${r.id}@coaching-platform>`)).map((m) => m.messageId).sort()).toEqual(free.map((r) => `<${r.id}@coaching-platform>`).sort());
+      // Events for the sent emails only (in-app reminders announce nothing).
+      expect(await eventsFor([held.id, dropped.id, ...inApp.map((r) => r.id), ...bEmails.map((r) => r.id)])).toBe(0);
+      expect(await eventsFor(free.map((r) => r.id))).toBe(free.length);
+      const inbox = await client.get('/v1/notifications').expect(200);
+      expect(inbox.body.data.filter((n: { subjectId: string }) => n.subjectId === a.id)).toHaveLength(inApp.filter((r) => r.recipient_user_id === client.userId).length);
+    } finally {
+      batch.close();
+    }
+  });
+
+  it('a row taken over by another worker while its message was with the SMTP server: nothing is recorded for it, the others are marked', async () => {
+    const s = await scheduleSession(coach, engagementId, inHours(122));
+    await makeDue(s.id);
+    const emails = (await rowsOf(s.id)).filter((r) => r.channel === 'email');
+    const [taken, ...kept] = emails;
+    let takeover: Promise<unknown> | undefined;
+    smtp.delayMs = 1500;
+    smtp.onData = (m) => {
+      if (m.messageId === `<${taken.id}@coaching-platform>`) takeover ??= t.sql.query(`UPDATE notifications SET attempts = attempts + 1, claimed_at = now() WHERE id = $1`, [taken.id]);
+    };
+    const batch = batchJob();
+    try {
+      expect(await batch.run(emails.map((r) => ({ practiceId: p.practiceId, id: r.id })))).toEqual({ sent: 3, superseded: 1 });
+      await takeover;
+      const states = await statesOf(emails.map((r) => r.id));
+      expect(states.get(taken.id)).toMatchObject({ status: 'sending', attempts: 2, sent: false });
+      for (const r of kept) expect(states.get(r.id)).toMatchObject({ status: 'sent', attempts: 1, sent: true });
+      expect(await eventsFor([taken.id])).toBe(0);
+      expect(await eventsFor(kept.map((r) => r.id))).toBe(3);
+    } finally {
+      batch.close();
+    }
+  });
+
+  it('a message the SMTP server refuses: that row is scheduled again after a backoff, the others are marked sent', async () => {
+    const s = await scheduleSession(coach, engagementId, inHours(118));
+    await makeDue(s.id);
+    const emails = (await rowsOf(s.id)).filter((r) => r.channel === 'email');
+    const toClient = emails.filter((r) => r.recipient_user_id === client.userId);
+    const toCoach = emails.filter((r) => r.recipient_user_id !== client.userId);
+    expect([toClient.length, toCoach.length]).toEqual([2, 2]);
+    smtp.refuse = (m) => (m.to.includes(client.email!) ? 'mailbox unavailable' : undefined);
+    const batch = batchJob();
+    const before = { sent: await sentCount('email'), failed: await failedCount() };
+    try {
+      expect(await batch.run(emails.map((r) => ({ practiceId: p.practiceId, id: r.id })))).toEqual({ sent: 2, retry: 2 });
+      const states = await statesOf(emails.map((r) => r.id));
+      for (const r of toCoach) expect(states.get(r.id)).toMatchObject({ status: 'sent', attempts: 1, sent: true });
+      for (const r of toClient) {
+        expect(states.get(r.id)).toMatchObject({ status: 'scheduled', attempts: 1, sent: false, enqueued: false, later: true });
+        expect(states.get(r.id).last_error).toMatch(/mailbox unavailable/);
+      }
+      expect(await eventsFor(toCoach.map((r) => r.id))).toBe(2);
+      expect(await eventsFor(toClient.map((r) => r.id))).toBe(0);
+      expect(receivedFor(emails.map((r) => `<${r.id}@coaching-platform>`))).toHaveLength(2);
+      expect(await sentCount('email')).toBe(before.sent + 2);
+      expect(await failedCount()).toBe(before.failed + 2);
+    } finally {
+      batch.close();
+    }
+  });
+
+  it('a message that waited for a connection past its start deadline is given back unsent, due as before, for the next hand-out', async () => {
+    const s = await scheduleSession(coach, engagementId, inHours(120));
+    await makeDue(s.id);
+    const emails = (await rowsOf(s.id)).filter((r) => r.channel === 'email');
+    // One connection, a slow server and a 1 s lease (so a 250 ms start deadline): the first message holds the connection past it.
+    smtp.delayMs = 800;
+    const batch = batchJob({ WORKER_CONCURRENCY: '1', DELIVERY_LEASE_SECONDS: '1' });
+    try {
+      expect(await batch.run(emails.map((r) => ({ practiceId: p.practiceId, id: r.id })))).toEqual({ sent: 1, released: 3 });
+      const states = [...(await statesOf(emails.map((r) => r.id))).values()];
+      expect(states.filter((r) => r.status === 'sent')).toHaveLength(1);
+      const released = states.filter((r) => r.status !== 'sent');
+      for (const r of released) expect(r).toMatchObject({ status: 'scheduled', attempts: 1, sent: false, claimed: false, enqueued: false, later: false, last_error: null });
+      expect(receivedFor(emails.map((r) => `<${r.id}@coaching-platform>`))).toHaveLength(1);
+      // Taken again, they go out, each under a new fencing token.
+      smtp.delayMs = 0;
+      expect(await batch.run(released.map((r) => ({ practiceId: p.practiceId, id: r.id })))).toEqual({ sent: 3 });
+      expect([...(await statesOf(released.map((r) => r.id))).values()].map((r) => [r.status, r.attempts])).toEqual([['sent', 2], ['sent', 2], ['sent', 2]]);
+      expect(receivedFor(emails.map((r) => `<${r.id}@coaching-platform>`))).toHaveLength(4);
+    } finally {
+      batch.close();
+    }
   });
 });
 

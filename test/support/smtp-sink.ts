@@ -17,6 +17,8 @@ export interface SmtpSink {
   onData?: (mail: ReceivedMail) => void;
   /** Milliseconds to wait before accepting each message. */
   delayMs: number;
+  /** A reply text for a message to refuse with 550 (undefined: accept it). Refused messages are not received. */
+  refuse?: (mail: ReceivedMail) => string | undefined;
   close(): Promise<void>;
 }
 
@@ -38,6 +40,8 @@ export async function startSmtpSink(): Promise<SmtpSink> {
         setTimeout(() => {
           // A sender that vanished before our answer never learnt the message was taken: not delivered.
           const socket = (session as unknown as { _socket?: { destroyed?: boolean } })._socket;
+          const refusal = sink.refuse?.(mail);
+          if (refusal) return callback(Object.assign(new Error(refusal), { responseCode: 550 }));
           if (!closed.has(session.id) && !socket?.destroyed) sink.received.push(mail);
           callback();
         }, sink.delayMs);

@@ -12,7 +12,7 @@ import { DispatchDueJob } from '@app/core/notifications/jobs/dispatch-due.job';
 import { NudgesJob } from '@app/core/notifications/jobs/nudges.job';
 import { ReviewCadenceJob } from '@app/core/reviews/jobs/review-cadence.job';
 import { ReviewsModule } from '@app/core/reviews/reviews.module';
-import { SendNotificationJob } from '@app/core/notifications/jobs/send-notification.job';
+import { SendNotificationBatchJob, SendNotificationJob } from '@app/core/notifications/jobs/send-notification.job';
 import { PromptsConsumer } from '@app/core/notifications/prompts.consumer';
 import { DOMAIN_EVENT_CONSUMERS } from '@app/core/outbox/domain-event-consumer';
 import { ProcessOutboxJob } from '@app/core/outbox/jobs/process-outbox.job';
@@ -24,7 +24,7 @@ import { QUEUE_JOBS, QueueJobHandler, QueueName } from '@app/core/queues/queue-n
 import { DeliverWebhookJob } from '@app/core/webhooks/jobs/deliver-webhook.job';
 
 /** Every job class the worker runs; add new ones here. */
-const JOBS = [PurgeIdempotencyJob, DispatchDueJob, ProcessOutboxJob, SendNotificationJob, DeliverWebhookJob, ReviewCadenceJob, NudgesJob];
+const JOBS = [PurgeIdempotencyJob, DispatchDueJob, ProcessOutboxJob, SendNotificationJob, SendNotificationBatchJob, DeliverWebhookJob, ReviewCadenceJob, NudgesJob];
 
 export const JOB_HANDLERS = Symbol('JOB_HANDLERS');
 

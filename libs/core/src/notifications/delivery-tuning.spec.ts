@@ -12,6 +12,12 @@ describe('DeliveryTuning', () => {
     expect(7 * t.smtpTimeoutMs).toBeLessThan(t.leaseSeconds * 1000);
   });
 
+  it('starts a batch’s message only while a send stalled at every step still ends within the default lease', () => {
+    const t = tuning();
+    expect(t.sendStartWithinMs).toBe(30_000);
+    expect(t.sendStartWithinMs + 7 * t.smtpTimeoutMs).toBeLessThan(t.leaseSeconds * 1000);
+  });
+
   it('keeps each SMTP wait within 5–15 s whatever the lease', () => {
     expect(tuning('3600').smtpTimeoutMs).toBe(15_000);
     expect(tuning('3').smtpTimeoutMs).toBe(5_000);

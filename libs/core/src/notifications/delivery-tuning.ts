@@ -20,11 +20,19 @@ export class DeliveryTuning {
    * The 5 s floor is for the short leases of tests, where a busy machine must not time out a local send.
    */
   readonly smtpTimeoutMs: number;
+  /**
+   * A batch's message not yet handed to SMTP this long after its claim (it waited behind others for a
+   * connection) is not sent but given back, to go out with the next hand-out: a quarter of the lease,
+   * so even a send begun at the last moment and stalling at every step (seven waits of smtpTimeoutMs)
+   * ends before the lease with the default lease (30 s + 84 s < 120 s).
+   */
+  readonly sendStartWithinMs: number;
 
   constructor(config: AppConfig) {
     this.dispatchEveryMs = config.schedulerEveryMs;
     this.requeueAfterSeconds = config.deliveryRequeueSeconds;
     this.leaseSeconds = config.deliveryLeaseSeconds;
     this.smtpTimeoutMs = Math.max(5000, Math.min(15_000, (config.deliveryLeaseSeconds * 1000) / 10));
+    this.sendStartWithinMs = (config.deliveryLeaseSeconds * 1000) / 4;
   }
 }

@@ -1,5 +1,6 @@
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { createTransport, Transporter } from 'nodemailer';
+import MailComposer from 'nodemailer/lib/mail-composer';
 import { AppConfig } from '@app/config';
 import { newId, TenantTx } from '@app/database';
 import { DeliveryTuning } from './delivery-tuning';
@@ -16,10 +17,20 @@ export interface OutgoingMail extends RenderedMail {
   ics?: string;
 }
 
+/** The message was not sent: it waited for a connection past the time its claim allowed (see DeliveryTuning.sendStartWithinMs). */
+export class TooLateToSend extends Error {
+  constructor() {
+    super('not sent: waited for an SMTP connection past the claim’s start deadline');
+  }
+}
+
 /** Sends through SMTP_URL; without it, keeps mail in PostgreSQL (the development mailbox). */
 @Injectable()
 export class MailerService implements OnApplicationShutdown {
   private transport: Transporter | undefined;
+  /** Messages with the transport now, at most one per pooled connection; the rest wait here, in order. */
+  private sending = 0;
+  private readonly waiting: (() => void)[] = [];
 
   constructor(
     private readonly config: AppConfig,
@@ -35,8 +46,43 @@ export class MailerService implements OnApplicationShutdown {
     await tx.em.insert(MailMessage, { id: newId(), practiceId: tx.practiceId, notificationId, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html, ics: mail.ics ?? null });
   }
 
-  /** Sends through SMTP_URL. */
-  async deliver(mail: OutgoingMail): Promise<void> {
+  private get connections(): number {
+    return Math.min(this.config.workerConcurrency, MAX_SMTP_CONNECTIONS);
+  }
+
+  /**
+   * Sends through SMTP_URL. Messages wait here for a free connection (not in the transport's queue),
+   * so one that waited past startBy (epoch ms) is refused with TooLateToSend before anything goes out.
+   */
+  async deliver(mail: OutgoingMail, startBy?: number): Promise<void> {
+    if (this.sending >= this.connections) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else this.sending++;
+    try {
+      if (startBy !== undefined && Date.now() > startBy) throw new TooLateToSend();
+      // Written out whole first: the connection then carries it in one write, not one per MIME piece.
+      await this.send(await this.compose(mail));
+    } finally {
+      // The slot passes straight to the next waiter, if any.
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.sending--;
+    }
+  }
+
+  private async compose(mail: OutgoingMail): Promise<{ raw: Buffer; envelope: { from: string | false; to: string[] } }> {
+    const node = new MailComposer({
+      from: this.config.mailFrom,
+      to: mail.to,
+      subject: mail.subject,
+      text: mail.text,
+      html: mail.html,
+      messageId: mail.messageId,
+      icalEvent: mail.ics ? { method: 'REQUEST', content: mail.ics, filename: 'session.ics' } : undefined,
+    }).compile();
+    return { envelope: node.getEnvelope(), raw: await node.build() };
+  }
+
+  private async send(message: { raw: Buffer; envelope: { from: string | false; to: string[] } }): Promise<void> {
     // Timeouts far below the delivery lease (see DeliveryTuning): a send that stalls fails and is
     // retried by this worker instead of outliving its claim while another worker sends the same mail.
     const timeout = this.tuning.smtpTimeoutMs;
@@ -46,7 +92,7 @@ export class MailerService implements OnApplicationShutdown {
       {
         url: this.config.smtpUrl!,
         pool: true,
-        maxConnections: Math.min(this.config.workerConcurrency, MAX_SMTP_CONNECTIONS),
+        maxConnections: this.connections,
         maxMessages: 1000,
         connectionTimeout: timeout,
         greetingTimeout: timeout,
@@ -54,15 +100,7 @@ export class MailerService implements OnApplicationShutdown {
       },
       { from: this.config.mailFrom },
     );
-    await this.transport.sendMail({
-      from: this.config.mailFrom,
-      to: mail.to,
-      subject: mail.subject,
-      text: mail.text,
-      html: mail.html,
-      messageId: mail.messageId,
-      icalEvent: mail.ics ? { method: 'REQUEST', content: mail.ics, filename: 'session.ics' } : undefined,
-    });
+    await this.transport.sendMail({ raw: message.raw, envelope: { from: message.envelope.from || undefined, to: message.envelope.to } });
   }
 
   onApplicationShutdown(): void {

@@ -24,7 +24,10 @@ export enum SchedulerJob {
 }
 
 export enum NotificationJob {
+  /** One row (what releases before batching queued; kept so their jobs still run). */
   Send = 'send-notification',
+  /** Rows of one hand-out, of any practices, sent together. */
+  SendBatch = 'send-notifications',
 }
 
 export enum WebhookJob {
@@ -35,6 +38,11 @@ export enum WebhookJob {
 export interface TenantRowJobData {
   practiceId: string;
   id: string;
+}
+
+/** Data of a batch job: the rows, each with its practice, re-read and claimed as a per-row job's. */
+export interface TenantRowsJobData {
+  rows: TenantRowJobData[];
 }
 
 /**

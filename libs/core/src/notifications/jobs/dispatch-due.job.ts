@@ -9,6 +9,8 @@ import { DeliveryTuning } from '../delivery-tuning';
 
 const BATCH = 1000;
 const MAX_ROUNDS = 5;
+/** Notifications per send job: one job claims, reads and marks its rows in a statement each. */
+const SEND_BATCH = 50;
 
 const lastPass = new Gauge({ name: 'scheduler_pass_seconds', help: 'Duration of the last dispatch pass', registers: [metricsRegistry] });
 
@@ -17,7 +19,8 @@ const lastPass = new Gauge({ name: 'scheduler_pass_seconds', help: 'Duration of 
  * queues. Only near-term work ever reaches Redis; the SQL reads partial indexes of due rows, so a
  * pass costs what is due, not what is stored. A job id names the row and its hand-out: a row is
  * queued once per hand-out, and one handed out again (its job lost, or held by a dead worker) gets a
- * new job; the row's claim, not the queue, is what keeps it from being sent twice.
+ * new job; the row's claim, not the queue, is what keeps it from being sent twice. Notifications go
+ * in jobs of up to SEND_BATCH rows of one hand-out, named by its first row and the hand-out.
  */
 @Injectable()
 export class DispatchDueJob implements QueueJobHandler<unknown, { notifications: number; deliveries: number }> {
@@ -57,9 +60,11 @@ export class DispatchDueJob implements QueueJobHandler<unknown, { notifications:
     ]);
     const opts = { attempts: 1, removeOnComplete: true, removeOnFail: true };
     await Promise.all([
-      this.producer.addBulk(QueueName.Notifications, notifications.map((r) => ({ name: NotificationJob.Send, data: { practiceId: r.practice_id, id: r.id }, opts: { ...opts, jobId: `n-${r.id}-${r.handed_out}` } }))),
+      this.producer.addBulk(QueueName.Notifications, chunks(notifications, SEND_BATCH).map((rs) => ({ name: NotificationJob.SendBatch, data: { rows: rs.map((r) => ({ practiceId: r.practice_id, id: r.id })) }, opts: { ...opts, jobId: `nb-${rs[0].id}-${rs[0].handed_out}` } }))),
       this.producer.addBulk(QueueName.Webhooks, deliveries.map((r) => ({ name: WebhookJob.Deliver, data: { practiceId: r.practice_id, id: r.id }, opts: { ...opts, jobId: `w-${r.id}-${r.handed_out}` } }))),
     ]);
     return { notifications: notifications.length, deliveries: deliveries.length };
   }
 }
+
+const chunks = <T>(xs: T[], size: number): T[][] => Array.from({ length: Math.ceil(xs.length / size) }, (_, i) => xs.slice(i * size, (i + 1) * size));

@@ -1,25 +1,29 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Job, JobsOptions } from 'bullmq';
-import ical, { ICalAttendeeRole, ICalAttendeeStatus, ICalCalendarMethod, ICalEventStatus } from 'ical-generator';
 import { Counter } from 'prom-client';
 import { AppConfig } from '@app/config';
-import { returning, TenantDb, TenantTx } from '@app/database';
+import { newId, returning, TenantDb, TenantTx } from '@app/database';
 import { metricsRegistry } from '../../observability/metrics';
 import { OutboxService } from '../../outbox/outbox.service';
-import { NotificationJob, QueueJobHandler, QueueName, TenantRowJobData } from '../../queues/queue-names';
+import { NotificationJob, QueueJobHandler, QueueName, TenantRowJobData, TenantRowsJobData } from '../../queues/queue-names';
 import { DeliveryTuning } from '../delivery-tuning';
+import { writeInvite } from '../invite';
 import { renderMail } from '../mail-templates';
-import { MailerService } from '../mailer.service';
+import { MailerService, OutgoingMail, TooLateToSend } from '../mailer.service';
 import type { Notification } from '../notification.entity';
 
 const sent = new Counter({ name: 'notifications_sent_total', help: 'Notifications sent, by kind and channel', labelNames: ['kind', 'channel'], registers: [metricsRegistry] });
 const failed = new Counter({ name: 'notifications_failed_attempts_total', help: 'Failed notification attempts, by kind and channel', labelNames: ['kind', 'channel'], registers: [metricsRegistry] });
 const failedForGood = new Counter({ name: 'notifications_failed_total', help: 'Notifications failed for good (every attempt used), by kind and channel', labelNames: ['kind', 'channel'], registers: [metricsRegistry] });
 
-/** What one job did; 'superseded': our claim was taken over meanwhile, so nothing was recorded; 'failed': the last attempt failed. */
-export type Outcome = 'sent' | 'cancelled' | 'skipped' | 'superseded' | 'retry' | 'failed';
+/**
+ * What one job did; 'superseded': our claim was taken over meanwhile, so nothing was recorded; 'failed':
+ * the last attempt failed; 'released': a batch's message not sent in time, given back unsent.
+ */
+export type Outcome = 'sent' | 'cancelled' | 'skipped' | 'superseded' | 'retry' | 'failed' | 'released';
 
-interface NotificationRow {
+export interface NotificationRow {
+  practice_id?: string;
   id: string;
   kind: Notification['kind'];
   channel: Notification['channel'];
@@ -29,7 +33,13 @@ interface NotificationRow {
   attempts: number;
 }
 
-interface SessionDetails {
+export interface Recipient {
+  name: string;
+  email: string;
+  timezone: string;
+}
+
+export interface SessionDetails {
   starts_at: Date;
   ends_at: Date;
   location: string | null;
@@ -86,6 +96,11 @@ export class SendNotificationJob implements QueueJobHandler<TenantRowJobData, Ou
       ),
     );
     if (!n) return 'skipped';
+    return this.settle(practiceId, n);
+  }
+
+  /** Everything after the claim, for one claimed row: the message or the in-app notice, then the mark. */
+  async settle(practiceId: string, n: NotificationRow): Promise<Outcome> {
     try {
       let outcome: Outcome;
       if (n.channel === 'email' && !this.mailer.keepsMail) {
@@ -108,23 +123,55 @@ export class SendNotificationJob implements QueueJobHandler<TenantRowJobData, Ou
       if (outcome === 'sent') sent.inc({ kind: n.kind, channel: n.channel });
       return outcome;
     } catch (err) {
-      failed.inc({ kind: n.kind, channel: n.channel });
-      this.logger.warn({ err, notificationId: n.id, attempts: n.attempts }, 'notification attempt failed');
-      const [row] = await this.db.run(practiceId, (tx) =>
-        returning<{ status: Notification['status'] }>(
-          tx,
-          `UPDATE notifications SET status = CASE WHEN attempts >= $3 THEN 'failed' ELSE 'scheduled' END,
-                  due_at = now() + make_interval(secs => 30 * power(2, attempts - 1)), enqueued_at = NULL, last_error = $4
-            WHERE practice_id = $1 AND id = $2 AND status = 'sending' AND attempts = $5
-            RETURNING status`,
-          [practiceId, n.id, this.tuning.maxAttempts, String((err as Error)?.message ?? err).slice(0, 500), n.attempts],
-        ),
-      );
-      if (!row) return 'superseded';
-      if (row.status !== 'failed') return 'retry';
-      failedForGood.inc({ kind: n.kind, channel: n.channel });
-      return 'failed';
+      return this.recordFailure(practiceId, n, err);
     }
+  }
+
+  /** A failed attempt: scheduled again after a backoff, or failed for good once every attempt is used. */
+  async recordFailure(practiceId: string, n: NotificationRow, err: unknown): Promise<Outcome> {
+    failed.inc({ kind: n.kind, channel: n.channel });
+    this.logger.warn({ err, notificationId: n.id, attempts: n.attempts }, 'notification attempt failed');
+    const [row] = await this.db.run(practiceId, (tx) =>
+      returning<{ status: Notification['status'] }>(
+        tx,
+        `UPDATE notifications SET status = CASE WHEN attempts >= $3 THEN 'failed' ELSE 'scheduled' END,
+                due_at = now() + make_interval(secs => 30 * power(2, attempts - 1)), enqueued_at = NULL, last_error = $4
+          WHERE practice_id = $1 AND id = $2 AND status = 'sending' AND attempts = $5
+          RETURNING status`,
+        [practiceId, n.id, this.tuning.maxAttempts, String((err as Error)?.message ?? err).slice(0, 500), n.attempts],
+      ),
+    );
+    if (!row) return 'superseded';
+    if (row.status !== 'failed') return 'retry';
+    failedForGood.inc({ kind: n.kind, channel: n.channel });
+    return 'failed';
+  }
+
+  /**
+   * Gives an unsent claim back: scheduled again and due as it was, for the next hand-out. attempts keeps
+   * the claim's value, so the next claim's token is new (a fencing token never repeats).
+   */
+  async release(practiceId: string, n: NotificationRow): Promise<'released' | 'superseded'> {
+    const [row] = await this.db.run(practiceId, (tx) =>
+      returning<{ id: string }>(
+        tx,
+        `UPDATE notifications SET status = 'scheduled', claimed_at = NULL, enqueued_at = NULL
+          WHERE practice_id = $1 AND id = $2 AND status = 'sending' AND attempts = $3 RETURNING id`,
+        [practiceId, n.id, n.attempts],
+      ),
+    );
+    return row ? 'released' : 'superseded';
+  }
+
+  /** Counts a notification sent (for batches, which mark outside settle()). */
+  countSent(n: NotificationRow): void {
+    sent.inc({ kind: n.kind, channel: n.channel });
+  }
+
+  /** The domain event a sent notification records, if any: email session reminders announce reminder.sent. */
+  sentEvent(n: NotificationRow): { type: string; data: Record<string, unknown> } | null {
+    if (n.kind !== 'session_reminder' || n.channel !== 'email') return null;
+    return { type: 'reminder.sent', data: { notificationId: n.id, sessionId: n.subject_id, recipientUserId: n.recipient_user_id, offsetMinutes: n.data.offsetMinutes } };
   }
 
   /** Marks our claim sent ('superseded' when another worker took it over: nothing is written then). */
@@ -136,9 +183,8 @@ export class SendNotificationJob implements QueueJobHandler<TenantRowJobData, Ou
       [tx.practiceId, n.id, n.attempts],
     );
     if (!marked.length) return 'superseded';
-    if (n.kind === 'session_reminder' && n.channel === 'email') {
-      await this.outbox.emit(tx, 'system', 'reminder.sent', 'notification', n.id, { notificationId: n.id, sessionId: n.subject_id, recipientUserId: n.recipient_user_id, offsetMinutes: n.data.offsetMinutes });
-    }
+    const event = this.sentEvent(n);
+    if (event) await this.outbox.emit(tx, 'system', event.type, 'notification', n.id, event.data);
     return 'sent';
   }
 
@@ -161,19 +207,28 @@ export class SendNotificationJob implements QueueJobHandler<TenantRowJobData, Ou
   }
 
   /** The message, written for the recipient; null when there is nothing left to remind of. */
-  private async compose(tx: TenantTx, n: NotificationRow) {
-    const [user]: { name: string; email: string; timezone: string }[] = await tx.em.query(`SELECT name, email, timezone FROM users WHERE practice_id = $1 AND id = $2`, [tx.practiceId, n.recipient_user_id]);
+  private async compose(tx: TenantTx, n: NotificationRow): Promise<OutgoingMail | null> {
+    const [user]: Recipient[] = await tx.em.query(`SELECT name, email, timezone FROM users WHERE practice_id = $1 AND id = $2`, [tx.practiceId, n.recipient_user_id]);
     if (!user) return null;
-    let data = n.data;
-    let ics: string | undefined;
+    let s: SessionDetails | undefined;
     if (n.kind === 'session_reminder') {
-      const [s]: SessionDetails[] = await tx.em.query(
+      [s] = await tx.em.query(
         `SELECT s.starts_at, s.ends_at, s.location, s.video_url, s.sequence, s.status, s.updated_at, s.coach_id, co.name AS coach_name, cl.name AS client_name
            FROM sessions s JOIN users co ON co.practice_id = s.practice_id AND co.id = s.coach_id
            JOIN clients cl ON cl.practice_id = s.practice_id AND cl.id = s.client_id
           WHERE s.practice_id = $1 AND s.id = $2`,
         [tx.practiceId, n.subject_id],
       );
+    }
+    return this.write(n, user, s);
+  }
+
+  /** The message from what compose() read (a batch reads the same in one query); null when there is nothing left to remind of. */
+  write(n: NotificationRow, user: Recipient | undefined, s: SessionDetails | undefined): OutgoingMail | null {
+    if (!user) return null;
+    let data = n.data;
+    let ics: string | undefined;
+    if (n.kind === 'session_reminder') {
       if (!s || s.status !== 'scheduled') return null;
       const other = n.recipient_user_id === s.coach_id ? s.client_name : s.coach_name;
       data = { ...data, startsAt: s.starts_at.toISOString(), with: other, location: s.location, videoUrl: s.video_url };
@@ -185,31 +240,163 @@ export class SendNotificationJob implements QueueJobHandler<TenantRowJobData, Ou
 
   /**
    * The session as an iTIP REQUEST (RFC 5546): the same UID and SEQUENCE as the calendar feed's event,
-   * so a calendar that has both keeps one event and applies the newer sequence. Times are UTC:
-   * ical-generator has no zone database, and given only a zone name it would write floating local
-   * times that each calendar reads in its own zone. X-WR-TIMEZONE names the recipient's zone for display.
+   * so a calendar that has both keeps one event and applies the newer sequence. Times are UTC: a
+   * zone name alone (without its VTIMEZONE) would make floating local times that each calendar reads
+   * in its own zone. X-WR-TIMEZONE names the recipient's zone for display.
    * The organizer is the coach, written with the practice's sending address (replies go nowhere
    * else); the attendee is the recipient.
    */
-  private invite(sessionId: string, s: SessionDetails, other: string, recipient: { name: string; email: string; timezone: string }): string {
-    const cal = ical({ name: 'Coaching', method: ICalCalendarMethod.REQUEST, prodId: { company: 'coaching-platform', product: 'reminders', language: 'EN' } });
-    cal.x([{ key: 'X-WR-TIMEZONE', value: recipient.timezone }]);
-    cal.createEvent({
-      id: calendarUid(sessionId),
+  private invite(sessionId: string, s: SessionDetails, other: string, recipient: Recipient): string {
+    return writeInvite({
+      uid: calendarUid(sessionId),
       sequence: s.sequence,
       start: s.starts_at,
       end: s.ends_at,
       stamp: s.updated_at,
       summary: `Coaching session with ${other}`,
-      location: s.location ?? s.video_url ?? undefined,
-      url: s.video_url ?? undefined,
-      status: ICalEventStatus.CONFIRMED,
+      location: s.location ?? s.video_url,
+      url: s.video_url,
       organizer: { name: s.coach_name, email: addressOf(this.config.mailFrom) },
-      attendees: [{ name: recipient.name, email: recipient.email, role: ICalAttendeeRole.REQ, status: ICalAttendeeStatus.ACCEPTED, rsvp: false }],
+      attendee: { name: recipient.name, email: recipient.email },
+      timezone: recipient.timezone,
     });
-    return cal.toString();
   }
 }
 
 /** The UID of a session's event, as the calendar feed (sessions/calendar.service.ts) writes it. */
 export const calendarUid = (sessionId: string) => `${sessionId}@coaching-platform`;
+
+/** One row of app_notification_mail_details(): the recipient (null columns when gone) and the session (session_found false when gone). */
+interface MailDetails extends SessionDetails {
+  id: string;
+  name: string | null;
+  email: string | null;
+  timezone: string | null;
+  session_found: boolean;
+  session_status: string;
+}
+
+/** What a batch did: how many rows ended each way. */
+export type BatchOutcome = Partial<Record<Outcome, number>>;
+
+/**
+ * Sends the rows of one hand-out (any practices) with the same guarantees as SendNotificationJob, in
+ * a constant number of statements: one claim for every row, one read of what the mails need, the
+ * sends side by side over the pooled connections, then one statement that marks the sent rows (each
+ * by its fencing token) and appends their events in the same transaction. Rows that are not mail sent
+ * through SMTP (in-app, mail kept in the database) and the rare outcomes (a failed send, a session no
+ * longer scheduled) go the per-row job's way after the shared claim. Rows named twice, or already
+ * claimed by another worker, are skipped by the claim, so a batch queued twice sends nothing twice.
+ *
+ * A message waits for a connection behind the batch's others (and other batches'): one that has not
+ * started within DeliveryTuning.sendStartWithinMs of the claim is given back unsent, so a send never
+ * begins so late that it could outlive the claim's lease.
+ */
+@Injectable()
+export class SendNotificationBatchJob implements QueueJobHandler<TenantRowsJobData, BatchOutcome> {
+  readonly queue = QueueName.Notifications;
+  readonly name = NotificationJob.SendBatch;
+  readonly options: JobsOptions = { attempts: 1, removeOnComplete: true, removeOnFail: true };
+  private readonly logger = new Logger(SendNotificationBatchJob.name);
+
+  constructor(
+    private readonly db: TenantDb,
+    private readonly mailer: MailerService,
+    private readonly tuning: DeliveryTuning,
+    private readonly single: SendNotificationJob,
+  ) {}
+
+  async handle(job: Job<TenantRowsJobData>): Promise<BatchOutcome> {
+    const { rows } = job.data;
+    const out: BatchOutcome = {};
+    const count = (o: Outcome) => (out[o] = (out[o] ?? 0) + 1);
+    if (!rows.length) return out;
+    const claimed: Required<NotificationRow>[] = await this.db.source.query(
+      `SELECT practice_id, id, kind, channel, recipient_user_id, subject_id, data, attempts
+         FROM app_claim_notifications($1::uuid[], $2::uuid[], make_interval(secs => $3))`,
+      [rows.map((r) => r.practiceId), rows.map((r) => r.id), this.tuning.leaseSeconds],
+    );
+    const startBy = Date.now() + this.tuning.sendStartWithinMs;
+    for (let i = claimed.length; i < rows.length; i++) count('skipped');
+    const mailed = this.mailer.keepsMail ? [] : claimed.filter((n) => n.channel === 'email');
+    const others = this.mailer.keepsMail ? claimed : claimed.filter((n) => n.channel !== 'email');
+    const [, outcomes] = await Promise.all([
+      Promise.all(others.map(async (n) => count(await this.single.settle(n.practice_id, n)))),
+      this.sendMail(mailed, startBy),
+    ]);
+    for (const o of outcomes) count(o);
+    return out;
+  }
+
+  private async sendMail(claimed: Required<NotificationRow>[], startBy: number): Promise<Outcome[]> {
+    if (!claimed.length) return [];
+    const outcomes: Promise<Outcome>[] = [];
+    let details: Map<string, MailDetails>;
+    try {
+      const rows: MailDetails[] = await this.db.source.query(
+        `SELECT * FROM app_notification_mail_details($1::uuid[], $2::uuid[])`,
+        [claimed.map((n) => n.practice_id), claimed.map((n) => n.id)],
+      );
+      details = new Map(rows.map((d) => [d.id, d]));
+    } catch (err) {
+      return Promise.all(claimed.map((n) => this.single.recordFailure(n.practice_id, n, err)));
+    }
+    const sent: Required<NotificationRow>[] = [];
+    await Promise.all(
+      claimed.map(async (n) => {
+        let mail: OutgoingMail | null;
+        try {
+          const d = details.get(n.id);
+          const user = d?.name != null ? { name: d.name, email: d.email!, timezone: d.timezone! } : undefined;
+          mail = this.single.write(n, user, d?.session_found ? { ...d, status: d.session_status } : undefined);
+        } catch (err) {
+          outcomes.push(this.single.recordFailure(n.practice_id, n, err));
+          return;
+        }
+        // Nothing left to remind of: the per-row way (a rare outcome, one statement).
+        if (!mail) return void outcomes.push(this.single.settle(n.practice_id, n));
+        try {
+          await this.mailer.deliver(mail, startBy);
+          sent.push(n);
+        } catch (err) {
+          outcomes.push(err instanceof TooLateToSend ? this.single.release(n.practice_id, n) : this.single.recordFailure(n.practice_id, n, err));
+        }
+      }),
+    );
+    outcomes.push(...(await this.markSent(sent)));
+    return Promise.all(outcomes);
+  }
+
+  /** One statement: every sent row still ours marked sent, with its event. Rows taken over meanwhile are left to their new owner. */
+  private async markSent(sent: Required<NotificationRow>[]): Promise<Promise<Outcome>[]> {
+    if (!sent.length) return [];
+    const events = sent.map((n) => this.single.sentEvent(n));
+    let marked: Set<string>;
+    try {
+      const rows: { id: string }[] = await this.db.source.query(
+        `SELECT id FROM app_mark_notifications_sent($1::uuid[], $2::uuid[], $3::int[], $4::uuid[], $5::text[], $6::jsonb[])`,
+        [
+          sent.map((n) => n.practice_id),
+          sent.map((n) => n.id),
+          sent.map((n) => n.attempts),
+          events.map((e) => (e ? newId() : null)),
+          events.map((e) => e?.type ?? null),
+          events.map((e) => (e ? JSON.stringify(e.data) : null)),
+        ],
+      );
+      marked = new Set(rows.map((r) => r.id));
+    } catch (err) {
+      // As for one row: the mark failed after the send, so the attempt counts as failed.
+      return sent.map((n) => this.single.recordFailure(n.practice_id, n, err));
+    }
+    return sent.map((n) => {
+      if (marked.has(n.id)) {
+        this.single.countSent(n);
+        return Promise.resolve('sent');
+      }
+      // Sent, but our claim had run out and another worker holds the row: it may send this mail again.
+      this.logger.warn({ notificationId: n.id, attempts: n.attempts }, 'claim taken over while sending');
+      return Promise.resolve('superseded');
+    });
+  }
+}
