@@ -351,6 +351,7 @@ async function reminderRun(owner) {
       });
     },
   });
+  sink.on('error', () => undefined); // a connection reset by a stopping worker
   await new Promise((r) => sink.listen(SMTP_PORT, '127.0.0.1', r));
   const worker = start('worker', ['dist/apps/worker/src/main.js'], { ...appEnv, SMTP_URL: `smtp://127.0.0.1:${SMTP_PORT}`, WORKER_HEALTH_PORT: String(WORKER_HEALTH_PORT) });
   let out;
