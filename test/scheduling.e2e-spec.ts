@@ -13,6 +13,11 @@ import { processOutbox } from './support/outbox';
 import { addClient, addCoach, Caller, PracticeFixture, signupPractice } from './support/factories';
 import { metricsRegistry } from '@app/core/observability/metrics';
 import { MAX_CATCH_UP_PERIODS } from '@app/core/reviews/jobs/review-cadence.job';
+import { DispatchDueJob } from '@app/core/notifications/jobs/dispatch-due.job';
+import { DeliveryTuning } from '@app/core/notifications/delivery-tuning';
+import { QueueProducer } from '@app/core/queues/queue-producer';
+import { QueueName } from '@app/core/queues/queue-names';
+import { randomUUID } from 'node:crypto';
 
 let t: TestApp;
 let p: PracticeFixture;
@@ -209,5 +214,47 @@ describe('nudges', () => {
     expect(rows).toHaveLength(2);
     expect(rows[0].recipient_user_id).toBe(client.userId);
     expect(await notes('action_item_due', later.body.id)).toHaveLength(0);
+  });
+});
+
+describe('the dispatch pass', () => {
+  let producer: QueueProducer;
+  let dispatch: DispatchDueJob;
+  beforeAll(() => {
+    producer = new QueueProducer(t.config);
+    dispatch = new DispatchDueJob(t.app.get(DataSource), producer, t.app.get(DeliveryTuning));
+  });
+  afterAll(async () => {
+    await producer.queue(QueueName.Notifications).obliterate({ force: true }).catch(() => undefined);
+    await producer.onApplicationShutdown();
+  });
+
+  const handedOut = (subjectId: string) =>
+    t.sql.query(`SELECT id, (extract(epoch FROM enqueued_at) * 1000)::bigint::text AS handed_out FROM notifications WHERE subject_id = $1 ORDER BY id`, [subjectId]).then((r) => r.rows as { id: string; handed_out: string | null }[]);
+
+  it('hands out what became due after many empty passes, once per hand-out, and again once the requeue delay is over', async () => {
+    // Passes with nothing of this test due first: the hand-out statements' kept plans must still find rows.
+    for (let i = 0; i < 8; i++) await dispatch.handle();
+    const subjectId = randomUUID();
+    await t.app.get(TenantDb).run(p.practiceId, (tx) =>
+      t.app.get(NotificationsService).prompt(tx, { kind: 'engagement_stalled', recipientUserId: coach.userId!, subjectType: 'engagement', subjectId, occurrence: 'dispatch', data: {} }),
+    );
+    const result = await dispatch.handle();
+    expect(result.notifications).toBeGreaterThanOrEqual(2);
+    const first = await handedOut(subjectId);
+    expect(first).toHaveLength(2);
+    expect(first.every((r) => r.handed_out)).toBe(true);
+    const queue = producer.queue(QueueName.Notifications);
+    for (const r of first) expect((await queue.getJob(`n-${r.id}-${r.handed_out}`))?.data).toEqual({ practiceId: p.practiceId, id: r.id });
+
+    await dispatch.handle();
+    expect(await handedOut(subjectId)).toEqual(first);
+
+    // A hand-out older than the requeue delay (its job lost): handed out again, under a new job id.
+    await t.sql.query(`UPDATE notifications SET enqueued_at = now() - make_interval(secs => $2 + 1) WHERE subject_id = $1`, [subjectId, t.app.get(DeliveryTuning).requeueAfterSeconds]);
+    await dispatch.handle();
+    const again = await handedOut(subjectId);
+    expect(again.map((r) => r.handed_out)).not.toContain(first[0].handed_out);
+    for (const r of again) expect(await queue.getJob(`n-${r.id}-${r.handed_out}`)).toBeDefined();
   });
 });
