@@ -18,6 +18,7 @@ import { DeliveryTuning } from '@app/core/notifications/delivery-tuning';
 import { QueueProducer } from '@app/core/queues/queue-producer';
 import { QueueName } from '@app/core/queues/queue-names';
 import { randomUUID } from 'node:crypto';
+import { addDays, reviewPeriodContaining } from '@app/core/reviews/review-period';
 
 let t: TestApp;
 let p: PracticeFixture;
@@ -179,6 +180,72 @@ describe('reviews on cadence after the worker was down', () => {
     }
     await cadence.handle();
     expect(await reviews(engagements.get(bad)!)).toEqual([expect.objectContaining({ status: 'open', start: daysAgo(10) })]);
+  });
+});
+
+describe('reviews on cadence: the stored due day', () => {
+  const dueOn = async (id: string) => (await t.sql.query(`SELECT review_due_on::text AS d FROM engagements WHERE id = $1`, [id])).rows[0].d as string | null;
+
+  it('is worked out by a pass: the day after the period that follows the one opened', async () => {
+    const id = await engagement(10, 'weekly', 'Due day');
+    expect(await dueOn(id)).toBe('-infinity');
+    await cadence.handle();
+    expect(await reviews(id)).toEqual([expect.objectContaining({ start: daysAgo(10), end: daysAgo(4) })]);
+    expect(await dueOn(id)).toBe(daysAgo(-4)); // the next period is 3 days ago … 3 days ahead
+    const short = await engagement(10, 'weekly', 'Ends soon');
+    await coach.patch(`/v1/engagements/${short}`, { endsOn: daysAgo(5) }).expect(200);
+    await cadence.handle();
+    expect(await dueOn(short)).toBeNull(); // its only period was opened: nothing more to come
+  });
+
+  it('keeps the pass from reading an engagement until the day comes, and any change that moves it resets it', async () => {
+    const id = await engagement(10, 'weekly', 'Not read');
+    // A day in the future stored by hand: the pass does not read the engagement, so opens nothing yet.
+    await t.sql.query(`UPDATE engagements SET review_due_on = current_date + 30 WHERE id = $1`, [id]);
+    await cadence.handle();
+    expect(await reviews(id)).toEqual([]);
+    // A title is not what the day depends on; the cadence is: the day is reset, the next pass opens it.
+    await coach.patch(`/v1/engagements/${id}`, { title: 'Renamed' }).expect(200);
+    expect(await dueOn(id)).not.toBe('-infinity');
+    await coach.patch(`/v1/engagements/${id}`, { reviewCadence: 'biweekly' }).expect(200);
+    expect(await dueOn(id)).toBe('-infinity');
+    await coach.patch(`/v1/engagements/${id}`, { reviewCadence: 'weekly' }).expect(200);
+    await cadence.handle();
+    expect(await reviews(id)).toEqual([expect.objectContaining({ start: daysAgo(10), end: daysAgo(4) })]);
+
+    // Paused and resumed: reset. A new practice zone: reset.
+    await coach.patch(`/v1/engagements/${id}`, { status: 'paused' }).expect(200);
+    await t.sql.query(`UPDATE engagements SET review_due_on = current_date + 30 WHERE id = $1`, [id]);
+    await coach.patch(`/v1/engagements/${id}`, { status: 'active' }).expect(200);
+    expect(await dueOn(id)).toBe('-infinity');
+    await cadence.handle();
+    await t.sql.query(`UPDATE practices SET timezone = 'Asia/Tokyo' WHERE id = $1`, [p.practiceId]);
+    try {
+      expect(await dueOn(id)).toBe('-infinity');
+    } finally {
+      await t.sql.query(`UPDATE practices SET timezone = 'UTC' WHERE id = $1`, [p.practiceId]);
+    }
+  });
+
+  it('is the same period arithmetic in SQL as in the job', async () => {
+    const cases: [string, string, string, string | null][] = [];
+    for (const cadence of ['weekly', 'biweekly', 'monthly', 'none']) {
+      for (const startsOn of ['2027-01-29', '2027-01-31', '2028-02-29', '2026-12-31', '2027-03-15', '2026-11-30']) {
+        for (const endsOn of [null, addDays(startsOn, 45), startsOn]) {
+          for (let d = -3; d < 400; d += 1) cases.push([cadence, startsOn, addDays(startsOn, d), endsOn]);
+        }
+      }
+    }
+    const { rows } = await t.sql.query(
+      `SELECT to_char(app_review_period_end(c, s, d, e), 'YYYY-MM-DD') AS e FROM unnest($1::text[], $2::date[], $3::date[], $4::date[]) WITH ORDINALITY AS x(c, s, d, e, n) ORDER BY n`,
+      [cases.map((x) => x[0]), cases.map((x) => x[1]), cases.map((x) => x[2]), cases.map((x) => x[3])],
+    );
+    const wrong = cases.flatMap(([c, s, d, e], i) => {
+      const expected = reviewPeriodContaining(c as 'weekly', s, d, e)?.end ?? null;
+      return rows[i].e === expected ? [] : [{ c, s, d, e, sql: rows[i].e, expected }];
+    });
+    expect(wrong.slice(0, 5)).toEqual([]);
+    expect(cases.length).toBeGreaterThan(25_000);
   });
 });
 
