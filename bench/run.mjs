@@ -403,26 +403,20 @@ async function reminderRun(owner) {
   return out;
 }
 
-// The scheduler's dispatch SQL as the worker runs it (app role, both functions at once), nothing due.
+// The scheduler's dispatch SQL as the worker runs it (app role, one statement for both kinds), nothing due.
 async function schedulerRun(owner) {
-  const conns = await Promise.all([0, 1].map(async () => {
-    const c = new pg.Client({ connectionString: DB_URL, options: '-c role=coaching_app', application_name: 'bench-scheduler' });
-    await c.connect();
-    return c;
-  }));
+  const conn = new pg.Client({ connectionString: DB_URL, options: '-c role=coaching_app', application_name: 'bench-scheduler' });
+  await conn.connect();
   const times = [];
   let handed = 0;
   for (let i = 0; i < 60; i++) {
     const t = process.hrtime.bigint();
-    const [n] = await Promise.all([
-      conns[0].query(`SELECT practice_id, id, handed_out FROM app_take_due_notifications($1, make_interval(secs => $2))`, [1000, 120]),
-      conns[1].query(`SELECT practice_id, id, handed_out FROM app_take_due_webhook_deliveries($1, make_interval(secs => $2))`, [1000, 120]),
-    ]);
+    const n = await conn.query(`SELECT queue, practice_id, id, handed_out FROM app_take_due($1, make_interval(secs => $2))`, [1000, 120]);
     times.push(Number(process.hrtime.bigint() - t) / 1e6);
     handed += n.rowCount;
     await sleep(50);
   }
-  await Promise.all(conns.map((c) => c.end()));
+  await conn.end();
   times.sort((a, b) => a - b);
   const plan = (await owner.query(`EXPLAIN (ANALYZE, BUFFERS, COSTS OFF)
     SELECT d.id FROM notifications d

@@ -13,6 +13,12 @@ import { processOutbox } from './support/outbox';
 import { addClient, addCoach, Caller, PracticeFixture, signupPractice } from './support/factories';
 import { metricsRegistry } from '@app/core/observability/metrics';
 import { MAX_CATCH_UP_PERIODS } from '@app/core/reviews/jobs/review-cadence.job';
+import { DispatchDueJob } from '@app/core/notifications/jobs/dispatch-due.job';
+import { DeliveryTuning } from '@app/core/notifications/delivery-tuning';
+import { QueueProducer } from '@app/core/queues/queue-producer';
+import { QueueName } from '@app/core/queues/queue-names';
+import { randomUUID } from 'node:crypto';
+import { addDays, reviewPeriodContaining } from '@app/core/reviews/review-period';
 
 let t: TestApp;
 let p: PracticeFixture;
@@ -177,6 +183,72 @@ describe('reviews on cadence after the worker was down', () => {
   });
 });
 
+describe('reviews on cadence: the stored due day', () => {
+  const dueOn = async (id: string) => (await t.sql.query(`SELECT review_due_on::text AS d FROM engagements WHERE id = $1`, [id])).rows[0].d as string | null;
+
+  it('is worked out by a pass: the day after the period that follows the one opened', async () => {
+    const id = await engagement(10, 'weekly', 'Due day');
+    expect(await dueOn(id)).toBe('-infinity');
+    await cadence.handle();
+    expect(await reviews(id)).toEqual([expect.objectContaining({ start: daysAgo(10), end: daysAgo(4) })]);
+    expect(await dueOn(id)).toBe(daysAgo(-4)); // the next period is 3 days ago … 3 days ahead
+    const short = await engagement(10, 'weekly', 'Ends soon');
+    await coach.patch(`/v1/engagements/${short}`, { endsOn: daysAgo(5) }).expect(200);
+    await cadence.handle();
+    expect(await dueOn(short)).toBeNull(); // its only period was opened: nothing more to come
+  });
+
+  it('keeps the pass from reading an engagement until the day comes, and any change that moves it resets it', async () => {
+    const id = await engagement(10, 'weekly', 'Not read');
+    // A day in the future stored by hand: the pass does not read the engagement, so opens nothing yet.
+    await t.sql.query(`UPDATE engagements SET review_due_on = current_date + 30 WHERE id = $1`, [id]);
+    await cadence.handle();
+    expect(await reviews(id)).toEqual([]);
+    // A title is not what the day depends on; the cadence is: the day is reset, the next pass opens it.
+    await coach.patch(`/v1/engagements/${id}`, { title: 'Renamed' }).expect(200);
+    expect(await dueOn(id)).not.toBe('-infinity');
+    await coach.patch(`/v1/engagements/${id}`, { reviewCadence: 'biweekly' }).expect(200);
+    expect(await dueOn(id)).toBe('-infinity');
+    await coach.patch(`/v1/engagements/${id}`, { reviewCadence: 'weekly' }).expect(200);
+    await cadence.handle();
+    expect(await reviews(id)).toEqual([expect.objectContaining({ start: daysAgo(10), end: daysAgo(4) })]);
+
+    // Paused and resumed: reset. A new practice zone: reset.
+    await coach.patch(`/v1/engagements/${id}`, { status: 'paused' }).expect(200);
+    await t.sql.query(`UPDATE engagements SET review_due_on = current_date + 30 WHERE id = $1`, [id]);
+    await coach.patch(`/v1/engagements/${id}`, { status: 'active' }).expect(200);
+    expect(await dueOn(id)).toBe('-infinity');
+    await cadence.handle();
+    await t.sql.query(`UPDATE practices SET timezone = 'Asia/Tokyo' WHERE id = $1`, [p.practiceId]);
+    try {
+      expect(await dueOn(id)).toBe('-infinity');
+    } finally {
+      await t.sql.query(`UPDATE practices SET timezone = 'UTC' WHERE id = $1`, [p.practiceId]);
+    }
+  });
+
+  it('is the same period arithmetic in SQL as in the job', async () => {
+    const cases: [string, string, string, string | null][] = [];
+    for (const cadence of ['weekly', 'biweekly', 'monthly', 'none']) {
+      for (const startsOn of ['2027-01-29', '2027-01-31', '2028-02-29', '2026-12-31', '2027-03-15', '2026-11-30']) {
+        for (const endsOn of [null, addDays(startsOn, 45), startsOn]) {
+          for (let d = -3; d < 400; d += 1) cases.push([cadence, startsOn, addDays(startsOn, d), endsOn]);
+        }
+      }
+    }
+    const { rows } = await t.sql.query(
+      `SELECT to_char(app_review_period_end(c, s, d, e), 'YYYY-MM-DD') AS e FROM unnest($1::text[], $2::date[], $3::date[], $4::date[]) WITH ORDINALITY AS x(c, s, d, e, n) ORDER BY n`,
+      [cases.map((x) => x[0]), cases.map((x) => x[1]), cases.map((x) => x[2]), cases.map((x) => x[3])],
+    );
+    const wrong = cases.flatMap(([c, s, d, e], i) => {
+      const expected = reviewPeriodContaining(c as 'weekly', s, d, e)?.end ?? null;
+      return rows[i].e === expected ? [] : [{ c, s, d, e, sql: rows[i].e, expected }];
+    });
+    expect(wrong.slice(0, 5)).toEqual([]);
+    expect(cases.length).toBeGreaterThan(25_000);
+  });
+});
+
 describe('nudges', () => {
   it('a stalled engagement nudges its coach once per stall; a session ends the stall', async () => {
     const id = await engagement(60, 'none', 'Stalling');
@@ -209,5 +281,47 @@ describe('nudges', () => {
     expect(rows).toHaveLength(2);
     expect(rows[0].recipient_user_id).toBe(client.userId);
     expect(await notes('action_item_due', later.body.id)).toHaveLength(0);
+  });
+});
+
+describe('the dispatch pass', () => {
+  let producer: QueueProducer;
+  let dispatch: DispatchDueJob;
+  beforeAll(() => {
+    producer = new QueueProducer(t.config);
+    dispatch = new DispatchDueJob(t.app.get(DataSource), producer, t.app.get(DeliveryTuning));
+  });
+  afterAll(async () => {
+    await producer.queue(QueueName.Notifications).obliterate({ force: true }).catch(() => undefined);
+    await producer.onApplicationShutdown();
+  });
+
+  const handedOut = (subjectId: string) =>
+    t.sql.query(`SELECT id, (extract(epoch FROM enqueued_at) * 1000)::bigint::text AS handed_out FROM notifications WHERE subject_id = $1 ORDER BY id`, [subjectId]).then((r) => r.rows as { id: string; handed_out: string | null }[]);
+
+  it('hands out what became due after many empty passes, once per hand-out, and again once the requeue delay is over', async () => {
+    // Passes with nothing of this test due first: the hand-out statements' kept plans must still find rows.
+    for (let i = 0; i < 8; i++) await dispatch.handle();
+    const subjectId = randomUUID();
+    await t.app.get(TenantDb).run(p.practiceId, (tx) =>
+      t.app.get(NotificationsService).prompt(tx, { kind: 'engagement_stalled', recipientUserId: coach.userId!, subjectType: 'engagement', subjectId, occurrence: 'dispatch', data: {} }),
+    );
+    const result = await dispatch.handle();
+    expect(result.notifications).toBeGreaterThanOrEqual(2);
+    const first = await handedOut(subjectId);
+    expect(first).toHaveLength(2);
+    expect(first.every((r) => r.handed_out)).toBe(true);
+    const queue = producer.queue(QueueName.Notifications);
+    for (const r of first) expect((await queue.getJob(`n-${r.id}-${r.handed_out}`))?.data).toEqual({ practiceId: p.practiceId, id: r.id });
+
+    await dispatch.handle();
+    expect(await handedOut(subjectId)).toEqual(first);
+
+    // A hand-out older than the requeue delay (its job lost): handed out again, under a new job id.
+    await t.sql.query(`UPDATE notifications SET enqueued_at = now() - make_interval(secs => $2 + 1) WHERE subject_id = $1`, [subjectId, t.app.get(DeliveryTuning).requeueAfterSeconds]);
+    await dispatch.handle();
+    const again = await handedOut(subjectId);
+    expect(again.map((r) => r.handed_out)).not.toContain(first[0].handed_out);
+    for (const r of again) expect(await queue.getJob(`n-${r.id}-${r.handed_out}`)).toBeDefined();
   });
 });

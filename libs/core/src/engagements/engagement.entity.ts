@@ -10,6 +10,8 @@ import type { EngagementStatus } from './engagement-status';
 @Index('engagements_practice_client_idx', ['practiceId', 'clientId', 'id'])
 // The periodic passes read active engagements only.
 @Index('engagements_practice_active_idx', ['practiceId', 'id'], { where: `status = 'active'` })
+// The review-cadence pass reads engagements whose next review is due (see the ReviewDueOn migration).
+@Index('engagements_review_due_idx', ['reviewDueOn'], { where: `status = 'active' AND review_cadence <> 'none'` })
 export class Engagement {
   @PrimaryColumn('uuid') id!: string;
   @ManyToOne(() => Practice, { onDelete: 'CASCADE' }) practice?: Practice;
@@ -27,6 +29,12 @@ export class Engagement {
   @Column('text', { default: 'planned' }) status!: EngagementStatus;
   /** When it last became active: the stall clock starts here. */
   @Column('timestamptz', { nullable: true }) activatedAt!: Date | null;
+  /**
+   * The day (practice zone) the next periodic review is due to be opened; null when none is to come,
+   * -infinity when not yet worked out. Kept by the review-cadence pass, reset by a trigger on any change
+   * it depends on; never read by the API.
+   */
+  @Column('date', { nullable: true, select: false }) reviewDueOn?: string | null;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt!: Date;
   @UpdateDateColumn({ type: 'timestamptz' }) updatedAt!: Date;
 }

@@ -1,4 +1,4 @@
-import { addMonthsClamped, periodsDue, reviewPeriod, reviewPeriodContaining, reviewPeriodEndingBefore } from './review-period';
+import { addDays, addMonthsClamped, nextReviewDueOn, periodsDue, reviewPeriod, reviewPeriodContaining, reviewPeriodEndingBefore } from './review-period';
 
 describe('addMonthsClamped', () => {
   it('keeps the day of the month, clamped to the month end', () => {
@@ -97,5 +97,50 @@ describe('none', () => {
     expect(reviewPeriodEndingBefore('none', '2026-11-02', '2027-11-02')).toBeNull();
     expect(reviewPeriodContaining('none', '2026-11-02', '2026-11-03')).toBeNull();
     expect(periodsDue('none', '2026-11-02', '2027-11-02')).toEqual([]);
+  });
+});
+
+describe('nextReviewDueOn', () => {
+  it('is the day after the first period that ends after the given day', () => {
+    expect(nextReviewDueOn('weekly', '2026-11-02', null)).toBe('2026-11-09');
+    expect(nextReviewDueOn('weekly', '2026-11-02', '2026-11-08')).toBe('2026-11-16');
+    expect(nextReviewDueOn('weekly', '2026-11-02', '2026-11-10')).toBe('2026-11-16');
+    expect(nextReviewDueOn('weekly', '2026-11-02', '2026-10-01')).toBe('2026-11-09'); // before the start: the first period
+    expect(nextReviewDueOn('biweekly', '2026-11-02', '2026-11-15')).toBe('2026-11-30');
+    expect(nextReviewDueOn('monthly', '2027-01-31', '2027-02-27')).toBe('2027-03-31'); // Jan 31 – Feb 27, then Feb 28 – Mar 30
+    expect(nextReviewDueOn('monthly', '2027-01-31', null)).toBe('2027-02-28');
+  });
+
+  it('stops at the end of the engagement, whose last period is cut short', () => {
+    expect(nextReviewDueOn('weekly', '2026-11-02', '2026-11-08', '2026-11-11')).toBe('2026-11-12');
+    expect(nextReviewDueOn('weekly', '2026-11-02', '2026-11-11', '2026-11-11')).toBeNull();
+    expect(nextReviewDueOn('monthly', '2026-11-02', '2026-12-01', '2026-12-01')).toBeNull();
+    expect(nextReviewDueOn('none', '2026-11-02', null)).toBeNull();
+  });
+
+  // Every cadence, month-end starts, with and without an end, from several catch-up points: periodsDue
+  // is empty the day before and not empty from the day given on, for every day of ten months.
+  it('is exactly the first day periodsDue is not empty', () => {
+    const cadences = ['weekly', 'biweekly', 'monthly'] as const;
+    const starts = ['2027-01-29', '2027-01-31', '2028-02-29', '2026-12-31', '2027-03-15'];
+    let checked = 0;
+    const wrong: unknown[] = [];
+    for (const cadence of cadences) {
+      for (const startsOn of starts) {
+        for (const endsOn of [null, addDays(startsOn, 40), startsOn]) {
+          for (const after of [null, addDays(startsOn, -1), startsOn, addDays(startsOn, 13), addDays(startsOn, 59)]) {
+            const due = nextReviewDueOn(cadence, startsOn, after, endsOn);
+            for (let d = -3; d < 300; d++) {
+              const asOf = addDays(startsOn, d);
+              const any = periodsDue(cadence, startsOn, asOf, { endsOn, after, max: 12 }).length > 0;
+              if (any !== (due !== null && asOf >= due)) wrong.push({ cadence, startsOn, endsOn, after, asOf, due, any });
+              checked++;
+            }
+          }
+        }
+      }
+    }
+    expect(wrong.slice(0, 5)).toEqual([]);
+    expect(checked).toBeGreaterThan(60_000);
   });
 });

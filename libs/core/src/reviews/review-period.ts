@@ -110,3 +110,16 @@ export function periodsDue(
   }
   return out.reverse();
 }
+
+/**
+ * The first day on which a period ending after `after` is over (that period's last day + 1): from that
+ * day on, periodsDue(…, { after }) is not empty, and before it, it is. With `after` null, the first
+ * period's. Null when no period ends after `after` (the engagement ends first) or the cadence is none.
+ * The review-cadence pass stores it per engagement, so a pass reads only engagements with a review due.
+ */
+export function nextReviewDueOn(cadence: ReviewCadence, startsOn: string, after: string | null, endsOn: string | null = null): string | null {
+  if (cadence === 'none') return null;
+  const from = after && addDays(after, 1) > startsOn ? addDays(after, 1) : startsOn;
+  const p = reviewPeriodContaining(cadence, startsOn, from, endsOn);
+  return p ? addDays(p.end, 1) : null;
+}

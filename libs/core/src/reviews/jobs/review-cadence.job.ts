@@ -7,7 +7,7 @@ import { periodicPassFailures } from '../../observability/metrics';
 import { NotificationsService } from '../../notifications/notifications.service';
 import type { ReviewCadence } from '../../practices/practice.entity';
 import { JobSchedule, QueueJobHandler, QueueName, SchedulerJob } from '../../queues/queue-names';
-import { addDays, periodsDue, REVIEW_ANSWER_DAYS, reviewPeriodContaining, reviewPeriodEndingBefore } from '../review-period';
+import { addDays, nextReviewDueOn, periodsDue, REVIEW_ANSWER_DAYS, reviewPeriodContaining, reviewPeriodEndingBefore } from '../review-period';
 import { ReviewsService } from '../reviews.service';
 
 interface EngagementRow {
@@ -22,6 +22,8 @@ interface EngagementRow {
   last_end: string | null;
   /** The day the engagement became active, in the practice's zone. */
   activated_on: string;
+  /** The row version read: the next due day is stored only if the row is still the one read. */
+  version: string;
 }
 
 interface PracticeClock {
@@ -71,8 +73,9 @@ export interface CadenceResult {
  * MAX_CATCH_UP_PERIODS, so a worker down for weeks catches up), nudges the client once when an open
  * review is past due, and marks a review missed when the next period has ended too. Each practice runs
  * in its own transaction: one that fails is logged and counted, and the pass goes on with the next.
- * Reads go through partial indexes (active engagements, open periodic reviews) in one query each per
- * practice; writes are what is due.
+ * A pass costs what is due, not what is stored: it visits only practices with review work (one
+ * cross-practice read), reads only engagements whose stored next due day (review_due_on) has come and
+ * only open reviews that may be missed or are overdue and not yet prompted; the period rules stay here.
  */
 @Injectable()
 export class ReviewCadenceJob implements QueueJobHandler<unknown, CadenceResult> {
@@ -93,7 +96,7 @@ export class ReviewCadenceJob implements QueueJobHandler<unknown, CadenceResult>
 
   async handle(): Promise<CadenceResult> {
     // In id order, so a pass always visits practices the same way.
-    const practices: { practice_id: string }[] = await this.ds.query(`SELECT practice_id FROM app_practices_with_active_engagements() ORDER BY practice_id`);
+    const practices: { practice_id: string }[] = await this.ds.query(`SELECT practice_id FROM app_practices_with_review_work() ORDER BY practice_id`);
     const total: CadenceResult = { opened: 0, overdue: 0, missed: 0, failed: 0 };
     for (const { practice_id } of practices) {
       try {
@@ -115,20 +118,23 @@ export class ReviewCadenceJob implements QueueJobHandler<unknown, CadenceResult>
     const result: CadenceResult = { opened: 0, overdue: 0, missed: 0, failed: 0 };
     const [clock]: PracticeClock[] = await tx.em.query(`SELECT to_char(now() AT TIME ZONE p.timezone, 'YYYY-MM-DD') AS today, p.timezone FROM practices p WHERE p.id = $1`, [tx.practiceId]);
     if (!clock) return result;
+    // Only engagements whose next review is due today or earlier (-infinity: not yet worked out).
     const engagements: EngagementRow[] = await tx.em.query(
       `SELECT e.id, e.practice_id, e.client_id, e.coach_id, e.review_cadence, to_char(e.starts_on, 'YYYY-MM-DD') AS starts_on,
               to_char(e.ends_on, 'YYYY-MM-DD') AS ends_on,
               (SELECT to_char(r.period_end, 'YYYY-MM-DD') FROM reviews r
                 WHERE r.practice_id = e.practice_id AND r.engagement_id = e.id AND r.kind = 'periodic'
                 ORDER BY r.period_end DESC LIMIT 1) AS last_end,
-              to_char(coalesce(e.activated_at, now()) AT TIME ZONE $2, 'YYYY-MM-DD') AS activated_on
+              to_char(coalesce(e.activated_at, now()) AT TIME ZONE $2, 'YYYY-MM-DD') AS activated_on,
+              e.xmin::text AS version
          FROM engagements e
-        WHERE e.practice_id = $1 AND e.status = 'active' AND e.review_cadence <> 'none'`,
-      [tx.practiceId, clock.timezone],
+        WHERE e.practice_id = $1 AND e.status = 'active' AND e.review_cadence <> 'none' AND e.review_due_on <= $3::date`,
+      [tx.practiceId, clock.timezone, clock.today],
     );
-    const due = engagements.flatMap((e) =>
-      periodsDue(e.review_cadence, e.starts_on, clock.today, { endsOn: e.ends_on, after: catchUpAfter(e), max: MAX_CATCH_UP_PERIODS }).map((period) => ({ e, period })),
+    const dueOf = new Map(
+      engagements.map((e) => [e, periodsDue(e.review_cadence, e.starts_on, clock.today, { endsOn: e.ends_on, after: catchUpAfter(e), max: MAX_CATCH_UP_PERIODS })]),
     );
+    const due = engagements.flatMap((e) => dueOf.get(e)!.map((period) => ({ e, period })));
     if (due.length) {
       // Due REVIEW_ANSWER_DAYS after the period ends, at local midnight: one query for all of them.
       const dues: { due: Date }[] = await tx.em.query(
@@ -139,16 +145,37 @@ export class ReviewCadenceJob implements QueueJobHandler<unknown, CadenceResult>
         if (await this.reviews.openPeriodicReview(tx, { id: e.id, practiceId: e.practice_id, clientId: e.client_id, coachId: e.coach_id }, period, dues[i].due)) result.opened += 1;
       }
     }
+    if (engagements.length) {
+      // The next due day: after the latest period now opened (or the catch-up point when none was due).
+      // Stored only on the row version read: a change meanwhile reset it (trigger), and it stays reset.
+      const next = engagements.map((e) => {
+        const periods = dueOf.get(e)!;
+        return nextReviewDueOn(e.review_cadence, e.starts_on, periods.length ? periods[periods.length - 1].end : catchUpAfter(e), e.ends_on);
+      });
+      await tx.em.query(
+        `UPDATE engagements e SET review_due_on = x.due
+           FROM unnest($2::uuid[], $3::date[], $4::text[]) AS x(id, due, version)
+          WHERE e.practice_id = $1 AND e.id = x.id AND e.xmin::text = x.version`,
+        [tx.practiceId, engagements.map((e) => e.id), next, engagements.map((e) => e.version)],
+      );
+    }
 
+    // Open reviews that may be missed (the next period is over) or are overdue with the client not yet
+    // prompted (both channels' unique keys, as NotificationsService writes them); the rules below decide.
     const open: OpenReviewRow[] = await tx.em.query(
       `SELECT r.id, r.engagement_id, to_char(r.period_end, 'YYYY-MM-DD') AS period_end, r.due_at < now() AS overdue, r.due_at,
               e.review_cadence, to_char(e.starts_on, 'YYYY-MM-DD') AS starts_on, to_char(e.ends_on, 'YYYY-MM-DD') AS ends_on,
-              c.user_id AS client_user_id, e.title, to_char(now() AT TIME ZONE p.timezone, 'YYYY-MM-DD') AS today
+              c.user_id AS client_user_id, e.title, $2::text AS today
          FROM reviews r JOIN engagements e ON e.practice_id = r.practice_id AND e.id = r.engagement_id
          JOIN clients c ON c.practice_id = e.practice_id AND c.id = e.client_id
-         JOIN practices p ON p.id = r.practice_id
-        WHERE r.practice_id = $1 AND r.status = 'open' AND r.kind = 'periodic'`,
-      [tx.practiceId],
+        WHERE r.practice_id = $1 AND r.status = 'open' AND r.kind = 'periodic'
+          AND (app_review_period_end(e.review_cadence, e.starts_on, r.period_end + 1, e.ends_on) < $2::date
+               OR (r.due_at < now() AND c.user_id IS NOT NULL
+                   AND (SELECT count(*) FROM notifications n
+                         WHERE n.practice_id = r.practice_id
+                           AND n.unique_key IN ('review_overdue:' || r.id || ':once:' || c.user_id || ':email',
+                                                'review_overdue:' || r.id || ':once:' || c.user_id || ':in_app')) < 2))`,
+      [tx.practiceId, clock.today],
     );
     for (const r of open as (OpenReviewRow & { today: string })[]) {
       const next = reviewPeriodContaining(r.review_cadence, r.starts_on, addDays(r.period_end, 1), r.ends_on);
