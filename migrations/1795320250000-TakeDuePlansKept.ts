@@ -74,8 +74,8 @@ const TAKE_WEBHOOK_DELIVERIES = `
  * took about 1.2 ms to plan and 0.05 ms to run with nothing due). app_take_due runs both in one
  * statement, so a pass is one round trip on one pooled connection.
  */
-export class TakeDuePlansKept1795320200000 implements MigrationInterface {
-    name = 'TakeDuePlansKept1795320200000'
+export class TakeDuePlansKept1795320250000 implements MigrationInterface {
+    name = 'TakeDuePlansKept1795320250000'
 
     public async up(queryRunner: QueryRunner): Promise<void> {
         await queryRunner.query(`
