@@ -16,7 +16,7 @@ import { MAX_CATCH_UP_PERIODS } from '@app/core/reviews/jobs/review-cadence.job'
 import { DispatchDueJob } from '@app/core/notifications/jobs/dispatch-due.job';
 import { DeliveryTuning } from '@app/core/notifications/delivery-tuning';
 import { QueueProducer } from '@app/core/queues/queue-producer';
-import { QueueName } from '@app/core/queues/queue-names';
+import { NotificationJob, QueueName } from '@app/core/queues/queue-names';
 import { randomUUID } from 'node:crypto';
 import { addDays, reviewPeriodContaining } from '@app/core/reviews/review-period';
 
@@ -312,7 +312,15 @@ describe('the dispatch pass', () => {
     expect(first).toHaveLength(2);
     expect(first.every((r) => r.handed_out)).toBe(true);
     const queue = producer.queue(QueueName.Notifications);
-    for (const r of first) expect((await queue.getJob(`n-${r.id}-${r.handed_out}`))?.data).toEqual({ practiceId: p.practiceId, id: r.id });
+    // Queued in batch jobs: each row in exactly one job of its hand-out.
+    const queuedRows = async () => (await queue.getJobs(['waiting', 'delayed', 'prioritized'])).filter((j) => j.name === NotificationJob.SendBatch).map((j) => ({ id: j.id, rows: (j.data as { rows: { practiceId: string; id: string }[] }).rows }));
+    const queued = await queuedRows();
+    for (const r of first) {
+      const holding = queued.filter((j) => j.rows.some((x) => x.id === r.id));
+      expect(holding).toHaveLength(1);
+      expect(holding[0].rows).toContainEqual({ practiceId: p.practiceId, id: r.id });
+      expect(holding[0].id).toMatch(new RegExp(`-${first[0].handed_out}$`));
+    }
 
     await dispatch.handle();
     expect(await handedOut(subjectId)).toEqual(first);
@@ -322,6 +330,7 @@ describe('the dispatch pass', () => {
     await dispatch.handle();
     const again = await handedOut(subjectId);
     expect(again.map((r) => r.handed_out)).not.toContain(first[0].handed_out);
-    for (const r of again) expect(await queue.getJob(`n-${r.id}-${r.handed_out}`)).toBeDefined();
+    const requeued = (await queuedRows()).filter((j) => j.id!.endsWith(`-${again[0].handed_out}`));
+    for (const r of again) expect(requeued.flatMap((j) => j.rows.map((x) => x.id))).toContain(r.id);
   });
 });
