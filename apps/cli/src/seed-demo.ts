@@ -95,7 +95,7 @@ export const demoLogins = (): DemoLogin[] => [
  */
 export async function seedDemo(app: INestApplicationContext): Promise<DemoSeedResult> {
   const db = app.get(TenantDb);
-  const rows: { id: string | null }[] = await db.system((em) => em.query(`SELECT app_practice_id_by_slug($1) AS id`, [DEMO_SLUG]));
+  const rows = await db.systemQuery<{ id: string | null }>(`SELECT app_practice_id_by_slug($1) AS id`, [DEMO_SLUG]);
   const existing = rows[0]?.id;
   if (existing) return { created: false, practiceId: existing, logins: demoLogins() };
 

@@ -36,11 +36,13 @@ export class TenantDb {
   }
 
   /**
-   * The few reviewed queries that run before a practice is known (login by slug). They call
-   * SECURITY DEFINER functions defined in migrations, never tables directly.
+   * The few reviewed queries that run before a practice is known (login by slug, an API key). They call
+   * SECURITY DEFINER functions defined in migrations, never tables directly. Straight on the pool the
+   * app's connections share (its role, no RLS bypass): one statement needs no query runner.
    */
-  async system<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
-    return work(this.dataSource.manager);
+  async systemQuery<T>(sql: string, params: unknown[]): Promise<T[]> {
+    const pool = (this.dataSource.driver as unknown as { master: { query(sql: string, params: unknown[]): Promise<{ rows: T[] }> } }).master;
+    return (await pool.query(sql, params)).rows;
   }
 
   get source(): DataSource {

@@ -16,9 +16,7 @@ export class ApiKeyStrategy {
   async authenticate(token: string): Promise<AuthContext | null> {
     const practiceId = practiceOfSecret('cpk', token);
     if (!practiceId) return null;
-    const [key]: Pick<ApiKey, 'id' | 'role' | 'userId'>[] = await this.db.system((em) =>
-      em.query(`SELECT id, role, user_id AS "userId" FROM app_authenticate_api_key($1, $2)`, [practiceId, hashSecret(token)]),
-    );
+    const [key] = await this.db.systemQuery<Pick<ApiKey, 'id' | 'role' | 'userId'>>(`SELECT id, role, user_id AS "userId" FROM app_authenticate_api_key($1, $2)`, [practiceId, hashSecret(token)]);
     if (!key) return null;
     return { practiceId, userId: key.userId, role: key.role, clientId: null, apiKeyId: key.id };
   }

@@ -24,7 +24,7 @@ export class AuthService {
   async signup(dto: SignupDto): Promise<SignupResultDto> {
     const practiceId = newId();
     const passwordHash = await hashPassword(dto.password);
-    const taken = await this.db.system((em) => em.query(`SELECT app_practice_id_by_slug($1) AS id`, [dto.practiceSlug]));
+    const taken = await this.db.systemQuery<{ id: string | null }>(`SELECT app_practice_id_by_slug($1) AS id`, [dto.practiceSlug]);
     if (taken[0]?.id) throw new Conflict('slug-taken', 'That practice slug is taken.', [{ path: 'practiceSlug', message: 'practiceSlug is taken' }]);
     return this.db.run(practiceId, async (tx) => {
       const practice = tx.em.create(Practice, { id: practiceId, name: dto.practiceName, slug: dto.practiceSlug, timezone: dto.timezone });
@@ -60,7 +60,7 @@ export class AuthService {
     const email = dto.email.toLowerCase();
     const account = `${dto.practice.toLowerCase()}:${email}`;
     await this.limits.assertLoginAllowed(account);
-    const rows: { id: string | null }[] = await this.db.system((em) => em.query(`SELECT app_practice_id_by_slug($1) AS id`, [dto.practice]));
+    const rows = await this.db.systemQuery<{ id: string | null }>(`SELECT app_practice_id_by_slug($1) AS id`, [dto.practice]);
     const practiceId = rows[0]?.id;
     const user = practiceId ? await this.db.run(practiceId, (tx) => tx.em.findOneBy(User, { practiceId, email })) : null;
     const ok = await verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), dto.password);
