@@ -14,7 +14,11 @@ const token = mintAccessToken(process.env.JWT_SECRET ?? 'bench-jwt-secret-not-fo
 const body = process.env.PROBE_BODY;
 const opts = { url, connections: 10, headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) }, ...(body ? { method: 'POST', body } : {}) };
 await new Promise((r) => autocannon({ ...opts, duration: 3 }, r));
+const rss = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
+let maxRss = 0;
+const sampler = setInterval(() => (maxRss = Math.max(maxRss, rss())), 250);
 const j0 = jiffies();
-const res = await new Promise((r, j) => autocannon({ ...opts, duration: Number(secs), overallRate: Number(rate) }, (e, x) => (e ? j(e) : r(x))));
+const res = await new Promise((r, j) => autocannon({ ...opts, duration: Number(secs), connections: Number(process.env.PROBE_CONNECTIONS ?? 10), ...(Number(rate) > 0 ? { overallRate: Number(rate) } : {}) }, (e, x) => (e ? j(e) : r(x))));
 const cpuMs = (jiffies() - j0) * 10;
-console.log(JSON.stringify({ url, requests: res.requests.total, non2xx: res.non2xx, cpuMsPerRequest: +(cpuMs / res.requests.total).toFixed(3), p50: res.latency.p50, p99: res.latency.p99 }));
+clearInterval(sampler);
+console.log(JSON.stringify({ url, requests: res.requests.total, non2xx: res.non2xx, cpuMsPerRequest: +(cpuMs / res.requests.total).toFixed(3), p50: res.latency.p50, p99: res.latency.p99, rps: res.requests.average, maxRssMb: Math.round(maxRss) }));
