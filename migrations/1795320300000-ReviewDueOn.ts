@@ -13,10 +13,14 @@ export class ReviewDueOn1795320300000 implements MigrationInterface {
     name = 'ReviewDueOn1795320300000'
 
     public async up(queryRunner: QueryRunner): Promise<void> {
+        // Every existing engagement starts as not yet known (-infinity): the next pass works its day out.
+        // Given as the column's default (DDL, which row-level security does not filter, whatever role
+        // migrates), then dropped: new rows get theirs from the trigger below.
         await queryRunner.query(`
             ALTER TABLE "engagements"
-            ADD "review_due_on" date
+            ADD "review_due_on" date DEFAULT '-infinity'
         `);
+        await queryRunner.query(`ALTER TABLE "engagements" ALTER COLUMN "review_due_on" DROP DEFAULT`);
         await queryRunner.query(`
             CREATE INDEX "engagements_review_due_idx" ON "engagements" ("review_due_on")
             WHERE status = 'active'
@@ -111,11 +115,10 @@ export class ReviewDueOn1795320300000 implements MigrationInterface {
             $$`);
         await queryRunner.query(`REVOKE ALL ON FUNCTION app_practices_with_review_work() FROM PUBLIC`);
         await queryRunner.query(`GRANT EXECUTE ON FUNCTION app_practices_with_review_work() TO coaching_app`);
-        // Backfill: with a periodic review opened, the day after the period that follows the latest one;
-        // without one, catch-up starts from the activation day, which the next pass works out (-infinity).
+        // Saves the first pass some work: with a periodic review opened, the day after the period that
+        // follows the latest one (rows this statement cannot reach stay -infinity, which is always right).
         // Set-based, with the trigger out of the way (it would reset every row it touches).
         await queryRunner.query(`ALTER TABLE engagements DISABLE TRIGGER engagements_review_due_reset`);
-        await queryRunner.query(`UPDATE engagements SET review_due_on = '-infinity'`);
         await queryRunner.query(`
             UPDATE engagements e
                SET review_due_on = app_review_period_end(e.review_cadence, e.starts_on, greatest(l.last_end + 1, e.starts_on), e.ends_on) + 1

@@ -19,6 +19,7 @@ const SECRETS = {
   goal: 'Visible goal of Erin',
   description: 'Erin wants to lead a team',
   draftGoal: 'Secret draft goal',
+  abandonedDraft: 'Draft dropped before it was proposed',
   revisedGoal: 'Revised goal title',
   changesComment: 'Erin asks for a smaller step',
   milestone: 'Erin milestone one',
@@ -42,6 +43,7 @@ const SECRETS = {
 let engagementId: string;
 let goalId: string;
 let draftId: string;
+let abandonedDraftId: string;
 let draftMetricId: string;
 let revisedId: string;
 let sessionId: string;
@@ -85,6 +87,9 @@ beforeAll(async () => {
   const ms = (await coach.post(`/v1/goals/${goalId}/milestones`, { title: SECRETS.milestone }).expect(201)).body.id;
   await client.patch(`/v1/milestones/${ms}`, { done: true }).expect(200);
   draftId = (await draftGoal(coach, engagementId, { title: SECRETS.draftGoal })).id;
+  // Abandoned before it was ever proposed: the client never saw it, so the export never shows it.
+  abandonedDraftId = (await draftGoal(coach, engagementId, { title: SECRETS.abandonedDraft })).id;
+  await coach.post(`/v1/goals/${abandonedDraftId}/abandon`).expect(200);
   draftMetricId = (await coach.post(`/v1/goals/${draftId}/metrics`, { name: 'Draft metric', unit: 'x', baseline: 0, target: 1 }).expect(201)).body.id;
   const asked = await draftGoal(coach, engagementId, { title: 'Asked goal' });
   await coach.post(`/v1/goals/${asked.id}/propose`).expect(200);
@@ -212,7 +217,7 @@ describe('export', () => {
     const feedToken = new URL(feedUrl).pathname.split('/').pop()!.replace(/\.ics$/, '');
     const stored = (await t.sql.query(`SELECT calendar_token_hash, encode(calendar_token_encrypted, 'base64') AS sealed FROM users WHERE id = $1`, [client.userId])).rows[0];
     for (const secret of [feedToken, feedToken.slice(4), stored.calendar_token_hash, stored.sealed, 'calendarToken', 'calendar_token']) expect(raw).not.toContain(secret);
-    for (const forbidden of [SECRETS.privateNotes, 'privateNotes', 'private_notes', SECRETS.draftGoal, draftId, draftMetricId, 'Draft metric', SECRETS.revisedGoal, 'Revise note', 'passwordHash', 'password_hash', '$argon2', 'Other client engagement', otherClient.clientId]) {
+    for (const forbidden of [SECRETS.privateNotes, 'privateNotes', 'private_notes', SECRETS.draftGoal, draftId, draftMetricId, SECRETS.abandonedDraft, abandonedDraftId, 'Draft metric', SECRETS.revisedGoal, 'Revise note', 'passwordHash', 'password_hash', '$argon2', 'Other client engagement', otherClient.clientId]) {
       expect(raw).not.toContain(forbidden);
     }
   });

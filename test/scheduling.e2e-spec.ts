@@ -45,8 +45,8 @@ beforeAll(async () => {
   p = await signupPractice(t, { timezone: 'UTC' });
   coach = await addCoach(t, p);
   client = await addClient(t, p, coach);
-  cadence = new ReviewCadenceJob(t.app.get(DataSource), t.app.get(TenantDb), t.app.get(ReviewsService), t.app.get(NotificationsService), t.app.get(AuditService));
-  nudges = new NudgesJob(t.app.get(DataSource), t.app.get(TenantDb), t.app.get(NotificationsService));
+  cadence = new ReviewCadenceJob(t.app.get(TenantDb), t.app.get(ReviewsService), t.app.get(NotificationsService), t.app.get(AuditService));
+  nudges = new NudgesJob(t.app.get(TenantDb), t.app.get(NotificationsService));
 });
 afterAll(() => t.close());
 

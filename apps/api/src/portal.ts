@@ -48,6 +48,6 @@ export async function servePortal(app: NestFastifyApplication): Promise<void> {
     if (!acceptsHtml(req.headers.accept)) return reply.callNotFound();
     return reply.sendFile('index.html', dir);
   };
-  fastify.get('/', page);
+  // The wildcard matches `/` too.
   fastify.get('/*', page);
 }

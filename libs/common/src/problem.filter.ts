@@ -27,7 +27,7 @@ export const problem = (status: number, code: string, detail: string, errors?: F
   ...(errors?.length ? { errors } : {}),
 });
 
-/** A body refused for its type or size, however the server reported it. */
+/** A body refused for its type or size. */
 const bodyProblem = (status: number): Problem | null =>
   status === 415 ? problem(415, 'unsupported-media-type', 'Send the body as application/json.')
   : status === 413 ? problem(413, 'payload-too-large', 'The request body is larger than this API accepts (256 KiB).')
@@ -61,17 +61,12 @@ export class ProblemFilter implements ExceptionFilter {
     return { ...problem(500, 'internal', `Something went wrong on our side (error id ${errorId}).`), errorId };
   }
 
-  /** What the HTTP server refuses before a handler runs: the body's type, size or syntax. */
+  /**
+   * The JSON parser's syntax error, the one refusal of the HTTP server that reaches the filter as it is:
+   * the Fastify adapter hands its other 4xx errors (type, size, empty body) over as HttpExceptions.
+   */
   private fromHttpServer(err: unknown): Problem | null {
-    const { code, statusCode } = (err ?? {}) as { code?: unknown; statusCode?: unknown };
-    if (typeof code !== 'string' || !code.startsWith('FST_') || typeof statusCode !== 'number' || statusCode < 400 || statusCode >= 500) {
-      // The JSON parser's own syntax errors carry only a status.
-      return err instanceof SyntaxError && statusCode === 400 ? problem(400, 'malformed-request', 'The request body is not valid JSON.') : null;
-    }
-    const body = bodyProblem(statusCode);
-    if (body) return body;
-    if (code.startsWith('FST_ERR_CTP_')) return problem(400, 'malformed-request', 'The request body is not valid JSON.');
-    return problem(statusCode, statusCode === 400 ? 'malformed-request' : `http-${statusCode}`, String((err as Error).message ?? 'The request could not be read.'));
+    return err instanceof SyntaxError && (err as { statusCode?: unknown }).statusCode === 400 ? problem(400, 'malformed-request', 'The request body is not valid JSON.') : null;
   }
 
   private fromHttp(err: HttpException): Problem {

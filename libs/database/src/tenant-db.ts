@@ -36,9 +36,10 @@ export class TenantDb {
   }
 
   /**
-   * The few reviewed queries that run before a practice is known (login by slug, an API key). They call
-   * SECURITY DEFINER functions defined in migrations, never tables directly. Straight on the pool the
-   * app's connections share (its role, no RLS bypass): one statement needs no query runner.
+   * The reviewed queries that run outside one practice's context: before a practice is known (login by
+   * slug, an API key) and the workers' cross-practice passes. They call SECURITY DEFINER functions
+   * defined in migrations, never tables directly. Straight on the pool the app's connections share (its
+   * role, no RLS bypass): one statement needs no query runner.
    */
   async systemQuery<T>(sql: string, params: unknown[]): Promise<T[]> {
     const pool = (this.dataSource.driver as unknown as { master: { query(sql: string, params: unknown[]): Promise<{ rows: T[] }> } }).master;

@@ -24,6 +24,8 @@ export class CredentialLimiter {
   private readonly windows = new Map<string, Window>();
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
+  /** A request was counted since the last send began. */
+  private dirty = false;
 
   constructor(
     private readonly redis: Redis,
@@ -42,6 +44,7 @@ export class CredentialLimiter {
     }
     if (w.shared + w.pending >= this.limit) return Math.max(1, Math.ceil(((window + 1) * WINDOW_MS - now) / 1000));
     w.pending++;
+    this.dirty = true;
     this.schedule();
     return null;
   }
@@ -53,7 +56,7 @@ export class CredentialLimiter {
     while (this.flushing) await this.flushing;
     this.flushing = this.send().finally(() => {
       this.flushing = undefined;
-      if ([...this.windows.values()].some((w) => w.pending > 0)) this.schedule();
+      if (this.dirty) this.schedule();
     });
     await this.flushing;
   }
@@ -65,6 +68,7 @@ export class CredentialLimiter {
   }
 
   private async send(): Promise<void> {
+    this.dirty = false;
     const current = Math.floor(Date.now() / WINDOW_MS);
     const batch: [string, Window, number][] = [];
     for (const [credential, w] of this.windows) {

@@ -44,7 +44,7 @@ export function reminderDueAt(startsAt: Date, offsetMinutes: number, bookedAt: D
   return moved.getTime() > bookedAt.getTime() ? moved : bookedAt;
 }
 
-const OFFSET_NAME = /^(GMT|UTC)[+-−]/;
+const OFFSET_NAME = /^(GMT|UTC)[+\-−]/;
 
 /**
  * A time written for a person in their own zone, e.g. "Tuesday 3 March 2026, 09:30 CET" or

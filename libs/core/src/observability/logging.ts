@@ -37,12 +37,9 @@ export const loggedUrl = (url: string | undefined): string | undefined => {
  * The request's id: X-Request-Id when the caller sent a sane one, else a new UUID. The HTTP server
  * names each request with it; the X-Request-Id response header and the request's log line carry it.
  */
-export const requestIdOf = (req: IncomingMessage & { id?: unknown }): string => {
-  if (typeof req.id === 'string') return req.id;
+export const requestIdOf = (req: IncomingMessage): string => {
   const given = req.headers['x-request-id'];
-  const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
-  req.id = id;
-  return id;
+  return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
 };
 
 /** nestjs-pino options: JSON logs, secrets redacted. */

@@ -13,6 +13,7 @@ import { toEngagementDto } from '../engagements/engagements.service';
 import { MeasurementDto } from '../goals/dto/goal.dto';
 import { Goal } from '../goals/goal.entity';
 import { GoalRevision } from '../goals/goal-revision.entity';
+import { clientSeesGoalSql } from '../goals/goal.queries';
 import { visibleTo } from '../goals/goals.repository';
 import { toGoalDto, toRevisionDto } from '../goals/goals.service';
 import { ProgressRepository } from '../goals/progress.repository';
@@ -29,12 +30,12 @@ export const erasedEmail = (clientId: string) => `erased-${clientId}@invalid`;
 
 /**
  * The ids of every record about a client: the client, their account and invitations, engagements,
- * goals ($3: drafts too) with milestones, metrics and measurements, sessions with agenda items,
+ * goals ($3: every one; else those the client may see) with milestones, metrics and measurements, sessions with agenda items,
  * action items, reviews with entries. Audit events and domain events are found by these ids.
  */
 const RECORD_IDS_SQL = `
   WITH e AS (SELECT id FROM engagements WHERE practice_id = $1 AND client_id = $2),
-       g AS (SELECT id FROM goals WHERE practice_id = $1 AND engagement_id IN (SELECT id FROM e) AND ($3 OR status <> 'draft')),
+       g AS (SELECT id FROM goals WHERE practice_id = $1 AND engagement_id IN (SELECT id FROM e) AND ($3 OR ${clientSeesGoalSql('goals')})),
        mt AS (SELECT id FROM metrics WHERE practice_id = $1 AND goal_id IN (SELECT id FROM g)),
        s AS (SELECT id FROM sessions WHERE practice_id = $1 AND (client_id = $2 OR engagement_id IN (SELECT id FROM e))),
        r AS (SELECT id FROM reviews WHERE practice_id = $1 AND engagement_id IN (SELECT id FROM e))

@@ -18,7 +18,7 @@ class RedisCloser implements OnApplicationShutdown {
     {
       provide: REDIS,
       inject: [AppConfig],
-      // Auto-pipelining: the rate-limit calls of concurrent requests reach Redis in one write, not one each.
+      // Auto-pipelining: concurrent calls (auth-address limits, health checks) reach Redis in one write, not one each.
       useFactory: (config: AppConfig) =>
         new Redis(config.redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: false, enableAutoPipelining: true }),
     },

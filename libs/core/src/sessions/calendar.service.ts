@@ -9,6 +9,7 @@ import { AuditService } from '../audit/audit.service';
 import { hashSecret, issueSecret, practiceOfSecret } from '../auth/secrets';
 import { User } from '../users/user.entity';
 import { CalendarFeedDto } from './dto/calendar.dto';
+import { calendarUid } from './calendar-uid';
 
 interface FeedRow {
   id: string;
@@ -82,6 +83,11 @@ export class CalendarService {
   private withUser(ctx: AuthContext, work: (tx: TenantTx, user: User) => Promise<CalendarFeedDto>): Promise<CalendarFeedDto> {
     if (!ctx.userId) throw new Forbidden('A calendar feed belongs to a user; a practice-wide API key has none.');
     return this.db.run(ctx.practiceId, async (tx) => {
+      // Archiving a client revokes their feed (revokeClientCalendarFeeds): none is issued while archived.
+      if (ctx.clientId) {
+        const [c]: { status: string }[] = await tx.em.query(`SELECT status FROM clients WHERE practice_id = $1 AND id = $2`, [tx.practiceId, ctx.clientId]);
+        if (c?.status === 'archived') throw new Forbidden('An archived client has no calendar feed.');
+      }
       // Locked: two first calls at once issue one token, not two.
       const user = await tx.em.createQueryBuilder(User, 'u').setLock('pessimistic_write').where('u.practiceId = :p AND u.id = :id', { p: tx.practiceId, id: ctx.userId }).getOne();
       if (!user) throw new NotFound('User');
@@ -129,7 +135,7 @@ export class CalendarService {
       cal.x([{ key: 'X-WR-TIMEZONE', value: user.timezone }]);
       for (const r of rows) {
         cal.createEvent({
-          id: `${r.id}@coaching-platform`,
+          id: calendarUid(r.id),
           sequence: r.sequence,
           start: r.starts_at,
           end: r.ends_at,

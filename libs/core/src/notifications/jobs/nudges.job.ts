@@ -1,8 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { JobSchedulerTemplateOptions } from 'bullmq';
-import { DataSource } from 'typeorm';
 import { TenantDb, TenantTx } from '@app/database';
-import { periodicPassFailures } from '../../observability/metrics';
+import { eachPractice } from '../../queues/practice-pass';
 import { JobSchedule, QueueJobHandler, QueueName, SchedulerJob } from '../../queues/queue-names';
 import { NotificationsService } from '../notifications.service';
 
@@ -37,7 +36,6 @@ export class NudgesJob implements QueueJobHandler<unknown, { actionItems: number
   readonly options: JobSchedulerTemplateOptions = { attempts: 1, removeOnComplete: true, removeOnFail: 100 };
 
   constructor(
-    private readonly ds: DataSource,
     private readonly db: TenantDb,
     private readonly notifications: NotificationsService,
   ) {}
@@ -45,18 +43,11 @@ export class NudgesJob implements QueueJobHandler<unknown, { actionItems: number
   private readonly logger = new Logger(NudgesJob.name);
 
   async handle(): Promise<{ actionItems: number; stalled: number; failed: number }> {
-    const practices: { practice_id: string }[] = await this.ds.query(`SELECT practice_id FROM app_practices_with_active_engagements() ORDER BY practice_id`);
-    const total = { actionItems: 0, stalled: 0, failed: 0 };
-    for (const { practice_id } of practices) {
-      try {
-        const r = await this.db.run(practice_id, (tx) => this.practicePass(tx));
-        total.actionItems += r.actionItems;
-        total.stalled += r.stalled;
-      } catch (err) {
-        total.failed += 1;
-        periodicPassFailures.inc({ job: this.name });
-        this.logger.error({ err, practiceId: practice_id, job: this.name }, 'nudges pass failed for a practice');
-      }
+    const { results, failed } = await eachPractice(this.db, this.name, this.logger, `app_practices_with_active_engagements()`, (tx) => this.practicePass(tx));
+    const total = { actionItems: 0, stalled: 0, failed };
+    for (const r of results) {
+      total.actionItems += r.actionItems;
+      total.stalled += r.stalled;
     }
     return total;
   }

@@ -6,6 +6,7 @@ import { newId, returning, TenantDb, TenantTx } from '@app/database';
 import { metricsRegistry } from '../../observability/metrics';
 import { OutboxService } from '../../outbox/outbox.service';
 import { NotificationJob, QueueJobHandler, QueueName, TenantRowJobData, TenantRowsJobData } from '../../queues/queue-names';
+import { calendarUid } from '../../sessions/calendar-uid';
 import { DeliveryTuning } from '../delivery-tuning';
 import { writeInvite } from '../invite';
 import { renderMail } from '../mail-templates';
@@ -163,6 +164,11 @@ export class SendNotificationJob implements QueueJobHandler<TenantRowJobData, Ou
     return row ? 'released' : 'superseded';
   }
 
+  /** Nothing left to send for a claimed row: marked cancelled (while the claim is ours), no message, no event. */
+  cancel(practiceId: string, n: NotificationRow): Promise<'cancelled' | 'superseded'> {
+    return this.db.run(practiceId, (tx) => this.markCancelled(tx, n));
+  }
+
   /** Counts a notification sent (for batches, which mark outside settle()). */
   countSent(n: NotificationRow): void {
     sent.inc({ kind: n.kind, channel: n.channel });
@@ -263,8 +269,6 @@ export class SendNotificationJob implements QueueJobHandler<TenantRowJobData, Ou
   }
 }
 
-/** The UID of a session's event, as the calendar feed (sessions/calendar.service.ts) writes it. */
-export const calendarUid = (sessionId: string) => `${sessionId}@coaching-platform`;
 
 /** One row of app_notification_mail_details(): the recipient (null columns when gone) and the session (session_found false when gone). */
 interface MailDetails extends SessionDetails {
@@ -311,7 +315,7 @@ export class SendNotificationBatchJob implements QueueJobHandler<TenantRowsJobDa
     const out: BatchOutcome = {};
     const count = (o: Outcome) => (out[o] = (out[o] ?? 0) + 1);
     if (!rows.length) return out;
-    const claimed: Required<NotificationRow>[] = await this.db.source.query(
+    const claimed = await this.db.systemQuery<Required<NotificationRow>>(
       `SELECT practice_id, id, kind, channel, recipient_user_id, subject_id, data, attempts
          FROM app_claim_notifications($1::uuid[], $2::uuid[], make_interval(secs => $3))`,
       [rows.map((r) => r.practiceId), rows.map((r) => r.id), this.tuning.leaseSeconds],
@@ -333,7 +337,7 @@ export class SendNotificationBatchJob implements QueueJobHandler<TenantRowsJobDa
     const outcomes: Promise<Outcome>[] = [];
     let details: Map<string, MailDetails>;
     try {
-      const rows: MailDetails[] = await this.db.source.query(
+      const rows = await this.db.systemQuery<MailDetails>(
         `SELECT * FROM app_notification_mail_details($1::uuid[], $2::uuid[])`,
         [claimed.map((n) => n.practice_id), claimed.map((n) => n.id)],
       );
@@ -341,7 +345,17 @@ export class SendNotificationBatchJob implements QueueJobHandler<TenantRowsJobDa
     } catch (err) {
       return Promise.all(claimed.map((n) => this.single.recordFailure(n.practice_id, n, err)));
     }
-    const sent: Required<NotificationRow>[] = [];
+    // Marked as they go out: one statement for whatever was accepted since the last one began, so a
+    // message the server took waits about one statement for its mark, not for the batch's slowest send
+    // (a worker dying meanwhile would have it sent again after the lease).
+    let accepted: Required<NotificationRow>[] = [];
+    let marking = Promise.resolve();
+    const markAccepted = () =>
+      (marking = marking.then(async () => {
+        const rows = accepted;
+        accepted = [];
+        outcomes.push(...(await this.markSent(rows)));
+      }));
     await Promise.all(
       claimed.map(async (n) => {
         let mail: OutgoingMail | null;
@@ -353,17 +367,18 @@ export class SendNotificationBatchJob implements QueueJobHandler<TenantRowsJobDa
           outcomes.push(this.single.recordFailure(n.practice_id, n, err));
           return;
         }
-        // Nothing left to remind of: the per-row way (a rare outcome, one statement).
-        if (!mail) return void outcomes.push(this.single.settle(n.practice_id, n));
+        // Nothing left to remind of (the session is no longer scheduled, the recipient is gone).
+        if (!mail) return void outcomes.push(this.single.cancel(n.practice_id, n));
         try {
           await this.mailer.deliver(mail, startBy);
-          sent.push(n);
+          accepted.push(n);
+          void markAccepted();
         } catch (err) {
           outcomes.push(err instanceof TooLateToSend ? this.single.release(n.practice_id, n) : this.single.recordFailure(n.practice_id, n, err));
         }
       }),
     );
-    outcomes.push(...(await this.markSent(sent)));
+    await markAccepted();
     return Promise.all(outcomes);
   }
 
@@ -373,7 +388,7 @@ export class SendNotificationBatchJob implements QueueJobHandler<TenantRowsJobDa
     const events = sent.map((n) => this.single.sentEvent(n));
     let marked: Set<string>;
     try {
-      const rows: { id: string }[] = await this.db.source.query(
+      const rows = await this.db.systemQuery<{ id: string }>(
         `SELECT id FROM app_mark_notifications_sent($1::uuid[], $2::uuid[], $3::int[], $4::uuid[], $5::text[], $6::jsonb[])`,
         [
           sent.map((n) => n.practice_id),

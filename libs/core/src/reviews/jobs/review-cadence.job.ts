@@ -1,9 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { JobSchedulerTemplateOptions } from 'bullmq';
-import { DataSource } from 'typeorm';
 import { TenantDb, TenantTx } from '@app/database';
 import { AuditService } from '../../audit/audit.service';
-import { periodicPassFailures } from '../../observability/metrics';
+import { eachPractice } from '../../queues/practice-pass';
 import { NotificationsService } from '../../notifications/notifications.service';
 import type { ReviewCadence } from '../../practices/practice.entity';
 import { JobSchedule, QueueJobHandler, QueueName, SchedulerJob } from '../../queues/queue-names';
@@ -85,7 +84,6 @@ export class ReviewCadenceJob implements QueueJobHandler<unknown, CadenceResult>
   readonly options: JobSchedulerTemplateOptions = { attempts: 1, removeOnComplete: true, removeOnFail: 100 };
 
   constructor(
-    private readonly ds: DataSource,
     private readonly db: TenantDb,
     private readonly reviews: ReviewsService,
     private readonly notifications: NotificationsService,
@@ -95,20 +93,12 @@ export class ReviewCadenceJob implements QueueJobHandler<unknown, CadenceResult>
   private readonly logger = new Logger(ReviewCadenceJob.name);
 
   async handle(): Promise<CadenceResult> {
-    // In id order, so a pass always visits practices the same way.
-    const practices: { practice_id: string }[] = await this.ds.query(`SELECT practice_id FROM app_practices_with_review_work() ORDER BY practice_id`);
-    const total: CadenceResult = { opened: 0, overdue: 0, missed: 0, failed: 0 };
-    for (const { practice_id } of practices) {
-      try {
-        const r = await this.db.run(practice_id, (tx) => this.practicePass(tx));
-        total.opened += r.opened;
-        total.overdue += r.overdue;
-        total.missed += r.missed;
-      } catch (err) {
-        total.failed += 1;
-        periodicPassFailures.inc({ job: this.name });
-        this.logger.error({ err, practiceId: practice_id, job: this.name }, 'review cadence pass failed for a practice');
-      }
+    const { results, failed } = await eachPractice(this.db, this.name, this.logger, `app_practices_with_review_work()`, (tx) => this.practicePass(tx));
+    const total: CadenceResult = { opened: 0, overdue: 0, missed: 0, failed };
+    for (const r of results) {
+      total.opened += r.opened;
+      total.overdue += r.overdue;
+      total.missed += r.missed;
     }
     return total;
   }
