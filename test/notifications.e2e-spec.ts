@@ -30,11 +30,13 @@ let engagementId: string;
 const workers: ChildRun[] = [];
 
 const HOUR = 3_600_000;
-const inHours = (h: number, minute = 0) => {
-  const d = new Date(Date.now() + h * HOUR);
-  d.setUTCMinutes(minute, 0, 0);
-  return d.toISOString();
-};
+// Every time in this file is counted from one instant taken when the file loads, on the hour, so two
+// tests' sessions keep the distance their offsets say whatever the clock reads when each runs. The
+// sessions placed at a time of day (for quiet hours and zones) are on days 10 and 12 ahead, past the
+// last `inHours` offset (150 h), so they can never meet one.
+const T0 = Math.floor(Date.now() / HOUR) * HOUR;
+const inHours = (h: number, minute = 0) => new Date(T0 + h * HOUR + minute * 60_000).toISOString();
+const dayAhead = (days: number) => new Date(T0 + days * 24 * HOUR).toISOString().slice(0, 10);
 
 async function worker(extra: Record<string, string> = {}): Promise<ChildRun> {
   const w = startWorker({
@@ -131,7 +133,7 @@ describe('reminder planning', () => {
     expect(r).toHaveLength(4); // the 24 h reminders were already past
     // The client (America/New_York) sleeps 21:00–08:00; a 07:30 session reminds them at 20:59 the evening before.
     await client.patch('/v1/me', { quietHours: { start: '21:00', end: '08:00' } }).expect(200);
-    const day = new Date(Date.now() + 5 * 24 * HOUR).toISOString().slice(0, 10);
+    const day = dayAhead(10);
     const early = await scheduleSession(coach, engagementId, `${day}T11:30:00.000Z`); // 07:30 EDT / 06:30 EST
     const rows = (await coach.get(`/v1/sessions/${early.id}/reminders`).expect(200)).body as { recipientUserId: string; dueAt: string }[];
     const clientDues = [...new Set(rows.filter((x) => x.recipientUserId === client.userId).map((x) => x.dueAt))];
@@ -176,7 +178,7 @@ describe('re-planning reminders', () => {
   });
 
   it('a new time zone or new quiet hours move the user’s pending reminders, without doubling them', async () => {
-    const day = new Date(Date.now() + 8 * 24 * HOUR).toISOString().slice(0, 10);
+    const day = dayAhead(12);
     const s = await scheduleSession(coach, engagementId, `${day}T12:30:00.000Z`); // 07:30 EST / 08:30 EDT
     const coachBefore = scheduled(await remindersOf(s.id), coach.userId);
     await client.patch('/v1/me', { quietHours: { start: '21:00', end: '09:00' } }).expect(200);

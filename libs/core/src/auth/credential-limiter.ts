@@ -32,10 +32,12 @@ export class CredentialLimiter {
     private readonly keyPrefix: string,
     private readonly limit: number,
     private readonly flushMs = 50,
+    /** The clock windows are counted on (tests hold it still, so a test never straddles a minute). */
+    private readonly clock: () => number = Date.now,
   ) {}
 
   /** Counts one request; null when admitted, else the seconds until the credential's window ends. */
-  hit(credential: string, now = Date.now()): number | null {
+  hit(credential: string, now = this.clock()): number | null {
     const window = Math.floor(now / WINDOW_MS);
     let w = this.windows.get(credential);
     if (!w || w.window !== window) {
@@ -69,7 +71,7 @@ export class CredentialLimiter {
 
   private async send(): Promise<void> {
     this.dirty = false;
-    const current = Math.floor(Date.now() / WINDOW_MS);
+    const current = Math.floor(this.clock() / WINDOW_MS);
     const batch: [string, Window, number][] = [];
     for (const [credential, w] of this.windows) {
       if (w.pending > 0) {
