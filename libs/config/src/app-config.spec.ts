@@ -139,3 +139,23 @@ describe('AppConfig', () => {
     expect(load({ JWT_SECRET: SECRET }).jwtSecret).toBe(SECRET);
   });
 });
+
+describe('WEBHOOK_ALLOW_PRIVATE_TARGETS', () => {
+  it('is off unless turned on, and takes true/false or 1/0', () => {
+    expect(load({ JWT_SECRET: SECRET }).webhookAllowPrivateTargets).toBe(false);
+    expect(load({ JWT_SECRET: SECRET, WEBHOOK_ALLOW_PRIVATE_TARGETS: '' }).webhookAllowPrivateTargets).toBe(false);
+    for (const on of ['true', 'TRUE', '1']) expect(load({ JWT_SECRET: SECRET, WEBHOOK_ALLOW_PRIVATE_TARGETS: on }).webhookAllowPrivateTargets).toBe(true);
+    for (const off of ['false', '0']) expect(load({ JWT_SECRET: SECRET, WEBHOOK_ALLOW_PRIVATE_TARGETS: off }).webhookAllowPrivateTargets).toBe(false);
+  });
+
+  it('refuses anything else rather than guessing', () => {
+    for (const bad of ['yes', 'on', 'tru', '2']) {
+      expect(errorOf({ JWT_SECRET: SECRET, WEBHOOK_ALLOW_PRIVATE_TARGETS: bad }).message).toContain('WEBHOOK_ALLOW_PRIVATE_TARGETS must be true or false');
+    }
+  });
+
+  it('is for local development only: production refuses to start with it on', () => {
+    expect(errorOf({ NODE_ENV: 'production', JWT_SECRET: SECRET, WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true' }).message).toContain('WEBHOOK_ALLOW_PRIVATE_TARGETS: for local development only');
+    expect(load({ NODE_ENV: 'production', JWT_SECRET: SECRET, WEBHOOK_ALLOW_PRIVATE_TARGETS: 'false' }).webhookAllowPrivateTargets).toBe(false);
+  });
+});

@@ -3,12 +3,15 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
 const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
+// Only the spellings below are booleans; anything else stays a string and fails validation.
+const BOOLEANS: Record<string, boolean> = { true: true, false: false, '1': true, '0': false };
+const toBool = ({ value }: { value: unknown }) => (typeof value === 'string' && value.toLowerCase() in BOOLEANS ? BOOLEANS[value.toLowerCase()] : value);
 
 class EnvSchema {
   @IsIn(['development', 'test', 'production'])
@@ -50,6 +53,9 @@ class EnvSchema {
   @Transform(toInt) @IsInt() @Min(0) @Max(86400)
   WEBHOOK_RETRY_BASE_SECONDS = 10;
 
+  @Transform(toBool) @IsBoolean({ message: 'WEBHOOK_ALLOW_PRIVATE_TARGETS must be true or false' })
+  WEBHOOK_ALLOW_PRIVATE_TARGETS = false;
+
   @Transform(toInt) @IsInt() @Min(0) @Max(65535)
   WORKER_HEALTH_PORT = 3001;
 
@@ -87,6 +93,8 @@ export class AppConfig {
   /** Authenticated requests per credential (a user's tokens, or one API key) per minute, across every API copy. */
   readonly apiRateLimitPerMinute: number;
   readonly webhookRetryBaseSeconds: number;
+  /** Webhooks may reach loopback, private and other non-public addresses: local development only. */
+  readonly webhookAllowPrivateTargets: boolean;
   readonly workerHealthPort: number;
   readonly databasePoolSize: number;
   /** A worker's claim on a notification or delivery older than this is taken over (it died). */
@@ -112,6 +120,7 @@ export class AppConfig {
     this.authRateLimitPerMinute = e.AUTH_RATE_LIMIT_PER_MINUTE;
     this.apiRateLimitPerMinute = e.API_RATE_LIMIT_PER_MINUTE;
     this.webhookRetryBaseSeconds = e.WEBHOOK_RETRY_BASE_SECONDS;
+    this.webhookAllowPrivateTargets = e.WEBHOOK_ALLOW_PRIVATE_TARGETS;
     this.workerHealthPort = e.WORKER_HEALTH_PORT;
     this.databasePoolSize = e.DATABASE_POOL_SIZE;
     this.redisPrefix = e.REDIS_PREFIX;
@@ -132,6 +141,7 @@ export class AppConfig {
     const errors = validateSync(parsed, { skipMissingProperties: false });
     const messages = errors.flatMap((e) => Object.values(e.constraints ?? {}).map((m) => `${e.property}: ${m}`));
     if (parsed.NODE_ENV === 'production' && !parsed.JWT_SECRET) messages.push('JWT_SECRET: required in production');
+    if (parsed.NODE_ENV === 'production' && parsed.WEBHOOK_ALLOW_PRIVATE_TARGETS === true) messages.push('WEBHOOK_ALLOW_PRIVATE_TARGETS: for local development only, not allowed in production');
     if (messages.length) throw new ConfigError(`Invalid configuration:\n  - ${messages.join('\n  - ')}`);
     return new AppConfig(parsed, parsed.JWT_SECRET ?? AppConfig.devSecret(dataDir));
   }
