@@ -41,6 +41,8 @@ const dayAhead = (days: number) => new Date(T0 + days * 24 * HOUR).toISOString()
 async function worker(extra: Record<string, string> = {}): Promise<ChildRun> {
   const w = startWorker({
     ...workerEnv(t),
+    // The webhook receivers here listen on loopback.
+    WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
     SMTP_URL: smtp.url,
     WORKER_HEALTH_PORT: String(await freePort()),
     SCHEDULER_EVERY_MS: '200',
@@ -86,7 +88,7 @@ const formatted = (iso: string) => {
 const eventsOf = (ics: string) => Object.values(ical.sync.parseICS(ics)).filter((c): c is VEvent => c?.type === 'VEVENT');
 
 beforeAll(async () => {
-  t = await startApp();
+  t = await startApp({ WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true' });
   smtp = await startSmtpSink();
   p = await signupPractice(t);
   coach = await addCoach(t, p);

@@ -100,7 +100,8 @@ beforeAll(async () => {
   if (!existsSync(join(ROOT, 'apps', 'portal', 'dist', 'index.html'))) throw new Error('apps/portal/dist is missing: run `npm run build` before the portal tests.');
   rmSync(SHOTS, { recursive: true, force: true });
   mkdirSync(SHOTS, { recursive: true });
-  t = await startApp();
+  // The test's webhook receiver listens on loopback.
+  t = await startApp({ WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true' });
   await t.app.listen(0, '127.0.0.1');
   base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
   browser = await chromium.launch({ executablePath: CHROME, args: CHROME_ARGS, headless: true });
@@ -139,6 +140,7 @@ beforeAll(async () => {
   // The worker: notifications, the development mailbox (no SMTP_URL) and webhook deliveries.
   worker = startWorker({
     ...workerEnv(t),
+    WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
     WORKER_HEALTH_PORT: String(await freePort()),
     SCHEDULER_EVERY_MS: '300',
     WEBHOOK_RETRY_BASE_SECONDS: '60',

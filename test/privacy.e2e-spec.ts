@@ -76,7 +76,7 @@ beforeAll(async () => {
   otherClient = await addClient(t, p, coach);
 
   // Subscribed before anything happens: the outbox copies goal and review events, with their text, into deliveries.
-  await p.owner.post('/v1/webhooks', { url: 'http://127.0.0.1:9/hooks', events: ['goal.proposed', 'goal.agreed', 'goal.changes_requested', 'review.submitted'] }).expect(201);
+  await p.owner.post('/v1/webhooks', { url: 'https://hooks.example.invalid/coaching', events: ['goal.proposed', 'goal.agreed', 'goal.changes_requested', 'review.submitted'] }).expect(201);
   feedUrl = (await client.get('/v1/calendar/feed').expect(200)).body.url;
   engagementId = await activeEngagement(coach, client.clientId);
   await coach.patch(`/v1/engagements/${engagementId}`, { title: SECRETS.engagement }).expect(200);

@@ -5,7 +5,8 @@ import { Webhook } from 'standardwebhooks';
 import { newId, TenantDb } from '@app/database';
 import { DomainEvent } from '@app/core/outbox/domain-event.entity';
 import type { TenantRowJobData } from '@app/core/queues/queue-names';
-import { DeliverWebhookJob, MAX_WEBHOOK_ATTEMPTS } from '@app/core/webhooks/jobs/deliver-webhook.job';
+import { DeliverWebhookJob, MAX_WEBHOOK_ATTEMPTS, REFUSED_TARGET_ERROR } from '@app/core/webhooks/jobs/deliver-webhook.job';
+import { WEBHOOK_HOST_RESOLVER, WebhookTargets } from '@app/core/webhooks/webhook-targets';
 import { WebhooksService } from '@app/core/webhooks/webhooks.service';
 import { startApp, TestApp } from './support/app';
 import { activeEngagement, draftGoal } from './support/coaching';
@@ -72,13 +73,14 @@ const receiver = new Receiver();
 
 beforeAll(async () => {
   await receiver.start();
-  t = await startApp({ WEBHOOK_RETRY_BASE_SECONDS: String(BASE_SECONDS) });
+  // The receiver listens on loopback: this app lets webhooks reach it (see 'webhook targets' for the default).
+  t = await startApp({ WEBHOOK_RETRY_BASE_SECONDS: String(BASE_SECONDS), WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true' });
   p = await signupPractice(t);
   other = await signupPractice(t);
   coach = await addCoach(t, p);
   client = await addClient(t, p, coach);
   // The app's own TenantDb and config; a 1 s timeout instead of 10 s keeps the hanging-endpoint test short.
-  job = new DeliverWebhookJob(t.app.get(TenantDb), t.config, { timeoutMs: 1000 });
+  job = new DeliverWebhookJob(t.app.get(TenantDb), t.config, t.app.get(WebhookTargets), { timeoutMs: 1000 });
 });
 afterAll(async () => {
   await t?.close();
@@ -161,7 +163,7 @@ describe('webhook endpoints', () => {
     expect(JSON.stringify(audit.body)).not.toContain(res.body.secret.slice('whsec_'.length));
   });
 
-  it('accept plain http to an address with a port (no top-level domain needed)', async () => {
+  it('accept plain http to an address with a port (no top-level domain needed) where private targets are allowed', async () => {
     const res = await p.owner.post('/v1/webhooks', { url: 'http://127.0.0.1:9/hook', events: ['reminder.sent'] }).expect(201);
     expect(res.body.description).toBeNull();
   });
@@ -397,7 +399,7 @@ describe('delivery', () => {
     const refused = await deliveryOf(closed.body.id, (await emit('session.scheduled')).event.id);
     expect(await run(refused.id)).toBe('retry');
     const r = await p.owner.get(`/v1/webhooks/${closed.body.id}/deliveries/${refused.id}/attempts`).expect(200);
-    expect(r.body.data).toEqual([expect.objectContaining({ attempt: 1, responseStatus: null, error: expect.stringMatching(/fetch failed/) })]);
+    expect(r.body.data).toEqual([expect.objectContaining({ attempt: 1, responseStatus: null, error: expect.stringMatching(/^request failed: connect ECONNREFUSED/) })]);
     expect(r.body.data[0].error.length).toBeLessThanOrEqual(200);
     expect(r.body.data[0].error).not.toContain('s3cret');
 
@@ -437,7 +439,7 @@ describe('delivery', () => {
     expect(await run(d.id)).toBe('retry');
     const row = await deliveryOf(res.body.id, event.id);
     expect(row).toMatchObject({ status: 'pending', attempts: 1, response_status: null });
-    expect(row.last_error).toMatch(/fetch failed/);
+    expect(row.last_error).toMatch(/^request failed: connect ECONNREFUSED/);
   });
 
   it(`fails for good after ${MAX_WEBHOOK_ATTEMPTS} attempts, each one recorded`, async () => {
@@ -534,6 +536,7 @@ describe('through the worker', () => {
     const healthPort = await freePort();
     const w = startWorker({
       ...workerEnv(t),
+      WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
       WORKER_HEALTH_PORT: String(healthPort),
       SCHEDULER_EVERY_MS: '200',
       // Longer than the 10 s request timeout: a hanging request keeps its slot until it gives up.
@@ -617,3 +620,179 @@ describe('through the worker', () => {
     expect(metrics).toMatch(/^delivery_due_backlog\{queue="notifications"\} \d+$/m);
   }, 150_000);
 });
+
+describe('webhook targets (private targets not allowed, as by default)', () => {
+  // DNS the test controls: names map to addresses, and a name's answer can change between registration
+  // and delivery, as DNS may.
+  const dns = new Map<string, string[]>();
+  const resolve = async (hostname: string) => {
+    const found = dns.get(hostname);
+    if (!found) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' });
+    return found.map((address) => ({ address, family: address.includes(':') ? 6 : 4 }));
+  };
+  let g: TestApp;
+  let gp: PracticeFixture;
+
+  beforeAll(async () => {
+    g = await startApp({}, (b) => b.overrideProvider(WEBHOOK_HOST_RESOLVER).useValue(resolve));
+    gp = await signupPractice(g);
+  });
+  afterAll(async () => {
+    await g?.close();
+  });
+
+  const endpointCount = async () => (await g.sql.query(`SELECT count(*)::int AS n FROM webhook_endpoints WHERE practice_id = $1`, [gp.practiceId])).rows[0].n;
+
+  it('are off by default', () => {
+    expect(g.config.webhookAllowPrivateTargets).toBe(false);
+  });
+
+  it('refuse every loopback, private, link-local, metadata and reserved form with a 400 on url, and write nothing', async () => {
+    dns.set('intranet.customer.test', ['10.20.30.40']);
+    dns.set('split.customer.test', ['93.184.216.34', '127.0.0.1']);
+    dns.set('v6only.customer.test', ['::ffff:169.254.169.254']);
+    const urls = [
+      'http://127.0.0.1/hook',
+      'http://127.0.0.1:6379/',
+      'http://localhost:5432/hook',
+      'http://LocalHost./hook',
+      'http://admin.localhost/hook',
+      'http://[::1]/hook',
+      'http://[::1]:8080/hook',
+      'http://0.0.0.0/hook',
+      'http://0/hook',
+      'http://10.0.0.1/hook',
+      'http://172.16.5.4/hook',
+      'http://192.168.0.1/hook',
+      'http://100.64.0.1/hook',
+      'http://169.254.169.254/latest/meta-data/',
+      'http://100.100.100.200/latest/meta-data/',
+      'http://[fd00:ec2::254]/latest/meta-data/',
+      'http://[fe80::1]/hook',
+      'http://[fc00::1]/hook',
+      'http://224.0.0.251/hook',
+      'http://255.255.255.255/hook',
+      'http://2130706433/hook',
+      'http://0x7f000001/hook',
+      'http://0177.0.0.1/hook',
+      'http://127.1/hook',
+      'http://[::ffff:127.0.0.1]/hook',
+      'http://[::ffff:7f00:1]/hook',
+      'http://[::127.0.0.1]/hook',
+      'http://[64:ff9b::127.0.0.1]/hook',
+      'https://intranet.customer.test/hook',
+      'https://split.customer.test/hook',
+      'https://v6only.customer.test/hook',
+    ];
+    for (const url of urls) {
+      const res = await gp.owner.post('/v1/webhooks', { url, events: ['session.scheduled'] });
+      expect({ url, status: res.status }).toEqual({ url, status: 400 });
+      expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+      expect(res.body.errors.map((e: { path: string }) => e.path)).toEqual(['url']);
+    }
+    expect(await endpointCount()).toBe(0);
+    const audit = await g.sql.query(`SELECT count(*)::int AS n FROM audit_events WHERE practice_id = $1 AND entity_type = 'webhook'`, [gp.practiceId]);
+    expect(audit.rows[0].n).toBe(0);
+  });
+
+  it('accept a public address, a name resolving only to public addresses, and a name that does not resolve yet', async () => {
+    dns.set('hooks.customer.test', ['93.184.216.34', '2606:2800:220:1:248:1893:25c8:1946']);
+    for (const url of ['https://93.184.216.34/hook', 'https://hooks.customer.test/hook', 'https://not-live-yet.customer.test/hook']) {
+      await gp.owner.post('/v1/webhooks', { url, events: ['session.scheduled'] }).expect(201);
+    }
+  });
+
+  describe('at delivery', () => {
+    const deliverTo = async (url: string): Promise<{ endpointId: string; deliveryId: string; result: string }> => {
+      const endpointId = (await gp.owner.post('/v1/webhooks', { url, events: ['session.cancelled'] }).expect(201)).body.id;
+      return { endpointId, ...(await deliverFirst(endpointId)) };
+    };
+    /** Records an event's deliveries, then runs the app's own delivery job on the endpoint's. */
+    const deliverFirst = async (endpointId: string): Promise<{ deliveryId: string; result: string }> => {
+      const eventId = newId();
+      await g.app.get(TenantDb).run(gp.practiceId, async (tx) => {
+        await tx.em.insert(DomainEvent, { id: eventId, practiceId: gp.practiceId, type: 'session.cancelled', entityType: 'session', entityId: newId(), data: { sessionId: newId() }, actorId: null, processedAt: null });
+        await g.app.get(WebhooksService).onEvent(tx, await tx.em.findOneByOrFail(DomainEvent, { practiceId: gp.practiceId, id: eventId }));
+      });
+      const { rows } = await g.sql.query(`SELECT id FROM webhook_deliveries WHERE endpoint_id = $1 AND event_id = $2`, [endpointId, eventId]);
+      expect(rows).toHaveLength(1);
+      const result = await g.app.get(DeliverWebhookJob).handle({ data: { practiceId: gp.practiceId, id: rows[0].id } } as Job<TenantRowJobData>);
+      return { deliveryId: rows[0].id, result };
+    };
+    const row = async (id: string) => (await g.sql.query(`SELECT status, attempts, response_status, last_error, next_attempt_at FROM webhook_deliveries WHERE id = $1`, [id])).rows[0];
+
+    it('refuse a name that resolved to a public address at registration and to loopback now: nothing reaches the receiver, and it fails for good', async () => {
+      const port = new URL(receiver.base).port;
+      dns.set('rebind.customer.test', ['93.184.216.34']);
+      const endpointId = (await gp.owner.post('/v1/webhooks', { url: `http://rebind.customer.test:${port}/rebind`, events: ['session.cancelled'] }).expect(201)).body.id;
+      // DNS changes between registration and delivery.
+      dns.set('rebind.customer.test', ['127.0.0.1']);
+      const { deliveryId, result } = await deliverFirst(endpointId);
+      expect(result).toBe('failed');
+      expect(receiver.at('/rebind')).toHaveLength(0);
+      expect(await row(deliveryId)).toMatchObject({ status: 'failed', attempts: 1, response_status: null, last_error: REFUSED_TARGET_ERROR });
+      const listed = await gp.owner.get(`/v1/webhooks/${endpointId}/deliveries`).expect(200);
+      expect(listed.body.data).toEqual([expect.objectContaining({ id: deliveryId, status: 'failed', attempts: 1, responseStatus: null, lastError: REFUSED_TARGET_ERROR, nextAttemptAt: null })]);
+      const attempts = await gp.owner.get(`/v1/webhooks/${endpointId}/deliveries/${deliveryId}/attempts`).expect(200);
+      expect(attempts.body.data).toEqual([expect.objectContaining({ attempt: 1, responseStatus: null, error: REFUSED_TARGET_ERROR })]);
+    });
+
+    it('refuse a name with one public and one private address, connecting to neither', async () => {
+      const port = new URL(receiver.base).port;
+      dns.set('mixed.customer.test', ['93.184.216.34']);
+      const endpointId = (await gp.owner.post('/v1/webhooks', { url: `http://mixed.customer.test:${port}/mixed`, events: ['session.cancelled'] }).expect(201)).body.id;
+      dns.set('mixed.customer.test', ['127.0.0.1', '93.184.216.34']);
+      const { deliveryId, result } = await deliverFirst(endpointId);
+      expect(result).toBe('failed');
+      expect(receiver.at('/mixed')).toHaveLength(0);
+      expect((await row(deliveryId)).last_error).toBe(REFUSED_TARGET_ERROR);
+    });
+
+    it('tell an open port from a closed one in no way (no port scanner)', async () => {
+      const open = new URL(receiver.base).port;
+      const closed = String(await freePort());
+      dns.set('scan-open.customer.test', ['93.184.216.34']);
+      dns.set('scan-closed.customer.test', ['93.184.216.34']);
+      const a = (await gp.owner.post('/v1/webhooks', { url: `http://scan-open.customer.test:${open}/scan`, events: ['session.cancelled'] }).expect(201)).body.id;
+      const b = (await gp.owner.post('/v1/webhooks', { url: `http://scan-closed.customer.test:${closed}/scan`, events: ['session.cancelled'] }).expect(201)).body.id;
+      dns.set('scan-open.customer.test', ['127.0.0.1']);
+      dns.set('scan-closed.customer.test', ['127.0.0.1']);
+      const ra = await deliverFirst(a);
+      const rb = await deliverFirst(b);
+      const [rowA, rowB] = [await row(ra.deliveryId), await row(rb.deliveryId)];
+      const seen = (r: Record<string, unknown>) => ({ status: r.status, attempts: r.attempts, response_status: r.response_status, last_error: r.last_error });
+      expect(seen(rowA)).toEqual(seen(rowB));
+      expect(receiver.at('/scan')).toHaveLength(0);
+    });
+
+    it('refuse an endpoint stored with a literal private address before registration checked it', async () => {
+      // As rows written before this check existed: a loopback address in decimal and an IPv4-mapped one.
+      for (const url of [`http://2130706433:${new URL(receiver.base).port}/legacy`, `http://[::ffff:127.0.0.1]:${new URL(receiver.base).port}/legacy`]) {
+        const { id: endpointId } = (await gp.owner.post('/v1/webhooks', { url: 'https://hooks.customer.test/placeholder', events: ['session.cancelled'] }).expect(201)).body;
+        await g.sql.query(`UPDATE webhook_endpoints SET url = $2 WHERE id = $1`, [endpointId, url]);
+        const { deliveryId, result } = await deliverFirst(endpointId);
+        expect(result).toBe('failed');
+        expect((await row(deliveryId)).last_error).toBe(REFUSED_TARGET_ERROR);
+      }
+      expect(receiver.at('/legacy')).toHaveLength(0);
+    });
+
+    it('reach a local receiver only where private targets are allowed', async () => {
+      const url = `${receiver.base}/allowed`;
+      // Here: refused at registration.
+      await gp.owner.post('/v1/webhooks', { url, events: ['session.cancelled'] }).expect(400);
+      // In the app that allows them (the rest of this file): registered and delivered.
+      const { id } = await endpoint('/allowed', ['session.cancelled']);
+      const { event } = await emit('session.cancelled');
+      expect(await run((await deliveryOf(id, event.id)).id)).toBe('delivered');
+      expect(receiver.at('/allowed')).toHaveLength(1);
+    });
+
+    it('are still retried when the name does not resolve (it may come up)', async () => {
+      const { deliveryId, result } = await deliverTo('https://not-live-yet.customer.test/hook');
+      expect(result).toBe('retry');
+      expect(await row(deliveryId)).toMatchObject({ status: 'pending', attempts: 1, last_error: 'request failed: getaddrinfo ENOTFOUND not-live-yet.customer.test' });
+    });
+  });
+});
+

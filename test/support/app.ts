@@ -3,7 +3,7 @@ import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { INestApplication } from '@nestjs/common';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Test } from '@nestjs/testing';
+import { Test, TestingModuleBuilder } from '@nestjs/testing';
 import { Client as PgClient } from 'pg';
 import request from 'supertest';
 import { AppConfig } from '@app/config';
@@ -24,7 +24,8 @@ export interface TestApp {
 // One secret per test process: passport's JWT strategy is process-wide.
 const jwtSecret = process.env.JWT_SECRET ?? randomBytes(32).toString('hex');
 
-export async function startApp(env: Record<string, string> = {}): Promise<TestApp> {
+/** `override` replaces providers before the app compiles (e.g. a resolver a test controls). */
+export async function startApp(env: Record<string, string> = {}, override: (b: TestingModuleBuilder) => TestingModuleBuilder = (b) => b): Promise<TestApp> {
   const db = await createTestDatabase();
   const config = AppConfig.from({
     ...process.env,
@@ -38,7 +39,7 @@ export async function startApp(env: Record<string, string> = {}): Promise<TestAp
     JWT_SECRET: jwtSecret,
     ...env,
   });
-  const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).overrideProvider(AppConfig).useValue(config).compile();
+  const moduleRef = await override(Test.createTestingModule({ imports: [AppModule] }).overrideProvider(AppConfig).useValue(config)).compile();
   const app = moduleRef.createNestApplication<NestFastifyApplication>(createHttpAdapter(), { bodyParser: false, bufferLogs: true });
   await configureApi(app);
   await app.init();

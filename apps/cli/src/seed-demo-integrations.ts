@@ -9,10 +9,12 @@ import { WebhooksService } from '@app/core/webhooks/webhooks.service';
 import type { DemoPractice } from './seed-demo';
 
 /**
- * Nothing listens on the discard port of the demo machine, so deliveries to this endpoint fail and
- * are retried with backoff: the deliveries list shows what an owner sees when a receiver is down.
+ * A public-looking address that never resolves (.invalid, RFC 2606), so deliveries to it fail and are
+ * retried with backoff: the deliveries list shows what an owner sees when a receiver is down. Not a
+ * local port: webhooks may not reach loopback unless WEBHOOK_ALLOW_PRIVATE_TARGETS is on, and the demo
+ * must load without it.
  */
-export const DEMO_WEBHOOK_URL = 'http://127.0.0.1:9/coaching-webhooks';
+export const DEMO_WEBHOOK_URL = 'https://crm.example.invalid/coaching-webhooks';
 
 const pipe = validationPipe();
 
@@ -26,7 +28,7 @@ export async function seedIntegrations(app: INestApplicationContext, practice: D
     {
       url: DEMO_WEBHOOK_URL,
       events: ['session.scheduled', 'session.completed', 'goal.agreed', 'review.submitted'],
-      description: 'Example endpoint (no receiver runs here, so deliveries fail and are retried)',
+      description: 'Example endpoint (its host does not exist, so deliveries fail and are retried)',
     },
     { type: 'body', metatype: CreateWebhookDto },
   );

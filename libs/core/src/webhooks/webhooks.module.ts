@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { DeliverWebhookJob } from './jobs/deliver-webhook.job';
+import { systemResolver, WEBHOOK_HOST_RESOLVER, WebhookTargets } from './webhook-targets';
 import { WebhooksController } from './webhooks.controller';
 import { WebhooksRepository } from './webhooks.repository';
 import { WebhooksService } from './webhooks.service';
@@ -9,8 +10,8 @@ import { WebhooksService } from './webhooks.service';
  * outbox processor hands each domain event to WebhooksService.onEvent; DeliverWebhookJob sends.
  */
 @Module({
-  providers: [WebhooksService, WebhooksRepository, DeliverWebhookJob],
-  exports: [WebhooksService, DeliverWebhookJob],
+  providers: [WebhooksService, WebhooksRepository, { provide: WEBHOOK_HOST_RESOLVER, useValue: systemResolver }, WebhookTargets, DeliverWebhookJob],
+  exports: [WebhooksService, WebhookTargets, DeliverWebhookJob],
 })
 export class WebhooksModule {}
 

@@ -11,6 +11,7 @@ import { CreatedWebhookDto, CreateWebhookDto, WebhookDeliveryAttemptPage, Webhoo
 import { WebhookDelivery } from './webhook-delivery.entity';
 import { WebhookEndpoint } from './webhook-endpoint.entity';
 import { isWebhookEvent, SIGNING_SECRET_PURPOSE, signingSecretContext, WebhookPayload } from './webhook-events';
+import { WebhookTargets } from './webhook-targets';
 import { WebhooksRepository } from './webhooks.repository';
 
 const SECRET_BYTES = 32;
@@ -45,13 +46,19 @@ export class WebhooksService implements DomainEventConsumer {
     private readonly db: TenantDb,
     private readonly webhooks: WebhooksRepository,
     private readonly audit: AuditService,
+    private readonly targets: WebhookTargets,
     config: AppConfig,
   ) {
     this.box = new SecretBox(config.jwtSecret);
   }
 
-  /** The signing secret is in this response only; it is stored encrypted, since signing needs it. */
-  create(ctx: AuthContext, dto: CreateWebhookDto): Promise<CreatedWebhookDto> {
+  /**
+   * The signing secret is in this response only; it is stored encrypted, since signing needs it. A URL
+   * reaching a non-public address is 400.
+   */
+  async create(ctx: AuthContext, dto: CreateWebhookDto): Promise<CreatedWebhookDto> {
+    // Resolved outside the transaction: DNS may take seconds, a connection should not wait on it.
+    await this.targets.vetUrl(dto.url);
     return this.db.run(ctx.practiceId, async (tx) => {
       const id = newId();
       const secret = `whsec_${randomBytes(SECRET_BYTES).toString('base64')}`;

@@ -1,3 +1,5 @@
+import { Agent as HttpAgent, IncomingMessage, request as httpRequest } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import type { Job, JobSchedulerTemplateOptions } from 'bullmq';
 import { Counter } from 'prom-client';
@@ -8,6 +10,7 @@ import { newId, returning, TenantDb } from '@app/database';
 import { metricsRegistry } from '../../observability/metrics';
 import { QueueJobHandler, QueueName, TenantRowJobData, WebhookJob } from '../../queues/queue-names';
 import { payloadBody, SIGNING_SECRET_PURPOSE, signingSecretContext, WebhookPayload } from '../webhook-events';
+import { BLOCKED_TARGET_MESSAGE, BlockedTargetError, WebhookTargets } from '../webhook-targets';
 
 /** Attempts per delivery, the first included; then it is failed for good. */
 export const MAX_WEBHOOK_ATTEMPTS = 8;
@@ -76,9 +79,14 @@ interface AttemptOutcome {
   ok: boolean;
   status: number | null;
   error: string | null;
+  /** Trying again cannot help (the target is refused): the delivery fails for good now. */
+  permanent?: boolean;
   startedAt: Date;
   durationMs: number;
 }
+
+/** Recorded for a refused target, whether or not anything listens there: nothing was connected to. */
+export const REFUSED_TARGET_ERROR = `refused: ${BLOCKED_TARGET_MESSAGE}`;
 
 /**
  * Makes one attempt at one delivery. Retries are driven by the row, not by BullMQ: the row is claimed
@@ -100,12 +108,20 @@ export class DeliverWebhookJob implements QueueJobHandler<TenantRowJobData, 'del
   private readonly timeoutMs: number;
   private readonly retryBaseSeconds: number;
   private readonly leaseSeconds: number;
+  // Agents of our own, never the global ones: every socket they open gets its address from the
+  // targets' lookup, and no socket opened elsewhere (without that check) is ever reused for a delivery.
+  // No keep-alive: each attempt resolves and checks its target afresh.
+  private readonly httpAgent: HttpAgent;
+  private readonly httpsAgent: HttpsAgent;
 
   constructor(
     private readonly db: TenantDb,
     config: AppConfig,
+    private readonly targets: WebhookTargets,
     @Optional() @Inject(WEBHOOK_DELIVERY_OPTIONS) options?: WebhookDeliveryOptions,
   ) {
+    this.httpAgent = new HttpAgent({ keepAlive: false, lookup: targets.lookup });
+    this.httpsAgent = new HttpsAgent({ keepAlive: false, lookup: targets.lookup });
     this.box = new SecretBox(config.jwtSecret);
     this.timeoutMs = options?.timeoutMs ?? WEBHOOK_TIMEOUT_MS;
     this.retryBaseSeconds = config.webhookRetryBaseSeconds;
@@ -118,7 +134,7 @@ export class DeliverWebhookJob implements QueueJobHandler<TenantRowJobData, 'del
     const d = await this.claim(practiceId, id);
     if (!d) return 'skipped';
     const outcome = await this.attempt(practiceId, d);
-    const result = outcome.ok ? 'delivered' : d.attempts < MAX_WEBHOOK_ATTEMPTS ? 'retry' : 'failed';
+    const result = outcome.ok ? 'delivered' : !outcome.permanent && d.attempts < MAX_WEBHOOK_ATTEMPTS ? 'retry' : 'failed';
     await this.record(practiceId, d, outcome, result);
     attemptsTotal.inc({ outcome: result });
     if (result === 'failed') failedForGood.inc({ event_type: d.event_type });
@@ -164,30 +180,41 @@ export class DeliverWebhookJob implements QueueJobHandler<TenantRowJobData, 'del
   private async send(practiceId: string, d: ClaimedDelivery): Promise<Omit<AttemptOutcome, 'startedAt' | 'durationMs'>> {
     try {
       const url = new URL(d.url);
-      if (url.protocol !== 'http:' && url.protocol !== 'https:') return { ok: false, status: null, error: `refused: ${url.protocol} is not http(s)` };
+      if (url.protocol !== 'http:' && url.protocol !== 'https:') return { ok: false, status: null, error: `refused: ${url.protocol} is not http(s)`, permanent: true };
+      if (url.username || url.password) return { ok: false, status: null, error: 'refused: the URL carries credentials', permanent: true };
+      // An IP address as the host is connected to without a lookup: it is checked here instead.
+      if (this.targets.literalRange(url)) return { ok: false, status: null, error: REFUSED_TARGET_ERROR, permanent: true };
       const secret = this.box.decryptText(SIGNING_SECRET_PURPOSE, d.secret_encrypted, signingSecretContext(practiceId, d.endpoint_id));
       const body = payloadBody(d.payload);
       const at = new Date();
-      const res = await fetch(url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'user-agent': 'coaching-platform-webhooks/1',
-          'webhook-id': d.event_id,
-          'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
-          'webhook-signature': new Webhook(secret).sign(d.event_id, at, body),
-        },
-        body,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(this.timeoutMs),
+      const status = await this.post(url, body, {
+        'content-type': 'application/json',
+        'user-agent': 'coaching-platform-webhooks/1',
+        'webhook-id': d.event_id,
+        'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
+        'webhook-signature': new Webhook(secret).sign(d.event_id, at, body),
       });
-      // The answer's body is not needed: release the connection.
-      await res.body?.cancel().catch(() => undefined);
-      if (res.status >= 200 && res.status < 300) return { ok: true, status: res.status, error: null };
-      return { ok: false, status: res.status, error: res.status >= 300 && res.status < 400 ? `HTTP ${res.status} (redirects are not followed)` : `HTTP ${res.status}` };
+      if (status >= 200 && status < 300) return { ok: true, status, error: null };
+      return { ok: false, status, error: status >= 300 && status < 400 ? `HTTP ${status} (redirects are not followed)` : `HTTP ${status}` };
     } catch (err) {
+      if (err instanceof BlockedTargetError) return { ok: false, status: null, error: REFUSED_TARGET_ERROR, permanent: true };
       return { ok: false, status: null, error: this.describe(err) };
     }
+  }
+
+  /** One POST through our agents; resolves with the status once the answer's head is in (redirects are not followed). */
+  private post(url: URL, body: string, headers: Record<string, string>): Promise<number> {
+    const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+    const agent = url.protocol === 'https:' ? this.httpsAgent : this.httpAgent;
+    return new Promise<number>((resolve, reject) => {
+      const req = send(url, { method: 'POST', agent, headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) }, signal: AbortSignal.timeout(this.timeoutMs) }, (res: IncomingMessage) => {
+        // The answer's body is not needed: drop the connection.
+        res.destroy();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
   }
 
   // Only our own claim updates the delivery (attempts is the fencing token): a claim taken over is left
@@ -215,10 +242,8 @@ export class DeliverWebhookJob implements QueueJobHandler<TenantRowJobData, 'del
 
   // Duck-typed: the abort reason is a DOMException, which is not always an Error instance.
   private describe(err: unknown): string {
-    const e = (typeof err === 'object' && err !== null ? err : {}) as { name?: unknown; message?: unknown; cause?: { message?: unknown } };
-    if (e.name === 'TimeoutError' || e.name === 'AbortError') return `timed out after ${this.timeoutMs} ms`;
-    if (typeof e.message !== 'string') return String(err);
-    // fetch reports network errors as "fetch failed" with the reason as the cause.
-    return typeof e.cause?.message === 'string' ? `${e.message}: ${e.cause.message}` : e.message;
+    const e = (typeof err === 'object' && err !== null ? err : {}) as { name?: unknown; message?: unknown; cause?: { name?: unknown } };
+    if (e.name === 'TimeoutError' || e.name === 'AbortError' || e.cause?.name === 'TimeoutError') return `timed out after ${this.timeoutMs} ms`;
+    return typeof e.message === 'string' ? `request failed: ${e.message}` : String(err);
   }
 }
