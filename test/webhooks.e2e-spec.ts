@@ -7,7 +7,7 @@ import { DomainEvent } from '@app/core/outbox/domain-event.entity';
 import type { TenantRowJobData } from '@app/core/queues/queue-names';
 import { DeliverWebhookJob, MAX_WEBHOOK_ATTEMPTS, REFUSED_TARGET_ERROR } from '@app/core/webhooks/jobs/deliver-webhook.job';
 import { WEBHOOK_HOST_RESOLVER, WebhookTargets } from '@app/core/webhooks/webhook-targets';
-import { WebhooksService } from '@app/core/webhooks/webhooks.service';
+import { MAX_WEBHOOK_ENDPOINTS, WebhooksService } from '@app/core/webhooks/webhooks.service';
 import { startApp, TestApp } from './support/app';
 import { activeEngagement, draftGoal } from './support/coaching';
 import { addApiKey, addClient, addCoach, Caller, PracticeFixture, signupPractice } from './support/factories';
@@ -131,6 +131,9 @@ const run = (id: string, practiceId = p.practiceId) => job.handle({ data: { prac
 /** Skips the backoff wait (the dispatcher would pick the row up once due). */
 const makeDue = (id: string) => t.sql.query(`UPDATE webhook_deliveries SET next_attempt_at = now() WHERE id = $1`, [id]);
 
+/** Drops the practice's endpoints (and their deliveries) once a test is done with them: a practice may have only MAX_WEBHOOK_ENDPOINTS. */
+const dropEndpoints = () => t.sql.query(`DELETE FROM webhook_endpoints WHERE practice_id = ANY($1)`, [[p.practiceId, other.practiceId]]);
+
 const verify = (secret: string, r: Received) =>
   new Webhook(secret).verify(r.body, { 'webhook-id': String(r.headers['webhook-id']), 'webhook-timestamp': String(r.headers['webhook-timestamp']), 'webhook-signature': String(r.headers['webhook-signature']) });
 
@@ -244,6 +247,8 @@ describe('webhook endpoints', () => {
 });
 
 describe('WebhooksService.onEvent', () => {
+  afterEach(dropEndpoints);
+
   it('records one delivery per subscribed endpoint of the practice, once per event', async () => {
     const a = await endpoint('/on-event-a', ['measurement.recorded']);
     const b = await endpoint('/on-event-b', ['measurement.recorded', 'goal.achieved']);
@@ -271,6 +276,8 @@ describe('WebhooksService.onEvent', () => {
 });
 
 describe('delivery', () => {
+  afterEach(dropEndpoints);
+
   it('POSTs the payload signed the Standard Webhooks way, exactly once', async () => {
     const { id, secret } = await endpoint('/ok');
     const { event } = await emit('session.scheduled');
@@ -557,6 +564,7 @@ describe('through the worker', () => {
         await exitWithin(w, 20_000);
       }
     }
+    await dropEndpoints();
   });
 
   it('a practice whose endpoint hangs does not hold up another practice’s delivery', async () => {
@@ -796,3 +804,33 @@ describe('webhook targets (private targets not allowed, as by default)', () => {
   });
 });
 
+describe('endpoints per practice', () => {
+  it(`are capped at ${MAX_WEBHOOK_ENDPOINTS}: one more is a 409 problem that writes nothing, and deleting one makes room`, async () => {
+    const q = await signupPractice(t);
+    // Registered at once: the cap holds under concurrency too.
+    const results = await Promise.all(
+      Array.from({ length: MAX_WEBHOOK_ENDPOINTS + 5 }, (_, i) => q.owner.post('/v1/webhooks', { url: `https://hooks.example.com/cap/${i}`, events: ['goal.agreed'] })),
+    );
+    expect(results.filter((r) => r.status === 201)).toHaveLength(MAX_WEBHOOK_ENDPOINTS);
+    const refused = results.filter((r) => r.status !== 201);
+    expect(refused).toHaveLength(5);
+    for (const r of refused) {
+      expect(r.status).toBe(409);
+      expect(r.headers['content-type']).toMatch(/application\/problem\+json/);
+      expect(r.body).toMatchObject({ type: '/problems/webhook-limit-reached', status: 409, detail: expect.stringContaining(String(MAX_WEBHOOK_ENDPOINTS)) });
+    }
+    const count = async () => (await t.sql.query(`SELECT count(*)::int AS n FROM webhook_endpoints WHERE practice_id = $1`, [q.practiceId])).rows[0].n;
+    expect(await count()).toBe(MAX_WEBHOOK_ENDPOINTS);
+    const audited = await t.sql.query(`SELECT count(*)::int AS n FROM audit_events WHERE practice_id = $1 AND entity_type = 'webhook'`, [q.practiceId]);
+    expect(audited.rows[0].n).toBe(MAX_WEBHOOK_ENDPOINTS);
+
+    // Another practice is not affected by this one's endpoints.
+    await (await signupPractice(t)).owner.post('/v1/webhooks', { url: 'https://hooks.example.com/other', events: ['goal.agreed'] }).expect(201);
+
+    const first = results.find((r) => r.status === 201)!.body.id;
+    await q.owner.del(`/v1/webhooks/${first}`).expect(204);
+    await q.owner.post('/v1/webhooks', { url: 'https://hooks.example.com/cap/again', events: ['goal.agreed'] }).expect(201);
+    await q.owner.post('/v1/webhooks', { url: 'https://hooks.example.com/cap/over', events: ['goal.agreed'] }).expect(409);
+    expect(await count()).toBe(MAX_WEBHOOK_ENDPOINTS);
+  });
+});

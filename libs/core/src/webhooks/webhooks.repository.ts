@@ -15,6 +15,16 @@ export class WebhooksRepository {
     return e;
   }
 
+  /**
+   * How many endpoints the practice has, holding a per-practice lock until the transaction ends, so
+   * concurrent registrations are counted one after another and the cap holds.
+   */
+  async lockAndCount(tx: TenantTx): Promise<number> {
+    await tx.em.query(`SELECT pg_advisory_xact_lock(hashtext('webhook_endpoints'), hashtext($1))`, [tx.practiceId]);
+    const [row]: { n: number }[] = await tx.em.query(`SELECT count(*)::int AS n FROM webhook_endpoints WHERE practice_id = $1`, [tx.practiceId]);
+    return row.n;
+  }
+
   /** Creation order; limit + 1 rows so the caller knows whether there is more. */
   list(tx: TenantTx, limit: number, afterId: string | null): Promise<WebhookEndpoint[]> {
     const qb = tx.em

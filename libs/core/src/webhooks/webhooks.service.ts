@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { AuthContext, cursorId, decodeCursor, Page, PageQuery, pageSize, toPage } from '@app/common';
+import { AuthContext, Conflict, cursorId, decodeCursor, Page, PageQuery, pageSize, toPage } from '@app/common';
 import { SecretBox } from '@app/common/crypto/secret-box';
 import { AppConfig } from '@app/config';
 import { newId, TenantDb, TenantTx } from '@app/database';
@@ -15,6 +15,8 @@ import { WebhookTargets } from './webhook-targets';
 import { WebhooksRepository } from './webhooks.repository';
 
 const SECRET_BYTES = 32;
+/** Endpoints per practice: each event fans out to every endpoint, so the count bounds the work one event makes. */
+export const MAX_WEBHOOK_ENDPOINTS = 20;
 
 const toDto = (e: WebhookEndpoint): WebhookDto => ({
   id: e.id,
@@ -54,12 +56,15 @@ export class WebhooksService implements DomainEventConsumer {
 
   /**
    * The signing secret is in this response only; it is stored encrypted, since signing needs it. A URL
-   * reaching a non-public address is 400.
+   * reaching a non-public address is 400; a practice at its endpoint cap is 409.
    */
   async create(ctx: AuthContext, dto: CreateWebhookDto): Promise<CreatedWebhookDto> {
     // Resolved outside the transaction: DNS may take seconds, a connection should not wait on it.
     await this.targets.vetUrl(dto.url);
     return this.db.run(ctx.practiceId, async (tx) => {
+      if ((await this.webhooks.lockAndCount(tx)) >= MAX_WEBHOOK_ENDPOINTS) {
+        throw new Conflict('webhook-limit-reached', `A practice can have at most ${MAX_WEBHOOK_ENDPOINTS} webhook endpoints; delete one before adding another.`);
+      }
       const id = newId();
       const secret = `whsec_${randomBytes(SECRET_BYTES).toString('base64')}`;
       const endpoint = tx.em.create(WebhookEndpoint, {
