@@ -10,7 +10,10 @@ import { WebhooksService } from './webhooks.service';
 export class WebhooksController {
   constructor(private readonly webhooks: WebhooksService) {}
 
-  /** The signing secret is in this response only. */
+  /**
+   * The signing secret is in this response only. A URL reaching a non-public address is 400; a practice
+   * that already has 20 endpoints gets 409 (`webhook-limit-reached`).
+   */
   @Post()
   create(@Ctx() ctx: AuthContext, @Body() dto: CreateWebhookDto): Promise<CreatedWebhookDto> {
     return this.webhooks.create(ctx, dto);

@@ -4,7 +4,11 @@ import type { DeliveryStatus } from '../webhook-delivery.entity';
 import { WEBHOOK_EVENTS, WebhookEvent } from '../webhook-events';
 
 export class CreateWebhookDto {
-  /** Where deliveries are POSTed: an http(s) URL, without credentials in it. */
+  /**
+   * Where deliveries are POSTed: an http(s) URL, without credentials in it, whose host is and resolves to
+   * public internet addresses only (not loopback, private, link-local, carrier-grade NAT, multicast,
+   * unspecified, cloud-metadata or reserved ones); every delivery checks the address it connects to again.
+   */
   @IsUrl(
     { protocols: ['http', 'https'], require_protocol: true, require_valid_protocol: true, require_tld: false, disallow_auth: true },
     { message: 'url must be an http(s) URL' },
