@@ -10,6 +10,7 @@ import { newId, returning, TenantDb } from '@app/database';
 import { metricsRegistry } from '../../observability/metrics';
 import { QueueJobHandler, QueueName, TenantRowJobData, WebhookJob } from '../../queues/queue-names';
 import { payloadBody, SIGNING_SECRET_PURPOSE, signingSecretContext, WebhookPayload } from '../webhook-events';
+import type { BlockedRange } from '../target-address';
 import { BLOCKED_TARGET_MESSAGE, BlockedTargetError, WebhookTargets } from '../webhook-targets';
 
 /** Attempts per delivery, the first included; then it is failed for good. */
@@ -81,6 +82,8 @@ interface AttemptOutcome {
   error: string | null;
   /** Trying again cannot help (the target is refused): the delivery fails for good now. */
   permanent?: boolean;
+  /** For the operator's log only: the kind of range a refused target is in. */
+  refused?: BlockedRange;
   startedAt: Date;
   durationMs: number;
 }
@@ -138,7 +141,7 @@ export class DeliverWebhookJob implements QueueJobHandler<TenantRowJobData, 'del
     await this.record(practiceId, d, outcome, result);
     attemptsTotal.inc({ outcome: result });
     if (result === 'failed') failedForGood.inc({ event_type: d.event_type });
-    if (!outcome.ok) this.logger.warn({ deliveryId: d.id, endpointId: d.endpoint_id, attempts: d.attempts, error: outcome.error, result }, 'webhook attempt failed');
+    if (!outcome.ok) this.logger.warn({ deliveryId: d.id, endpointId: d.endpoint_id, attempts: d.attempts, error: outcome.error, refusedRange: outcome.refused, result }, 'webhook attempt failed');
     return result;
   }
 
@@ -183,7 +186,8 @@ export class DeliverWebhookJob implements QueueJobHandler<TenantRowJobData, 'del
       if (url.protocol !== 'http:' && url.protocol !== 'https:') return { ok: false, status: null, error: `refused: ${url.protocol} is not http(s)`, permanent: true };
       if (url.username || url.password) return { ok: false, status: null, error: 'refused: the URL carries credentials', permanent: true };
       // An IP address as the host is connected to without a lookup: it is checked here instead.
-      if (this.targets.literalRange(url)) return { ok: false, status: null, error: REFUSED_TARGET_ERROR, permanent: true };
+      const literal = this.targets.literalRange(url);
+      if (literal) return { ok: false, status: null, error: REFUSED_TARGET_ERROR, permanent: true, refused: literal };
       const secret = this.box.decryptText(SIGNING_SECRET_PURPOSE, d.secret_encrypted, signingSecretContext(practiceId, d.endpoint_id));
       const body = payloadBody(d.payload);
       const at = new Date();
@@ -197,7 +201,7 @@ export class DeliverWebhookJob implements QueueJobHandler<TenantRowJobData, 'del
       if (status >= 200 && status < 300) return { ok: true, status, error: null };
       return { ok: false, status, error: status >= 300 && status < 400 ? `HTTP ${status} (redirects are not followed)` : `HTTP ${status}` };
     } catch (err) {
-      if (err instanceof BlockedTargetError) return { ok: false, status: null, error: REFUSED_TARGET_ERROR, permanent: true };
+      if (err instanceof BlockedTargetError) return { ok: false, status: null, error: REFUSED_TARGET_ERROR, permanent: true, refused: err.range };
       return { ok: false, status: null, error: this.describe(err) };
     }
   }
