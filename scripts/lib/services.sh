@@ -21,16 +21,63 @@ as_root() {
   fi
 }
 
-# Installs the locked dependencies when node_modules is missing or older than the lock file. npm
-# writes node_modules/.package-lock.json on every install, so its mtime tells when we last installed.
-# `npm install` rather than `npm ci`: a registry mirror may lack another platform's optional builds
-# (@swc/core-darwin-*, say), which leaves them out of the lock, and `npm ci` refuses such a lock.
+# --- Node.js -----------------------------------------------------------------------------------
+#
+# The project runs on its own Node.js: the `node` devDependency, pinned to an exact version in
+# package.json (the one place that names it), whose binary lands in node_modules/.bin. The system's
+# Node (20 on a fresh machine) only has to start these scripts and is never changed.
+
+_node_version_of() {
+  [[ -x $1 ]] && "$1" -p process.versions.node 2>/dev/null || true
+}
+
+# The exact version package.json pins (devDependencies.node), read with whatever node is at hand.
+pinned_node_version() {
+  local v
+  v=$(node -p 'require("./package.json").devDependencies.node' 2>/dev/null) || die "cannot read package.json with node"
+  [[ $v =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] || die "package.json must pin devDependencies.node to an exact version (it says: $v)"
+  printf '%s\n' "$v"
+}
+
+# Puts a Node of the pinned version first on PATH before anything is installed, so that npm itself
+# runs on it and checks `engines` against it (no EBADENGINE from the system's Node). When
+# node_modules has none yet (a fresh clone, or a new pin), the pinned package alone is installed
+# into .data/node by the system npm: the one thing that still runs on the system's Node.
+_bootstrap_node() {
+  local want=$1 tools=$PWD/.data/node
+  [[ $(_node_version_of node_modules/.bin/node) == "$want" ]] && return 0
+  if [[ $(_node_version_of "$tools/node_modules/.bin/node") != "$want" ]]; then
+    log "installing Node.js $want for the project into .data/node (the system's Node is left alone)"
+    mkdir -p "$tools"
+    npm install --prefix "$tools" --no-save --no-package-lock --no-audit --no-fund "node@$want" >&2
+    [[ $(_node_version_of "$tools/node_modules/.bin/node") == "$want" ]] || die "could not install Node.js $want into .data/node"
+  fi
+  PATH="$tools/node_modules/.bin:$PATH"
+}
+
+# Installs the locked dependencies when node_modules is missing, older than the lock file or
+# without the pinned Node, then puts node_modules/.bin first on PATH: every node, npm and npx that
+# the calling script starts (build, migrations, API, worker, Jest and what tests spawn) is the
+# project's. npm writes node_modules/.package-lock.json on every install, so its mtime tells when
+# we last installed. `npm install` rather than `npm ci`: a registry mirror may lack another
+# platform's optional builds (@swc/core-darwin-*, say), which leaves them out of the lock, and
+# `npm ci` refuses such a lock.
 ensure_node_modules() {
-  if [[ ! -d node_modules || package-lock.json -nt node_modules/.package-lock.json ]]; then
-    log "installing npm dependencies"
+  local want
+  want=$(pinned_node_version)
+  if [[ ! -d node_modules || package-lock.json -nt node_modules/.package-lock.json ||
+    $(_node_version_of node_modules/.bin/node) != "$want" ]]; then
+    _bootstrap_node "$want"
+    log "installing npm dependencies with Node.js $(node -p process.versions.node)"
     # The repo's .npmrc carries legacy-peer-deps=true, so no flags are needed here.
     npm install --no-save >&2
   fi
+  PATH="$PWD/node_modules/.bin:$PATH"
+  export PATH
+  hash -r
+  [[ $(node -p process.versions.node) == "$want" ]] ||
+    die "node_modules/.bin/node is not Node.js $want: remove node_modules and run again"
+  log "Node.js $want ($(command -v node))"
 }
 
 _APT_UPDATED=0

@@ -165,6 +165,19 @@ export function formatLogins(logins: DemoLogin[]): string {
 })
 export class DemoSeedModule {}
 
+// For `npm start` to print again on later runs. The production image's file system is read-only
+// (and not the app user's): there the printed table is all there is.
+function saveLogins(table: string): boolean {
+  try {
+    const dir = join(process.cwd(), '.data');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'demo-logins.txt'), table);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 async function main(): Promise<void> {
   // Validated here first, so a bad variable reads as one clear message rather than a Nest stack trace.
   try {
@@ -180,11 +193,9 @@ async function main(): Promise<void> {
   try {
     const result = await seedDemo(app);
     const table = formatLogins(result.logins);
-    const dir = join(process.cwd(), '.data');
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'demo-logins.txt'), table);
+    const saved = saveLogins(table);
     console.log(result.created ? `Loaded the demo practice "${DEMO_PRACTICE.name}".` : `The demo practice "${DEMO_PRACTICE.name}" is already loaded; nothing changed.`);
-    console.log(`Demo logins (also in .data/demo-logins.txt):\n\n${table}`);
+    console.log(`Demo logins${saved ? ' (also in .data/demo-logins.txt)' : ''}:\n\n${table}`);
   } finally {
     await app.close();
   }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -113,9 +114,33 @@ describe('AppConfig', () => {
   it('requires JWT_SECRET in production and never generates one there', () => {
     expect(errorOf({ NODE_ENV: 'production' }).message).toContain('JWT_SECRET: required in production');
     expect(existsSync(join(dataDir, 'jwt-secret'))).toBe(false);
-    const c = load({ NODE_ENV: 'production', JWT_SECRET: SECRET });
+    const strong = randomBytes(36).toString('base64url');
+    const c = load({ NODE_ENV: 'production', JWT_SECRET: strong });
     expect(c.isProduction).toBe(true);
-    expect(c.jwtSecret).toBe(SECRET);
+    expect(c.jwtSecret).toBe(strong);
+  });
+
+  it.each([
+    ['the old compose default', 'local-docker-secret-change-me-0123456789abcdef'],
+    ['one character repeated', 'x'.repeat(32)],
+    ['a short string repeated', '0123456789abcdef0123456789abcdef'],
+    ['a typed sequence', 'abcdefghijklmnopqrstuvwxyz012345'],
+  ])('refuses a weak JWT_SECRET in production (%s), without echoing it', (_, weak) => {
+    const message = errorOf({ NODE_ENV: 'production', JWT_SECRET: weak }).message;
+    expect(message).toContain('JWT_SECRET:');
+    expect(message).toContain('openssl rand');
+    expect(message).not.toContain(weak);
+  });
+
+  it('leaves the strength rules to production: development and test take any 32 characters', () => {
+    expect(load({ NODE_ENV: 'test', JWT_SECRET: SECRET }).jwtSecret).toBe(SECRET);
+    expect(load({ JWT_SECRET: SECRET }).jwtSecret).toBe(SECRET);
+  });
+
+  it('reports a short production secret once, as too short', () => {
+    const message = errorOf({ NODE_ENV: 'production', JWT_SECRET: 'short' }).message;
+    expect(message).toContain('JWT_SECRET must be at least 32 characters');
+    expect(message.match(/JWT_SECRET:/g)).toHaveLength(1);
   });
 
   it('generates a development secret once into the data dir and reuses it', () => {

@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { plainToInstance, Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+import { weakSecretReason } from './secret-strength';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -142,6 +143,9 @@ export class AppConfig {
     const messages = errors.flatMap((e) => Object.values(e.constraints ?? {}).map((m) => `${e.property}: ${m}`));
     if (parsed.NODE_ENV === 'production' && !parsed.JWT_SECRET) messages.push('JWT_SECRET: required in production');
     if (parsed.NODE_ENV === 'production' && parsed.WEBHOOK_ALLOW_PRIVATE_TARGETS === true) messages.push('WEBHOOK_ALLOW_PRIVATE_TARGETS: for local development only, not allowed in production');
+    // Anyone who knows the signing secret can forge an owner token: production takes no guessable one.
+    const weak = parsed.NODE_ENV === 'production' && parsed.JWT_SECRET && parsed.JWT_SECRET.length >= 32 ? weakSecretReason(parsed.JWT_SECRET) : null;
+    if (weak) messages.push(`JWT_SECRET: ${weak}; in production use a random string, e.g. \`openssl rand -base64 48\``);
     if (messages.length) throw new ConfigError(`Invalid configuration:\n  - ${messages.join('\n  - ')}`);
     return new AppConfig(parsed, parsed.JWT_SECRET ?? AppConfig.devSecret(dataDir));
   }
