@@ -1,5 +1,6 @@
 // Traces across the built API and worker, as operators run them with OTEL_EXPORTER_OTLP_ENDPOINT set: an OTLP/HTTP
 // receiver collects what both export, and the span tree of one request is followed to the email and the webhook it caused.
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer, IncomingMessage, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
@@ -9,7 +10,7 @@ import type { TestApp } from './support/app';
 import { scheduleSession } from './support/coaching';
 import { createTestDatabase, dropTestDatabase } from './support/db';
 import { addClient, addCoach, signupPractice } from './support/factories';
-import { API_MAIN, ChildRun, freePort, redisUrl, running, startProcess, startWorker, waitFor } from './support/processes';
+import { API_MAIN, ChildRun, freePort, ROOT, redisUrl, running, startProcess, startWorker, waitFor } from './support/processes';
 import { SmtpSink, startSmtpSink } from './support/smtp-sink';
 
 interface OtlpSpan {
@@ -206,4 +207,27 @@ describe('traces across the API and the worker', () => {
       .find((l) => l.msg === 'request completed' && l.req?.method === 'POST' && l.req.url === `/v1/engagements/${engagement}/sessions`);
     expect(line?.traceId).toBe(httpSpan.traceId);
   }, 120_000);
+});
+
+describe('tracing switched off', () => {
+  // What the API's first import loads and patches, in a fresh Node process with the given environment.
+  const probe = (env: Record<string, string>): { otel: string[]; pgPatched: boolean } => {
+    const script = `
+      require(${JSON.stringify(API_MAIN.replace(/main\.js$/, 'tracing.js'))});
+      const pg = require('pg');
+      const otel = [...new Set(Object.keys(require.cache).map((f) => /node_modules\\/(@opentelemetry\\/[^/]+)/.exec(f)?.[1]).filter(Boolean))].sort();
+      process.stdout.write(JSON.stringify({ otel, pgPatched: '__wrapped' in pg.Client.prototype.query }));`;
+    const out = execFileSync(process.execPath, ['-e', script], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', JWT_SECRET: 'x'.repeat(32), ...env } });
+    return JSON.parse(out.toString()) as { otel: string[]; pgPatched: boolean };
+  };
+
+  it('loads no SDK and patches nothing without OTEL_EXPORTER_OTLP_ENDPOINT (only the API package, whose calls are no-ops)', () => {
+    expect(probe({})).toEqual({ otel: ['@opentelemetry/api'], pgPatched: false });
+  });
+
+  it('loads the SDK and patches pg before the application loads it when the endpoint is set', () => {
+    const on = probe({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9' });
+    expect(on.otel).toEqual(expect.arrayContaining(['@opentelemetry/sdk-trace', '@opentelemetry/instrumentation-pg', '@opentelemetry/exporter-trace-otlp-http']));
+    expect(on.pgPatched).toBe(true);
+  });
 });
