@@ -121,10 +121,11 @@ describe('traces across the API and the worker', () => {
     };
     api = startProcess(API_MAIN, { ...env, PORT: String(port) });
     worker = startWorker({ ...env, WORKER_HEALTH_PORT: String(healthPort), SCHEDULER_EVERY_MS: '200' });
-    await waitFor('the API', 30_000, async () => (await fetch(`http://127.0.0.1:${port}/health/ready`)).ok, api);
-    await waitFor('the worker', 30_000, async () => (await fetch(`http://127.0.0.1:${healthPort}/health/ready`)).ok, worker);
+    // Generous: on a busy machine, starting a process takes many seconds.
+    await waitFor('the API', 60_000, async () => (await fetch(`http://127.0.0.1:${port}/health/ready`)).ok, api);
+    await waitFor('the worker', 60_000, async () => (await fetch(`http://127.0.0.1:${healthPort}/health/ready`)).ok, worker);
     t = { http: request(`http://127.0.0.1:${port}`) } as unknown as TestApp;
-  }, 90_000);
+  }, 150_000);
 
   afterAll(async () => {
     for (const p of [api, worker]) {
@@ -139,17 +140,18 @@ describe('traces across the API and the worker', () => {
 
   it('follows a session booked over HTTP to its reminder email and its webhook, in one trace', async () => {
     const p = await signupPractice(t);
-    // A one-minute reminder, so a session starting in a little over a minute has one due within seconds.
+    // A one-minute reminder, so a session starting in 80 s has one due in 20 s (time enough, on a busy
+    // machine, for the booking to plan it before it is due: a reminder already due is not planned).
     await p.owner.patch('/v1/practice', { reminderOffsetsMinutes: [1] }).expect(200);
     await p.owner.post('/v1/webhooks', { url: hooks.url, events: ['session.scheduled'] }).expect(201);
     const coach = await addCoach(t, p);
     const client = await addClient(t, p, coach);
     const engagement = (await coach.post('/v1/engagements', { clientId: client.clientId, title: 'Traced', startsOn: '2026-01-01', reviewCadence: 'none' }).expect(201)).body.id as string;
-    const session = await scheduleSession(coach, engagement, new Date(Date.now() + 65_000).toISOString(), { durationMinutes: 30 });
+    const session = await scheduleSession(coach, engagement, new Date(Date.now() + 80_000).toISOString(), { durationMinutes: 30 });
 
     // The email to the coach and the webhook, both sent by the worker.
-    await waitFor('the reminder email', 30_000, async () => smtp.received.some((m) => m.to.includes(coach.email!)), worker);
-    await waitFor('the webhook', 30_000, async () => hooks.received.some((h) => h.body.includes(session.id)), worker);
+    await waitFor('the reminder email', 60_000, async () => smtp.received.some((m) => m.to.includes(coach.email!)), worker);
+    await waitFor('the webhook', 60_000, async () => hooks.received.some((h) => h.body.includes(session.id)), worker);
 
     // The request's server span, named by its route, in the API's service.
     const byName = (name: string, service?: string) => otlp.spans.filter((s) => s.name === name && (!service || s.service === service));
@@ -206,7 +208,7 @@ describe('traces across the API and the worker', () => {
       .map((l) => JSON.parse(l) as { msg?: string; traceId?: string; req?: { method?: string; url?: string } })
       .find((l) => l.msg === 'request completed' && l.req?.method === 'POST' && l.req.url === `/v1/engagements/${engagement}/sessions`);
     expect(line?.traceId).toBe(httpSpan.traceId);
-  }, 120_000);
+  }, 180_000);
 });
 
 describe('tracing switched off', () => {
