@@ -112,7 +112,7 @@ async function audit(c, ctx, requestId, action, entityType, entityId, changes) {
   await c.query(AUDIT_EVENT_INSERT_SQL, [v7(), ctx.practiceId, a.actorType, a.actorId, action, entityType, entityId, JSON.stringify(changes), requestId]);
 }
 
-const emit = (c, ctx, type, entityType, entityId, data) => c.query(DOMAIN_EVENT_INSERT_SQL, [v7(), ctx.practiceId, type, entityType, entityId, JSON.stringify(data), actorOf(ctx).actorId]);
+const emit = (c, ctx, type, entityType, entityId, data) => c.query(DOMAIN_EVENT_INSERT_SQL, [v7(), ctx.practiceId, type, entityType, entityId, JSON.stringify(data), actorOf(ctx).actorId, null]);
 
 // POST /v1/metrics/:id/measurements
 function recordMeasurement(ctx, metricId, body, requestId) {

@@ -7,6 +7,7 @@ import { Logger } from 'nestjs-pino';
 import { validationPipe } from '@app/common';
 import { logRequest, requestIdOf } from '@app/core/observability/logging';
 import { observeHttpRequest } from '@app/core/observability/metrics';
+import { setHttpRoute } from '@app/core/observability/tracing';
 import { AppModule } from './app.module';
 import { servePortal } from './portal';
 
@@ -51,6 +52,8 @@ export async function configureApi(app: NestFastifyApplication): Promise<void> {
   // The request's id (see requestIdOf) goes back to the caller.
   fastify.addHook('onRequest', (req, reply, done) => {
     reply.header('X-Request-Id', req.id);
+    // The request's span is named by its route pattern, not its path (ids would make every name unique).
+    setHttpRoute(req.routeOptions.url);
     done();
   });
   // A graceful stop closes the idle kept-alive connections; one whose response was still being made

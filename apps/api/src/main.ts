@@ -1,5 +1,8 @@
+// First: tracing must be set up before the modules it instruments are loaded.
+import './tracing';
 import 'reflect-metadata';
 import { AppConfig, ConfigError } from '@app/config';
+import { stopTracing } from '@app/core/observability/tracing';
 import { createApi } from './bootstrap';
 
 async function main() {
@@ -19,7 +22,8 @@ async function main() {
   // Graceful stop: no new connections, requests in flight finish, pools close, then exit 0.
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
-      app.close().then(
+      // Spans still buffered are exported before the process ends.
+      app.close().then(stopTracing).then(
         () => process.exit(0),
         (err: unknown) => {
           console.error(err);

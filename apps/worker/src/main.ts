@@ -1,10 +1,13 @@
 // npm run start:worker: consumes the queues and serves health on WORKER_HEALTH_PORT until SIGTERM.
+// First: tracing must be set up before the modules it instruments are loaded.
+import './tracing';
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { Redis } from 'ioredis';
 import { Logger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
 import { AppConfig, ConfigError } from '@app/config';
+import { stopTracing } from '@app/core/observability/tracing';
 import { REDIS } from '@app/core/redis/redis.module';
 import { startHealthServer } from './health.server';
 import { QueueRunner, WorkerModule } from './worker.module';
@@ -56,6 +59,7 @@ async function main(): Promise<void> {
       await health.close();
       await app.close();
       logger.log('worker stopped', 'Worker');
+      await stopTracing();
       process.exit(0);
     } catch (err) {
       console.error('Worker shutdown failed:', err);

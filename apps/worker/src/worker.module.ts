@@ -18,6 +18,7 @@ import { DOMAIN_EVENT_CONSUMERS } from '@app/core/outbox/domain-event-consumer';
 import { ProcessOutboxJob } from '@app/core/outbox/jobs/process-outbox.job';
 import { QueueProducer } from '@app/core/queues/queue-producer';
 import { loggerParams } from '@app/core/observability/logging';
+import { inSpan, SpanKind, untraced } from '@app/core/observability/tracing';
 import { metricsRegistry } from '@app/core/observability/metrics';
 import { PurgeIdempotencyJob } from '@app/core/queues/jobs/purge-idempotency.job';
 import { QUEUE_JOBS, QueueJobHandler, QueueName } from '@app/core/queues/queue-names';
@@ -153,13 +154,36 @@ export class QueueRunner implements OnModuleInit, OnApplicationShutdown {
     if (!handler) throw new UnrecoverableError(`No handler for job ${queue}/${job.name}`);
     const end = jobDuration.startTimer({ queue, name: job.name });
     try {
-      const result = await handler.handle(job);
+      const result = await this.traced(queue, job, () => handler.handle(job));
       end({ status: 'completed' });
       return result;
     } catch (err) {
       end({ status: 'failed' });
       throw err;
     }
+  }
+
+  /**
+   * A job runs in a consumer span of its own. The scheduler's passes (several a second) are not traced:
+   * the work they do for a request is, in that request's trace (the rows they move carry its traceparent).
+   */
+  private traced<T>(queue: QueueName, job: Job, run: () => Promise<T>): Promise<T> {
+    if (queue === QueueName.Scheduler) return untraced(run);
+    return inSpan(
+      `process ${queue}`,
+      {
+        kind: SpanKind.CONSUMER,
+        attributes: {
+          'messaging.system': 'bullmq',
+          'messaging.operation.type': 'process',
+          'messaging.destination.name': queue,
+          'messaging.message.id': job.id ?? '',
+          'messaging.bullmq.job.name': job.name,
+          'messaging.bullmq.job.attempts': job.attemptsMade,
+        },
+      },
+      run,
+    );
   }
 }
 

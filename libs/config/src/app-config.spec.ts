@@ -163,6 +163,29 @@ describe('AppConfig', () => {
     load({});
     expect(load({ JWT_SECRET: SECRET }).jwtSecret).toBe(SECRET);
   });
+
+  it('leaves tracing off unless OTEL_EXPORTER_OTLP_ENDPOINT is set', () => {
+    expect(load({ JWT_SECRET: SECRET }).tracing).toBeUndefined();
+    expect(load({ JWT_SECRET: SECRET, OTEL_EXPORTER_OTLP_ENDPOINT: '' }).tracing).toBeUndefined();
+  });
+
+  it('reads the standard OTEL_* variables: traces URL, headers, service name and sampling ratio', () => {
+    const c = load({
+      JWT_SECRET: SECRET,
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'https://collector.example:4318/',
+      OTEL_EXPORTER_OTLP_HEADERS: 'x-api-key=abc%3D%3D, tenant=ops',
+      OTEL_SERVICE_NAME: 'coaching-eu',
+      OTEL_TRACES_SAMPLER_ARG: '0.25',
+    });
+    expect(c.tracing).toEqual({ tracesUrl: 'https://collector.example:4318/v1/traces', headers: { 'x-api-key': 'abc==', tenant: 'ops' }, serviceName: 'coaching-eu', sampleRatio: 0.25 });
+    expect(load({ JWT_SECRET: SECRET, OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318' }).tracing).toEqual({ tracesUrl: 'http://127.0.0.1:4318/v1/traces', headers: {}, serviceName: undefined, sampleRatio: 1 });
+  });
+
+  it('refuses bad OTEL_* values, naming each, and never echoes a header value', () => {
+    const e = errorOf({ JWT_SECRET: SECRET, OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318', OTEL_EXPORTER_OTLP_HEADERS: 'no-equals-sign-s3cret', OTEL_TRACES_SAMPLER_ARG: '2', OTEL_SERVICE_NAME: 'a b' });
+    for (const name of ['OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_EXPORTER_OTLP_HEADERS', 'OTEL_TRACES_SAMPLER_ARG', 'OTEL_SERVICE_NAME']) expect(e.message).toContain(`${name}:`);
+    expect(e.message).not.toContain('s3cret');
+  });
 });
 
 describe('WEBHOOK_ALLOW_PRIVATE_TARGETS', () => {

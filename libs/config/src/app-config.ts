@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
 import { weakSecretReason } from './secret-strength';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -74,9 +74,54 @@ class EnvSchema {
 
   @Matches(/^[A-Za-z0-9_{}:-]{1,40}$/, { message: 'REDIS_PREFIX must be 1–40 letters, digits, _ : { } or -' })
   REDIS_PREFIX = 'cp';
+
+  // OpenTelemetry, by the standard names; unset endpoint: no tracing at all.
+  @IsOptional() @Matches(/^https?:\/\/[^\s]+$/, { message: 'OTEL_EXPORTER_OTLP_ENDPOINT must be an http(s) URL' })
+  OTEL_EXPORTER_OTLP_ENDPOINT?: string;
+
+  @IsOptional() @Matches(/^\s*[^=,\s]+\s*=[^,]*(,\s*[^=,\s]+\s*=[^,]*)*$/, { message: 'OTEL_EXPORTER_OTLP_HEADERS must be key=value pairs separated by commas' })
+  OTEL_EXPORTER_OTLP_HEADERS?: string;
+
+  @IsOptional() @Matches(/^[\w.-]{1,100}$/, { message: 'OTEL_SERVICE_NAME must be 1–100 letters, digits, _ . or -' })
+  OTEL_SERVICE_NAME?: string;
+
+  @Transform(toInt) @IsNumber() @Min(0) @Max(1)
+  OTEL_TRACES_SAMPLER_ARG = 1;
+}
+
+/** Where and how traces go; undefined when OTEL_EXPORTER_OTLP_ENDPOINT is unset (tracing off). */
+export interface TracingConfig {
+  /** The OTLP/HTTP traces URL: the endpoint with /v1/traces appended, as the OTLP specification says. */
+  tracesUrl: string;
+  /** Sent with every export (a collector's API key): a secret, never logged. */
+  headers: Record<string, string>;
+  /** OTEL_SERVICE_NAME, or undefined for each process's own name. */
+  serviceName: string | undefined;
+  /** Share of new traces recorded (0–1); a request that comes with a sampled parent is always recorded. */
+  sampleRatio: number;
 }
 
 export class ConfigError extends Error {}
+
+const safeDecode = (v: string): string => {
+  try {
+    return decodeURIComponent(v);
+  } catch {
+    return v;
+  }
+};
+
+// OTEL_EXPORTER_OTLP_HEADERS: "k1=v1,k2=v2", values percent-encoded (W3C Baggage style, as the specification says).
+const parseHeaders = (raw: string | undefined): Record<string, string> =>
+  Object.fromEntries(
+    (raw ?? '')
+      .split(',')
+      .filter((p) => p.trim())
+      .map((p) => {
+        const i = p.indexOf('=');
+        return [p.slice(0, i).trim(), safeDecode(p.slice(i + 1).trim())];
+      }),
+  );
 
 /** The platform's configuration, validated once at start. */
 export class AppConfig {
@@ -106,6 +151,8 @@ export class AppConfig {
   readonly schedulerEveryMs: number;
   /** Prefix of every Redis key (rate limits, queues); a hash tag keeps a cluster's keys together. */
   readonly redisPrefix: string;
+  /** OpenTelemetry traces; undefined when OTEL_EXPORTER_OTLP_ENDPOINT is unset. */
+  readonly tracing: TracingConfig | undefined;
 
   private constructor(e: EnvSchema, jwtSecret: string) {
     this.env = e.NODE_ENV;
@@ -128,6 +175,14 @@ export class AppConfig {
     this.deliveryLeaseSeconds = e.DELIVERY_LEASE_SECONDS;
     this.deliveryRequeueSeconds = e.DELIVERY_REQUEUE_SECONDS;
     this.schedulerEveryMs = e.SCHEDULER_EVERY_MS;
+    this.tracing = e.OTEL_EXPORTER_OTLP_ENDPOINT
+      ? {
+          tracesUrl: `${e.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/$/, '')}/v1/traces`,
+          headers: parseHeaders(e.OTEL_EXPORTER_OTLP_HEADERS),
+          serviceName: e.OTEL_SERVICE_NAME,
+          sampleRatio: e.OTEL_TRACES_SAMPLER_ARG,
+        }
+      : undefined;
   }
 
   get isProduction(): boolean {
@@ -136,7 +191,7 @@ export class AppConfig {
 
   /** Validates an environment; throws ConfigError naming every bad variable. */
   static from(env: Record<string, string | undefined>, dataDir = join(process.cwd(), '.data')): AppConfig {
-    const known = [...Object.keys(new EnvSchema()), 'JWT_SECRET', 'SMTP_URL', 'PUBLIC_URL'];
+    const known = [...Object.keys(new EnvSchema()), 'JWT_SECRET', 'SMTP_URL', 'PUBLIC_URL', 'OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_EXPORTER_OTLP_HEADERS', 'OTEL_SERVICE_NAME'];
     const given = Object.fromEntries(Object.entries(env).filter(([k, v]) => known.includes(k) && v !== undefined && v !== ''));
     const parsed = plainToInstance(EnvSchema, given);
     const errors = validateSync(parsed, { skipMissingProperties: false });

@@ -3,6 +3,7 @@ import { createTransport, Transporter } from 'nodemailer';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import { AppConfig } from '@app/config';
 import { newId, TenantTx } from '@app/database';
+import { inSpan, SpanKind } from '../observability/tracing';
 import { DeliveryTuning } from './delivery-tuning';
 import { MailMessage } from './mail-message.entity';
 import type { RenderedMail } from './mail-templates';
@@ -60,7 +61,9 @@ export class MailerService implements OnApplicationShutdown {
     try {
       if (startBy !== undefined && Date.now() > startBy) throw new TooLateToSend();
       // Written out whole first: the connection then carries it in one write, not one per MIME piece.
-      await this.send(await this.compose(mail));
+      const message = await this.compose(mail);
+      // The span covers the SMTP exchange only (not the wait for a connection); no address in it.
+      await inSpan('smtp send', { kind: SpanKind.CLIENT, attributes: { 'network.protocol.name': 'smtp', 'app.mail.bytes': message.raw.length } }, () => this.send(message));
     } finally {
       // The slot passes straight to the next waiter, if any.
       const next = this.waiting.shift();

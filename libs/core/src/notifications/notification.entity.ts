@@ -52,5 +52,7 @@ export class Notification {
   @Column('timestamptz', { nullable: true }) readAt!: Date | null;
   @Column('text', { nullable: true }) lastError!: string | null;
   @Column('text') uniqueKey!: string;
+  /** The W3C traceparent of the request that planned this, continued by the worker; null untraced. */
+  @Column('text', { nullable: true }) traceParent!: string | null;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt!: Date;
 }

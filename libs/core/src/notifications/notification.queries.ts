@@ -8,7 +8,7 @@ export type NewNotification = Pick<Notification, 'id' | 'practiceId' | 'kind' | 
 const CHANNELS = ['email', 'in_app'] as const;
 
 const REVIVE_CANCELLED = `ON CONFLICT (practice_id, unique_key) DO UPDATE
-  SET status = 'scheduled', due_at = EXCLUDED.due_at, data = EXCLUDED.data, enqueued_at = NULL, claimed_at = NULL, last_error = NULL
+  SET status = 'scheduled', due_at = EXCLUDED.due_at, data = EXCLUDED.data, trace_parent = EXCLUDED.trace_parent, enqueued_at = NULL, claimed_at = NULL, last_error = NULL
   WHERE notifications.status = 'cancelled'`;
 
 /**
@@ -97,15 +97,16 @@ export const CANCEL_PENDING_REMINDERS_SQL = `
  * once). With `revive`, a row of that key that was cancelled is planned again instead, at the new time:
  * how a re-plan brings back the reminders it has just cancelled, while one sent or being sent stays as is.
  */
-export function notificationsInsert(rows: NewNotification[], revive = false): { text: string; values: unknown[] } {
-  const values: unknown[] = [];
+export function notificationsInsert(rows: NewNotification[], revive = false, traceParent: string | null = null): { text: string; values: unknown[] } {
+  // $1: the planning request's trace context (null untraced), which the worker sending them continues.
+  const values: unknown[] = [traceParent];
   const tuples = rows.map((r) => {
     const at = values.length;
     values.push(r.id, r.practiceId, r.kind, r.recipientUserId, r.channel, r.subjectType, r.subjectId, JSON.stringify(r.data), r.dueAt, r.uniqueKey);
-    return `($${at + 1}, $${at + 2}, $${at + 3}, $${at + 4}, $${at + 5}, $${at + 6}, $${at + 7}, $${at + 8}, $${at + 9}, 'scheduled', 0, $${at + 10})`;
+    return `($${at + 1}, $${at + 2}, $${at + 3}, $${at + 4}, $${at + 5}, $${at + 6}, $${at + 7}, $${at + 8}, $${at + 9}, 'scheduled', 0, $${at + 10}, $1)`;
   });
   return {
-    text: `INSERT INTO notifications (id, practice_id, kind, recipient_user_id, channel, subject_type, subject_id, data, due_at, status, attempts, unique_key)
+    text: `INSERT INTO notifications (id, practice_id, kind, recipient_user_id, channel, subject_type, subject_id, data, due_at, status, attempts, unique_key, trace_parent)
            VALUES ${tuples.join(', ')} ${revive ? REVIVE_CANCELLED : 'ON CONFLICT DO NOTHING'}`,
     values,
   };

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AuthContext, decodeCursor, NotFound, Page, pageSize, toPage } from '@app/common';
 import { newId, TenantDb, TenantTx } from '@app/database';
+import { currentTraceParent } from '../observability/tracing';
 import { InboxQuery, NotificationDto, ReminderDto } from './dto/notification.dto';
 import { Notification, NotificationChannel, NotificationKind } from './notification.entity';
 import {
@@ -149,7 +150,7 @@ export class NotificationsService {
   private async insert(tx: TenantTx, rows: NewNotification[], revive = false): Promise<void> {
     // In chunks: one statement takes at most 65,535 parameters.
     for (let i = 0; i < rows.length; i += 1000) {
-      const { text, values } = notificationsInsert(rows.slice(i, i + 1000), revive);
+      const { text, values } = notificationsInsert(rows.slice(i, i + 1000), revive, currentTraceParent());
       await tx.em.query(text, values);
     }
   }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { context, trace } from '@opentelemetry/api';
 import { PinoLogger, type Params } from 'nestjs-pino';
 import { AppConfig } from '@app/config';
 
@@ -53,8 +54,16 @@ export const loggerParams = (config: AppConfig, name: string): Params => ({
     redact: { paths: REDACT, censor: '[redacted]' },
     // logRequest writes `req` and `res` already shaped; pino-http's serializers would read them as Node's objects.
     wrapSerializers: false,
+    // With tracing on, each line names the trace and span it was written in, to go from a log line to its trace.
+    ...(config.tracing ? { mixin: traceIds } : {}),
   },
 });
+
+/** The active span's ids for a log line; nothing outside a span. */
+export const traceIds = (): { traceId?: string; spanId?: string } => {
+  const sc = trace.getSpanContext(context.active());
+  return sc && trace.isSpanContextValid(sc) ? { traceId: sc.traceId, spanId: sc.spanId } : {};
+};
 
 const UNLOGGED_PATHS = new Set(['/health/live', '/metrics']);
 

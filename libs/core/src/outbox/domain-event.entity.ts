@@ -20,4 +20,6 @@ export class DomainEvent {
   @Column('uuid', { nullable: true }) actorId!: string | null;
   @Column('timestamptz', { default: () => 'now()' }) occurredAt!: Date;
   @Column('timestamptz', { nullable: true }) processedAt!: Date | null;
+  /** The W3C traceparent of the request that planned this, continued by the worker; null untraced. */
+  @Column('text', { nullable: true }) traceParent!: string | null;
 }

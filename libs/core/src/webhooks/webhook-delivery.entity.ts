@@ -32,5 +32,7 @@ export class WebhookDelivery {
   @Column('int', { nullable: true }) responseStatus!: number | null;
   @Column('text', { nullable: true }) lastError!: string | null;
   @Column('timestamptz', { nullable: true }) deliveredAt!: Date | null;
+  /** The W3C traceparent of the request that planned this, continued by the worker; null untraced. */
+  @Column('text', { nullable: true }) traceParent!: string | null;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt!: Date;
 }

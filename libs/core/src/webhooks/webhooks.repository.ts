@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { NotFound } from '@app/common';
 import { newId, returning, TenantTx } from '@app/database';
+import { currentTraceParent } from '../observability/tracing';
 import { WebhookDelivery } from './webhook-delivery.entity';
 import { WebhookDeliveryAttempt } from './webhook-delivery-attempt.entity';
 import { WebhookEndpoint } from './webhook-endpoint.entity';
@@ -73,12 +74,12 @@ export class WebhooksRepository {
     if (!endpointIds.length) return 0;
     const rows = await returning<{ id: string }>(
       tx,
-      `INSERT INTO webhook_deliveries (id, practice_id, endpoint_id, event_id, event_type, payload, status, attempts, next_attempt_at)
-       SELECT d.id, $1, d.endpoint_id, $2, $3, $4::jsonb, 'pending', 0, now()
+      `INSERT INTO webhook_deliveries (id, practice_id, endpoint_id, event_id, event_type, payload, status, attempts, next_attempt_at, trace_parent)
+       SELECT d.id, $1, d.endpoint_id, $2, $3, $4::jsonb, 'pending', 0, now(), $7
          FROM unnest($5::uuid[], $6::uuid[]) AS d(id, endpoint_id)
        ON CONFLICT (practice_id, endpoint_id, event_id) DO NOTHING
        RETURNING id`,
-      [tx.practiceId, payload.id, payload.type, JSON.stringify(payload), endpointIds.map(() => newId()), endpointIds],
+      [tx.practiceId, payload.id, payload.type, JSON.stringify(payload), endpointIds.map(() => newId()), endpointIds, currentTraceParent()],
     );
     return rows.length;
   }

@@ -4,6 +4,7 @@ import { Counter } from 'prom-client';
 import { AppConfig } from '@app/config';
 import { newId, returning, TenantDb, TenantTx } from '@app/database';
 import { metricsRegistry } from '../../observability/metrics';
+import { inSpan, SpanOptions } from '../../observability/tracing';
 import { OutboxService } from '../../outbox/outbox.service';
 import { NotificationJob, QueueJobHandler, QueueName, TenantRowJobData, TenantRowsJobData } from '../../queues/queue-names';
 import { calendarUid } from '../../sessions/calendar-uid';
@@ -32,6 +33,8 @@ export interface NotificationRow {
   subject_id: string;
   data: Record<string, unknown>;
   attempts: number;
+  /** The planning request's trace context, continued by the send. */
+  trace_parent: string | null;
 }
 
 export interface Recipient {
@@ -52,6 +55,12 @@ export interface SessionDetails {
   client_name: string;
   coach_id: string;
 }
+
+/** One notification's sending, in the trace of the request that planned it (linked to the job's span). */
+const sendSpan = (n: NotificationRow): SpanOptions => ({
+  traceParent: n.trace_parent,
+  attributes: { 'app.notification.id': n.id, 'app.notification.kind': n.kind, 'app.notification.channel': n.channel, 'app.notification.attempt': n.attempts },
+});
 
 /** The address part of a From header ("Coaching <no-reply@example.com>" → "no-reply@example.com"). */
 const addressOf = (from: string) => /<([^>]+)>/.exec(from)?.[1]?.trim() ?? from.trim();
@@ -92,12 +101,12 @@ export class SendNotificationJob implements QueueJobHandler<TenantRowJobData, Ou
         `UPDATE notifications SET status = 'sending', claimed_at = now(), attempts = attempts + 1
           WHERE practice_id = $1 AND id = $2 AND due_at <= now()
             AND (status = 'scheduled' OR (status = 'sending' AND claimed_at < now() - make_interval(secs => $3)))
-          RETURNING id, kind, channel, recipient_user_id, subject_id, data, attempts`,
+          RETURNING id, kind, channel, recipient_user_id, subject_id, data, attempts, trace_parent`,
         [practiceId, id, this.tuning.leaseSeconds],
       ),
     );
     if (!n) return 'skipped';
-    return this.settle(practiceId, n);
+    return inSpan('notification send', sendSpan(n), () => this.settle(practiceId, n));
   }
 
   /** Everything after the claim, for one claimed row: the message or the in-app notice, then the mark. */
@@ -316,7 +325,7 @@ export class SendNotificationBatchJob implements QueueJobHandler<TenantRowsJobDa
     const count = (o: Outcome) => (out[o] = (out[o] ?? 0) + 1);
     if (!rows.length) return out;
     const claimed = await this.db.systemQuery<Required<NotificationRow>>(
-      `SELECT practice_id, id, kind, channel, recipient_user_id, subject_id, data, attempts
+      `SELECT practice_id, id, kind, channel, recipient_user_id, subject_id, data, attempts, trace_parent
          FROM app_claim_notifications($1::uuid[], $2::uuid[], make_interval(secs => $3))`,
       [rows.map((r) => r.practiceId), rows.map((r) => r.id), this.tuning.leaseSeconds],
     );
@@ -325,7 +334,7 @@ export class SendNotificationBatchJob implements QueueJobHandler<TenantRowsJobDa
     const mailed = this.mailer.keepsMail ? [] : claimed.filter((n) => n.channel === 'email');
     const others = this.mailer.keepsMail ? claimed : claimed.filter((n) => n.channel !== 'email');
     const [, outcomes] = await Promise.all([
-      Promise.all(others.map(async (n) => count(await this.single.settle(n.practice_id, n)))),
+      Promise.all(others.map(async (n) => count(await inSpan('notification send', sendSpan(n), () => this.single.settle(n.practice_id, n))))),
       this.sendMail(mailed, startBy),
     ]);
     for (const o of outcomes) count(o);
@@ -357,7 +366,7 @@ export class SendNotificationBatchJob implements QueueJobHandler<TenantRowsJobDa
         outcomes.push(...(await this.markSent(rows)));
       }));
     await Promise.all(
-      claimed.map(async (n) => {
+      claimed.map((n) => inSpan('notification send', sendSpan(n), async () => {
         let mail: OutgoingMail | null;
         try {
           const d = details.get(n.id);
@@ -376,7 +385,7 @@ export class SendNotificationBatchJob implements QueueJobHandler<TenantRowsJobDa
         } catch (err) {
           outcomes.push(err instanceof TooLateToSend ? this.single.release(n.practice_id, n) : this.single.recordFailure(n.practice_id, n, err));
         }
-      }),
+      })),
     );
     await markAccepted();
     return Promise.all(outcomes);

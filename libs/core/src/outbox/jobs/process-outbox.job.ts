@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { JobSchedulerTemplateOptions } from 'bullmq';
 import { DataSource, In, IsNull } from 'typeorm';
 import { TenantDb } from '@app/database';
+import { inSpan } from '../../observability/tracing';
 import { JobSchedule, QueueJobHandler, QueueName, SchedulerJob } from '../../queues/queue-names';
 import { DOMAIN_EVENT_CONSUMERS, DomainEventConsumer } from '../domain-event-consumer';
 import { DomainEvent } from '../domain-event.entity';
@@ -40,7 +41,12 @@ export class ProcessOutboxJob implements QueueJobHandler<unknown, { processed: n
           .where({ practiceId, id: In(ids), processedAt: IsNull() })
           .orderBy('e.id', 'ASC')
           .getMany();
-        for (const e of events) for (const c of this.consumers) await c.onEvent(tx, e);
+        // Each event's work joins the trace of the request that recorded it.
+        for (const e of events) {
+          await inSpan(`outbox ${e.type}`, { traceParent: e.traceParent, attributes: { 'app.event.id': e.id, 'app.event.type': e.type } }, async () => {
+            for (const c of this.consumers) await c.onEvent(tx, e);
+          });
+        }
         if (events.length) await tx.em.update(DomainEvent, { practiceId, id: In(events.map((e) => e.id)) }, { processedAt: new Date() });
         return events.length;
       });

@@ -4,10 +4,12 @@ import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import type { Job, JobSchedulerTemplateOptions } from 'bullmq';
 import { Counter } from 'prom-client';
 import { Webhook } from 'standardwebhooks';
+import type { Span } from '@opentelemetry/api';
 import { SecretBox } from '@app/common/crypto/secret-box';
 import { AppConfig } from '@app/config';
 import { newId, returning, TenantDb } from '@app/database';
 import { metricsRegistry } from '../../observability/metrics';
+import { inSpan, SpanKind, SpanStatusCode } from '../../observability/tracing';
 import { QueueJobHandler, QueueName, TenantRowJobData, WebhookJob } from '../../queues/queue-names';
 import { payloadBody, SIGNING_SECRET_PURPOSE, signingSecretContext, WebhookPayload } from '../webhook-events';
 import type { BlockedRange } from '../target-address';
@@ -74,6 +76,8 @@ interface ClaimedDelivery {
   attempts: number;
   url: string;
   secret_encrypted: Buffer;
+  /** The trace context of the request whose event this delivers, continued by each attempt. */
+  trace_parent: string | null;
 }
 
 interface AttemptOutcome {
@@ -136,12 +140,25 @@ export class DeliverWebhookJob implements QueueJobHandler<TenantRowJobData, 'del
     const { practiceId, id } = job.data;
     const d = await this.claim(practiceId, id);
     if (!d) return 'skipped';
+    // The attempt and its record join the trace of the request that caused the event (linked to the job's span).
+    return inSpan(
+      'webhook deliver',
+      { traceParent: d.trace_parent, attributes: { 'app.webhook.delivery.id': d.id, 'app.webhook.event.type': d.event_type, 'app.webhook.endpoint.id': d.endpoint_id, 'app.webhook.attempt': d.attempts } },
+      (span) => this.deliver(practiceId, d, span),
+    );
+  }
+
+  private async deliver(practiceId: string, d: ClaimedDelivery, span: Span): Promise<'delivered' | 'retry' | 'failed'> {
     const outcome = await this.attempt(practiceId, d);
     const result = outcome.ok ? 'delivered' : !outcome.permanent && d.attempts < MAX_WEBHOOK_ATTEMPTS ? 'retry' : 'failed';
     await this.record(practiceId, d, outcome, result);
     attemptsTotal.inc({ outcome: result });
     if (result === 'failed') failedForGood.inc({ event_type: d.event_type });
-    if (!outcome.ok) this.logger.warn({ deliveryId: d.id, endpointId: d.endpoint_id, attempts: d.attempts, error: outcome.error, refusedRange: outcome.refused, result }, 'webhook attempt failed');
+    if (!outcome.ok) {
+      span.setStatus({ code: SpanStatusCode.ERROR, message: attemptError(outcome.error, d.url) ?? undefined });
+      this.logger.warn({ deliveryId: d.id, endpointId: d.endpoint_id, attempts: d.attempts, error: outcome.error, refusedRange: outcome.refused, result }, 'webhook attempt failed');
+    }
+    if (outcome.status !== null) span.setAttribute('http.response.status_code', outcome.status);
     return result;
   }
 
@@ -155,7 +172,7 @@ export class DeliverWebhookJob implements QueueJobHandler<TenantRowJobData, 'del
           WHERE d.practice_id = $1 AND d.id = $2 AND e.practice_id = d.practice_id AND e.id = d.endpoint_id
             AND d.status IN ('pending', 'delivering') AND d.next_attempt_at <= now() AND d.attempts < $4
             AND (d.status = 'pending' OR d.claimed_at < now() - make_interval(secs => $3))
-          RETURNING d.id, d.event_id, d.event_type, d.endpoint_id, d.payload, d.attempts, e.url, e.secret_encrypted`,
+          RETURNING d.id, d.event_id, d.event_type, d.endpoint_id, d.payload, d.attempts, e.url, e.secret_encrypted, d.trace_parent`,
         [practiceId, id, this.leaseSeconds, MAX_WEBHOOK_ATTEMPTS],
       );
       if (d) return d;
@@ -176,7 +193,8 @@ export class DeliverWebhookJob implements QueueJobHandler<TenantRowJobData, 'del
   private async attempt(practiceId: string, d: ClaimedDelivery): Promise<AttemptOutcome> {
     const startedAt = new Date();
     const started = performance.now();
-    const r = await this.send(practiceId, d);
+    // A client span of our own: fetch is not instrumented, so no trace header goes to a customer's endpoint.
+    const r = await inSpan('webhook POST', { kind: SpanKind.CLIENT, attributes: { 'http.request.method': 'POST' } }, () => this.send(practiceId, d));
     return { ...r, startedAt, durationMs: Math.round(performance.now() - started) };
   }
 
