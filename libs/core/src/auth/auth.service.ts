@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { IsNull } from 'typeorm';
 import { AuthContext, Conflict, Forbidden, Unauthenticated } from '@app/common';
 import { newId, TenantDb } from '@app/database';
 import { AuditService, created } from '../audit/audit.service';
@@ -64,7 +65,8 @@ export class AuthService {
     const practiceId = rows[0]?.id;
     const user = practiceId ? await this.db.run(practiceId, (tx) => tx.em.findOneBy(User, { practiceId, email })) : null;
     const ok = await verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), dto.password);
-    if (!user || !ok || !practiceId) {
+    // A deactivated account (its client archived) answers as a wrong password does.
+    if (!user || !ok || !practiceId || user.deactivatedAt) {
       await this.limits.loginFailed(account);
       throw invalidCredentials();
     }
@@ -83,7 +85,7 @@ export class AuthService {
     const result = await this.db.run(practiceId, async (tx) => {
       const spent = await this.tokens.spend(tx, refreshToken);
       if (!spent || spent === 'reused') return spent;
-      const user = await tx.em.findOneBy(User, { id: spent.userId, practiceId });
+      const user = await tx.em.findOneBy(User, { id: spent.userId, practiceId, deactivatedAt: IsNull() });
       if (!user) return null;
       return { accessToken: this.tokens.accessToken(user), refreshToken: await this.tokens.issueRefresh(tx, user.id, spent.familyId) };
     });

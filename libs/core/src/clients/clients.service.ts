@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AuthContext, decodeCursor, Forbidden, InvalidInput, Page, pageSize, toPage } from '@app/common';
 import { newId, TenantDb, TenantTx } from '@app/database';
 import { AuditService, created, diff } from '../audit/audit.service';
+import { endClientPortalAccess } from '../auth/portal-access';
 import { Practice } from '../practices/practice.entity';
 import { revokeClientCalendarFeeds } from '../sessions/calendar.service';
 import { Client } from './client.entity';
@@ -73,8 +74,11 @@ export class ClientsService {
         await tx.em.update(Client, { id: c.id, practiceId: tx.practiceId }, Object.fromEntries(Object.keys(changes).map((k) => [k, patch[k as keyof Client]])));
         await this.audit.record(tx, ctx, dto.status && Object.keys(changes).length === 1 ? (dto.status === 'archived' ? 'archive' : 'restore') : 'update', 'client', c.id, changes);
       }
-      // An archived client's calendar feed stops at once; restored, they ask for a new one.
-      if (changes.status && dto.status === 'archived') await revokeClientCalendarFeeds(tx, c.id);
+      // An archived client's calendar feed and portal access stop at once; restored, they need a new invitation (and ask for a new feed).
+      if (changes.status && dto.status === 'archived') {
+        await revokeClientCalendarFeeds(tx, c.id);
+        await endClientPortalAccess(tx, c.id);
+      }
       return toClientDto(await tx.em.findOneByOrFail(Client, { id: c.id, practiceId: tx.practiceId }));
     });
   }
