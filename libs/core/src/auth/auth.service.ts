@@ -56,18 +56,18 @@ export class AuthService {
     });
   }
 
-  /** Same 401 for an unknown practice, email or wrong password; failures counted per account. */
+  /** Same 401 for an unknown practice, email or wrong password; attempts counted per account until one succeeds. */
   async login(dto: LoginDto): Promise<SessionDto> {
     const email = dto.email.toLowerCase();
     const account = `${dto.practice.toLowerCase()}:${email}`;
-    await this.limits.assertLoginAllowed(account);
+    // Counted before the password is checked: of many guesses at once, no more than the limit are checked.
+    await this.limits.takeLoginAttempt(account);
     const rows = await this.db.systemQuery<{ id: string | null }>(`SELECT app_practice_id_by_slug($1) AS id`, [dto.practice]);
     const practiceId = rows[0]?.id;
     const user = practiceId ? await this.db.run(practiceId, (tx) => tx.em.findOneBy(User, { practiceId, email })) : null;
     const ok = await verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), dto.password);
     // A deactivated account (its client archived) answers as a wrong password does.
     if (!user || !ok || !practiceId || user.deactivatedAt) {
-      await this.limits.loginFailed(account);
       throw invalidCredentials();
     }
     await this.limits.loginSucceeded(account);
