@@ -1,5 +1,6 @@
 // The one validated view of the environment; nothing else in the code reads process.env.
 import { randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { plainToInstance, Transform } from 'class-transformer';
@@ -9,6 +10,30 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
 const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
+
+/** Which peers' X-Forwarded-For is believed: every peer (true), none (false), or peers at these addresses. */
+export type TrustProxy = boolean | string[];
+
+// Names the proxy-addr package (under Fastify's trustProxy) knows for address ranges.
+const PROXY_RANGE_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+/**
+ * TRUST_PROXY: `true`, `false`, or a comma list of addresses, CIDRs and the names above. No hop count:
+ * it would believe a header a client connecting directly wrote itself (Fastify refuses it too).
+ */
+export function parseTrustProxy(value: string): TrustProxy | null {
+  const v = value.trim();
+  if (/^(true|false)$/i.test(v)) return v.toLowerCase() === 'true';
+  const entries = v.split(',').map((x) => x.trim());
+  const valid = (e: string) => {
+    if (PROXY_RANGE_NAMES.includes(e)) return true;
+    const [addr, bits, ...rest] = e.split('/');
+    const family = isIP(addr);
+    if (!family || rest.length) return false;
+    return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
+  };
+  return entries.length && entries.every(valid) ? entries : null;
+}
 
 class EnvSchema {
   @IsIn(['development', 'test', 'production'])
@@ -67,6 +92,9 @@ class EnvSchema {
 
   @Matches(/^[A-Za-z0-9_{}:-]{1,40}$/, { message: 'REDIS_PREFIX must be 1–40 letters, digits, _ : { } or -' })
   REDIS_PREFIX = 'cp';
+
+  @IsString()
+  TRUST_PROXY = 'loopback';
 }
 
 export class ConfigError extends Error {}
@@ -97,6 +125,8 @@ export class AppConfig {
   readonly schedulerEveryMs: number;
   /** Prefix of every Redis key (rate limits, queues); a hash tag keeps a cluster's keys together. */
   readonly redisPrefix: string;
+  /** The proxies whose X-Forwarded-For names the client address (the per-address limits and logs use it). */
+  readonly trustProxy: TrustProxy;
 
   private constructor(e: EnvSchema, jwtSecret: string) {
     this.env = e.NODE_ENV;
@@ -118,6 +148,7 @@ export class AppConfig {
     this.deliveryLeaseSeconds = e.DELIVERY_LEASE_SECONDS;
     this.deliveryRequeueSeconds = e.DELIVERY_REQUEUE_SECONDS;
     this.schedulerEveryMs = e.SCHEDULER_EVERY_MS;
+    this.trustProxy = parseTrustProxy(e.TRUST_PROXY) ?? ['loopback'];
   }
 
   get isProduction(): boolean {
@@ -132,6 +163,9 @@ export class AppConfig {
     const errors = validateSync(parsed, { skipMissingProperties: false });
     const messages = errors.flatMap((e) => Object.values(e.constraints ?? {}).map((m) => `${e.property}: ${m}`));
     if (parsed.NODE_ENV === 'production' && !parsed.JWT_SECRET) messages.push('JWT_SECRET: required in production');
+    if (typeof parsed.TRUST_PROXY === 'string' && parseTrustProxy(parsed.TRUST_PROXY) === null) {
+      messages.push('TRUST_PROXY: must be true, false, or a comma list of addresses, CIDRs, loopback, linklocal or uniquelocal');
+    }
     if (messages.length) throw new ConfigError(`Invalid configuration:\n  - ${messages.join('\n  - ')}`);
     return new AppConfig(parsed, parsed.JWT_SECRET ?? AppConfig.devSecret(dataDir));
   }
