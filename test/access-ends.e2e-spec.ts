@@ -1,7 +1,7 @@
 // Access that ends when it should: archiving or erasing a client, a token for a user who is not (or no longer) there.
-import { randomUUID } from 'node:crypto';
-import { createSecretKey } from 'node:crypto';
+import { createSecretKey, randomUUID } from 'node:crypto';
 import { JwtService } from '@nestjs/jwt';
+import { ACTING_USER_CHECK_KEPT_MS } from '@app/database';
 import { JWT_AUDIENCE, JWT_ISSUER } from '@app/core/auth/tokens.service';
 import { startApp, TestApp } from './support/app';
 import { activeEngagement, agreedGoal, scheduleSession } from './support/coaching';
@@ -155,15 +155,25 @@ describe('a token is honoured only for a user who is there, as they are', () => 
     await signed({ sub: coach.userId, role: 'coach', pid: (await signupPractice(t)).practiceId }).get('/v1/me').expect(401);
   });
 
-  it('an API key acting for a user stops when that user is deactivated', async () => {
+  it('an API key acting for a user stops when that user is deactivated elsewhere: writes at once, reads within seconds', async () => {
     const coach = await addCoach(t, p);
     const key = await addApiKey(t, p, 'coach', coach.userId!);
     await key.get('/v1/clients').expect(200);
-    // No API deactivates a coach today; the account state is what the check reads.
+    await coach.get('/v1/me').expect(200);
+    // Written straight to the database, as another API copy would (no API deactivates a coach today):
+    // this copy learns of it only from the database.
     await t.sql.query(`UPDATE users SET deactivated_at = now() WHERE id = $1`, [coach.userId]);
-    await key.get('/v1/clients').expect(401);
+    const cut = Date.now();
     await key.post('/v1/clients', { name: 'Via key', email: `key-${randomUUID()}@example.test` }).expect(401);
-    await coach.get('/v1/me').expect(401);
+    await coach.patch('/v1/me', { name: 'Renamed after the cut' }).expect(401);
+    expect(await rowsOf('clients', `practice_id = $1 AND name = 'Via key'`, [p.practiceId])).toBe(0);
+    // Reads may rely on the check made just before for ACTING_USER_CHECK_KEPT_MS, never longer.
+    for (const caller of [key, coach]) {
+      while ((await caller.get('/v1/me')).status !== 401) {
+        expect(Date.now() - cut).toBeLessThan(ACTING_USER_CHECK_KEPT_MS + 1_000);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
     const ownerKey = await addApiKey(t, p, 'owner');
     await ownerKey.get('/v1/clients').expect(200);
   });

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, QueryRunner } from 'typeorm';
-import { ActingUser, ActingUserGone, currentActingUser } from './acting-user';
+import { ActingUser, ActingUserGone, checkPassed, currentActingUser, mustCheck } from './acting-user';
 import { UUID_RE } from './ids';
 
 const ROLE_RE = /^[a-z]{1,20}$/;
@@ -27,12 +27,14 @@ export class TenantDb {
     const actor = currentActingUser();
     try {
       const begin = `START TRANSACTION; SELECT set_config('app.practice_id', '${practiceId.toLowerCase()}', true)`;
-      if (actor && actor.practiceId === practiceId) {
+      if (actor && actor.practiceId === practiceId && mustCheck(actor)) {
         // A request's user may have lost access since its token was issued: checked in the same round trip
-        // that begins the transaction, so whatever the transaction then reads or writes, it does as a user who still may.
+        // that begins the transaction, so whatever a writing transaction then does, it does as a user who
+        // still may. Reads rely on a passed check for a few seconds (see mustCheck).
         const results = (await ((await runner.connect()) as RawConnection).query(`${begin}; ${userStillActs(actor)}`)) as RawResult[];
         markTransactionStarted(runner);
         if (results[2]?.rows[0]?.ok !== true) throw new ActingUserGone();
+        checkPassed(actor);
       } else {
         await runner.query(begin);
         markTransactionStarted(runner);
