@@ -806,9 +806,9 @@ describe('the calendar feed', () => {
     await fetchFeed(dUrl).expect(200);
     await coach.patch(`/v1/clients/${d.clientId}`, { status: 'archived' }).expect(200);
     await fetchFeed(dUrl).expect(404);
-    // Still signed in, the archived client cannot have a feed issued again.
-    await d.get('/v1/calendar/feed').expect(403);
-    await d.post('/v1/calendar/feed/reset', {}).expect(403);
+    // The archived client's access token is refused, so no feed is issued again.
+    await d.get('/v1/calendar/feed').expect(401);
+    await d.post('/v1/calendar/feed/reset', {}).expect(401);
     expect((await t.sql.query(`SELECT calendar_token_hash FROM users WHERE id = $1`, [d.userId])).rows[0].calendar_token_hash).toBeNull();
   });
 });

@@ -40,7 +40,7 @@ export async function startApp(env: Record<string, string> = {}, override: (b: T
     ...env,
   });
   const moduleRef = await override(Test.createTestingModule({ imports: [AppModule] }).overrideProvider(AppConfig).useValue(config)).compile();
-  const app = moduleRef.createNestApplication<NestFastifyApplication>(createHttpAdapter(), { bodyParser: false, bufferLogs: true });
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(createHttpAdapter(config), { bodyParser: false, bufferLogs: true });
   await configureApi(app);
   await app.init();
   await app.getHttpAdapter().getInstance().ready();

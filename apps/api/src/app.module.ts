@@ -5,6 +5,7 @@ import { AppConfig, ConfigModule } from '@app/config';
 import { ProblemFilter } from '@app/common';
 import { IdempotencyInterceptor } from '@app/common/idempotency/idempotency.interceptor';
 import { AuditModule, CoachingHttpModule, DatabaseModule, IdentityHttpModule, RedisModule } from '@app/core';
+import { ActingUserInterceptor } from '@app/core/auth/acting-user.interceptor';
 import { AuthGuard, RolesGuard } from '@app/core/auth/auth.guard';
 import { loggerParams } from '@app/core/observability/logging';
 import { NotificationsHttpModule } from '@app/core/notifications/notifications.module';
@@ -36,6 +37,7 @@ import { HealthController } from './health/health.controller';
     { provide: APP_GUARD, useClass: AuthGuard },
     { provide: APP_GUARD, useClass: RolesGuard },
     { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+    { provide: APP_INTERCEPTOR, useClass: ActingUserInterceptor },
   ],
 })
 export class AppModule {}

@@ -5,6 +5,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { validationPipe } from '@app/common';
+import { AppConfig } from '@app/config';
 import { logRequest, requestIdOf } from '@app/core/observability/logging';
 import { observeHttpRequest } from '@app/core/observability/metrics';
 import { setHttpRoute } from '@app/core/observability/tracing';
@@ -19,18 +20,19 @@ const JSON_TYPES = ['application/json', /^application\/[\w.-]+\+json(?:\s*;|$)/i
 /**
  * Fastify: measured against Express on this code base, the framework's own cost per request is a
  * fraction (see bench/results). Route parameters may be long (calendar feed tokens); `/path/` is `/path`.
+ * A request's address is the peer's, or what X-Forwarded-For says when the peer is a trusted proxy (TRUST_PROXY).
  */
-export function createHttpAdapter(): FastifyAdapter {
+export function createHttpAdapter(config: Pick<AppConfig, 'trustProxy'> = { trustProxy: ['loopback'] }): FastifyAdapter {
   return new FastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
-    trustProxy: 'loopback',
+    trustProxy: config.trustProxy,
     genReqId: requestIdOf,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
   });
 }
 
-export async function createApi(): Promise<NestFastifyApplication> {
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule, createHttpAdapter(), { bufferLogs: true, bodyParser: false });
+export async function createApi(config: AppConfig = AppConfig.fromProcess()): Promise<NestFastifyApplication> {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule, createHttpAdapter(config), { bufferLogs: true, bodyParser: false });
   await configureApi(app);
   return app;
 }

@@ -16,7 +16,7 @@ async function main() {
     }
     throw e;
   }
-  const app = await createApi();
+  const app = await createApi(config);
   // Every interface, as a server in a container must (Fastify alone would listen on localhost only).
   await app.listen(config.port, '0.0.0.0');
   // Graceful stop: no new connections, requests in flight finish, pools close, then exit 0.

@@ -78,7 +78,7 @@ function resolve(routes: Route[], path: string): { key: string; node: ReactNode 
 }
 
 function Pages() {
-  const { status, me } = useAuth();
+  const { status, me, problem } = useAuth();
   const { path, query } = useLocation();
 
   // A new page: start at the top and move focus to its heading, so screen readers announce it.
@@ -92,7 +92,13 @@ function Pages() {
   if (status === 'loading')
     return (
       <DocumentTitle title="">
-        <Spinner label="Opening your portal" />
+        {problem ? (
+          <div className="alert alert-error" role="alert">
+            {problem} Trying again…
+          </div>
+        ) : (
+          <Spinner label="Opening your portal" />
+        )}
       </DocumentTitle>
     );
   if (status === 'signed-out' || !me) {

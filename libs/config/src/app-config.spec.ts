@@ -111,6 +111,17 @@ describe('AppConfig', () => {
     expect(errorOf({ JWT_SECRET: SECRET, [name]: value }).message).toContain(`${name}:`);
   });
 
+  it('trusts X-Forwarded-For from loopback proxies only, unless TRUST_PROXY says otherwise', () => {
+    expect(load({ JWT_SECRET: SECRET }).trustProxy).toEqual(['loopback']);
+    expect(load({ JWT_SECRET: SECRET, TRUST_PROXY: 'false' }).trustProxy).toBe(false);
+    expect(load({ JWT_SECRET: SECRET, TRUST_PROXY: 'TRUE' }).trustProxy).toBe(true);
+    expect(load({ JWT_SECRET: SECRET, TRUST_PROXY: '10.0.0.0/8, 192.168.1.7,fd00::/8 ,loopback' }).trustProxy).toEqual(['10.0.0.0/8', '192.168.1.7', 'fd00::/8', 'loopback']);
+  });
+
+  it.each(['2', '10.0.0.0/33', 'proxy.internal', '10.0.0.1,', '::1/129', '1.2.3.4/8/1'])('rejects TRUST_PROXY=%s', (value) => {
+    expect(errorOf({ JWT_SECRET: SECRET, TRUST_PROXY: value }).message).toContain('TRUST_PROXY:');
+  });
+
   it('requires JWT_SECRET in production and never generates one there', () => {
     expect(errorOf({ NODE_ENV: 'production' }).message).toContain('JWT_SECRET: required in production');
     expect(existsSync(join(dataDir, 'jwt-secret'))).toBe(false);

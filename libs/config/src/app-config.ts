@@ -1,5 +1,6 @@
 // The one validated view of the environment; nothing else in the code reads process.env.
 import { randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { plainToInstance, Transform } from 'class-transformer';
@@ -13,6 +14,30 @@ const toInt = ({ value }: { value: unknown }) => (value === undefined || value =
 // Only the spellings below are booleans; anything else stays a string and fails validation.
 const BOOLEANS: Record<string, boolean> = { true: true, false: false, '1': true, '0': false };
 const toBool = ({ value }: { value: unknown }) => (typeof value === 'string' && value.toLowerCase() in BOOLEANS ? BOOLEANS[value.toLowerCase()] : value);
+
+/** Which peers' X-Forwarded-For is believed: every peer (true), none (false), or peers at these addresses. */
+export type TrustProxy = boolean | string[];
+
+// Names the proxy-addr package (under Fastify's trustProxy) knows for address ranges.
+const PROXY_RANGE_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+/**
+ * TRUST_PROXY: `true`, `false`, or a comma list of addresses, CIDRs and the names above. No hop count:
+ * it would believe a header a client connecting directly wrote itself (Fastify refuses it too).
+ */
+export function parseTrustProxy(value: string): TrustProxy | null {
+  const v = value.trim();
+  if (/^(true|false)$/i.test(v)) return v.toLowerCase() === 'true';
+  const entries = v.split(',').map((x) => x.trim());
+  const valid = (e: string) => {
+    if (PROXY_RANGE_NAMES.includes(e)) return true;
+    const [addr, bits, ...rest] = e.split('/');
+    const family = isIP(addr);
+    if (!family || rest.length) return false;
+    return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
+  };
+  return entries.length && entries.every(valid) ? entries : null;
+}
 
 class EnvSchema {
   @IsIn(['development', 'test', 'production'])
@@ -74,6 +99,9 @@ class EnvSchema {
 
   @Matches(/^[A-Za-z0-9_{}:-]{1,40}$/, { message: 'REDIS_PREFIX must be 1–40 letters, digits, _ : { } or -' })
   REDIS_PREFIX = 'cp';
+
+  @IsString()
+  TRUST_PROXY = 'loopback';
 
   // OpenTelemetry, by the standard names; unset endpoint: no tracing at all.
   @IsOptional() @Matches(/^https?:\/\/[^\s]+$/, { message: 'OTEL_EXPORTER_OTLP_ENDPOINT must be an http(s) URL' })
@@ -153,6 +181,8 @@ export class AppConfig {
   readonly redisPrefix: string;
   /** OpenTelemetry traces; undefined when OTEL_EXPORTER_OTLP_ENDPOINT is unset. */
   readonly tracing: TracingConfig | undefined;
+  /** The proxies whose X-Forwarded-For names the client address (the per-address limits and logs use it). */
+  readonly trustProxy: TrustProxy;
 
   private constructor(e: EnvSchema, jwtSecret: string) {
     this.env = e.NODE_ENV;
@@ -183,6 +213,7 @@ export class AppConfig {
           sampleRatio: e.OTEL_TRACES_SAMPLER_ARG,
         }
       : undefined;
+    this.trustProxy = parseTrustProxy(e.TRUST_PROXY) ?? ['loopback'];
   }
 
   get isProduction(): boolean {
@@ -201,6 +232,9 @@ export class AppConfig {
     // Anyone who knows the signing secret can forge an owner token: production takes no guessable one.
     const weak = parsed.NODE_ENV === 'production' && parsed.JWT_SECRET && parsed.JWT_SECRET.length >= 32 ? weakSecretReason(parsed.JWT_SECRET) : null;
     if (weak) messages.push(`JWT_SECRET: ${weak}; in production use a random string, e.g. \`openssl rand -base64 48\``);
+    if (typeof parsed.TRUST_PROXY === 'string' && parseTrustProxy(parsed.TRUST_PROXY) === null) {
+      messages.push('TRUST_PROXY: must be true, false, or a comma list of addresses, CIDRs, loopback, linklocal or uniquelocal');
+    }
     if (messages.length) throw new ConfigError(`Invalid configuration:\n  - ${messages.join('\n  - ')}`);
     return new AppConfig(parsed, parsed.JWT_SECRET ?? AppConfig.devSecret(dataDir));
   }

@@ -4,3 +4,4 @@ export * from './migrator';
 export * from './naming.strategy';
 export * from './roles';
 export * from './tenant-db';
+export * from './acting-user';

@@ -1,6 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, QueryRunner } from 'typeorm';
+import { ActingUser, ActingUserGone, checkPassed, currentActingUser, mustCheck } from './acting-user';
 import { UUID_RE } from './ids';
+
+const ROLE_RE = /^[a-z]{1,20}$/;
 
 /** A transaction bound to one practice: the only way domain code reaches tenant tables. */
 export interface TenantTx {
@@ -21,9 +24,21 @@ export class TenantDb {
     // only a well-formed UUID may be.
     if (!UUID_RE.test(practiceId)) throw new Error('TenantDb.run needs a practice id that is a UUID');
     const runner = this.dataSource.createQueryRunner();
+    const actor = currentActingUser();
     try {
-      await runner.query(`START TRANSACTION; SELECT set_config('app.practice_id', '${practiceId.toLowerCase()}', true)`);
-      markTransactionStarted(runner);
+      const begin = `START TRANSACTION; SELECT set_config('app.practice_id', '${practiceId.toLowerCase()}', true)`;
+      if (actor && actor.practiceId === practiceId && mustCheck(actor)) {
+        // A request's user may have lost access since its token was issued: checked in the same round trip
+        // that begins the transaction, so whatever a writing transaction then does, it does as a user who
+        // still may. Reads rely on a passed check for a few seconds (see mustCheck).
+        const results = (await ((await runner.connect()) as RawConnection).query(`${begin}; ${userStillActs(actor)}`)) as RawResult[];
+        markTransactionStarted(runner);
+        if (results[2]?.rows[0]?.ok !== true) throw new ActingUserGone();
+        checkPassed(actor);
+      } else {
+        await runner.query(begin);
+        markTransactionStarted(runner);
+      }
       const out = await work({ practiceId, em: runner.manager });
       await runner.commitTransaction();
       return out;
@@ -49,6 +64,31 @@ export class TenantDb {
   get source(): DataSource {
     return this.dataSource;
   }
+}
+
+interface RawResult {
+  rows: { ok?: boolean }[];
+}
+interface RawConnection {
+  query(sql: string): Promise<RawResult | RawResult[]>;
+}
+
+/**
+ * One row, ok: the acting user exists in the practice, is not deactivated, and (for an access token) still
+ * has the role and client it was signed with. The values are written into the statement: only UUIDs and
+ * a lower-case word may be; anything else cannot name a user and is refused.
+ */
+function userStillActs(a: ActingUser): string {
+  const uuid = (v: string) => (UUID_RE.test(v) ? `'${v.toLowerCase()}'::uuid` : null);
+  const user = uuid(a.userId);
+  if (!user) return 'SELECT false AS ok';
+  let sql = `SELECT EXISTS (SELECT 1 FROM users WHERE practice_id = '${a.practiceId.toLowerCase()}'::uuid AND id = ${user} AND deactivated_at IS NULL`;
+  if (a.claims) {
+    const client = a.claims.clientId === null ? 'NULL' : uuid(a.claims.clientId);
+    if (!client || !ROLE_RE.test(a.claims.role)) return 'SELECT false AS ok';
+    sql += ` AND role = '${a.claims.role}' AND client_id IS NOT DISTINCT FROM ${client}`;
+  }
+  return `${sql}) AS ok`;
 }
 
 /**

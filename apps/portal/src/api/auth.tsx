@@ -1,6 +1,6 @@
 // Who is signed in: sign in, invitation acceptance, sign out, and the caller's profile (GET /v1/me).
 import { createContext, ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
-import { api, call, onSignedOut } from './client';
+import { api, ApiError, call, onSignedOut } from './client';
 import { tokens } from './tokens';
 import type { Me } from './types';
 
@@ -9,6 +9,8 @@ type Status = 'loading' | 'signed-out' | 'signed-in';
 interface AuthValue {
   status: Status;
   me: Me | null;
+  /** While loading: why the portal could not open yet (it tries again by itself). */
+  problem: string | null;
   signIn(practice: string, email: string, password: string): Promise<Me>;
   acceptInvitation(token: string, name: string, password: string): Promise<Me>;
   signOut(): Promise<void>;
@@ -20,6 +22,8 @@ const AuthContext = createContext<AuthValue | null>(null);
 export function AuthProvider({ children }: { children: ReactNode }) {
   const [me, setMe] = useState<Me | null>(null);
   const [status, setStatus] = useState<Status>(tokens.get() ? 'loading' : 'signed-out');
+  /** Why the portal could not open yet (while loading): shown instead of the plain spinner. */
+  const [problem, setProblem] = useState<string | null>(null);
 
   const loadMe = useCallback(async () => {
     const profile = await call(api.GET('/v1/me'));
@@ -29,17 +33,33 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   }, []);
 
   useEffect(() => {
-    if (tokens.get()) {
-      loadMe().catch(() => {
-        tokens.clear();
-        setMe(null);
-        setStatus('signed-out');
-      });
-    }
-    return onSignedOut(() => {
+    let retry: number | undefined;
+    // Opening the portal signed in: only a 401 (the session is over) signs the person out. Offline, rate
+    // limited or a server error: the session is kept, the reason shown, and the portal tries again.
+    const open = (attempt: number) => {
+      loadMe().then(
+        () => setProblem(null),
+        (e: unknown) => {
+          if (!tokens.get() || (e instanceof ApiError && e.status === 401)) {
+            tokens.clear();
+            setMe(null);
+            setStatus('signed-out');
+            return;
+          }
+          setProblem(e instanceof Error ? e.message : String(e));
+          retry = window.setTimeout(() => open(attempt + 1), Math.min(1000 * 2 ** attempt, 15_000));
+        },
+      );
+    };
+    if (tokens.get()) open(0);
+    const unsubscribe = onSignedOut(() => {
       setMe(null);
       setStatus('signed-out');
     });
+    return () => {
+      window.clearTimeout(retry);
+      unsubscribe();
+    };
   }, [loadMe]);
 
   // Another tab signed out: follow it.
@@ -58,6 +78,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     () => ({
       status,
       me,
+      problem,
       async signIn(practice, email, password) {
         const s = await call(api.POST('/v1/auth/login', { body: { practice: practice.trim().toLowerCase(), email: email.trim(), password } }));
         tokens.set(s);
@@ -79,7 +100,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
         await loadMe();
       },
     }),
-    [status, me, loadMe],
+    [status, me, problem, loadMe],
   );
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }

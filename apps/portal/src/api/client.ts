@@ -42,34 +42,49 @@ const AUTH_PATHS = ['/v1/auth/login', '/v1/auth/refresh', '/v1/auth/signup', '/v
 
 type Listener = () => void;
 const signedOutListeners = new Set<Listener>();
-/** Called when the session ends by itself (the refresh token was refused). */
+/** Called when the session ends by itself (the refresh was answered 401). */
 export function onSignedOut(listener: Listener): () => void {
   signedOutListeners.add(listener);
   return () => signedOutListeners.delete(listener);
 }
 
-let refreshing: Promise<boolean> | null = null;
+/**
+ * What a refresh came to: a new pair; the session is over (the API said 401: the refresh token is spent,
+ * revoked or unknown); the server could not be reached; or the API answered something else (429, 5xx), which
+ * ends nothing: the session is kept and that answer goes back to the page.
+ */
+type RefreshOutcome = 'refreshed' | 'ended' | 'offline' | Response;
+
+let refreshing: Promise<RefreshOutcome> | null = null;
 
 /** The session endpoints without the wrapper below: a refresh must not itself refresh or retry. */
 const plain = createClient<paths>({ baseUrl: window.location.origin });
 
-async function exchange(): Promise<boolean> {
+async function exchange(): Promise<RefreshOutcome> {
   const current = tokens.get();
-  if (!current) return false;
+  if (!current) return 'ended';
   const result = await plain.POST('/v1/auth/refresh', { body: { refreshToken: current.refreshToken } }).catch(() => null);
-  if (!result) return false; // offline: keep the session, the next call tries again
-  if (!result.response.ok || !result.data) {
-    tokens.clear();
-    return false;
+  if (!result) return 'offline'; // keep the session, the next call tries again
+  if (result.response.ok && result.data) {
+    tokens.set(result.data);
+    return 'refreshed';
   }
-  tokens.set(result.data);
-  return true;
+  // Only the API's word that the session is over signs the person out; being rate limited or a server
+  // having a bad moment does not.
+  if (result.response.status !== 401) {
+    const r = result.response;
+    // A fresh copy: openapi-fetch has read this one's body, the page's call reads the copy's.
+    return new Response(JSON.stringify(result.error ?? null), { status: r.status, statusText: r.statusText, headers: r.headers });
+  }
+  // Another tab may have refreshed meanwhile (without a lock): its pair stands.
+  if (tokens.get()?.refreshToken === current.refreshToken) tokens.clear();
+  return tokens.get() ? 'refreshed' : 'ended';
 }
 
 /** One refresh at a time, across tabs when the browser can lock: a refresh token is spent on use. */
-function refreshOnce(staleAccessToken: string): Promise<boolean> {
+function refreshOnce(staleAccessToken: string): Promise<RefreshOutcome> {
   refreshing ??= (async () => {
-    const run = async () => (tokens.get()?.accessToken !== staleAccessToken ? !!tokens.get() : exchange());
+    const run = async (): Promise<RefreshOutcome> => (tokens.get()?.accessToken !== staleAccessToken ? (tokens.get() ? 'refreshed' : 'ended') : exchange());
     try {
       return navigator.locks ? await navigator.locks.request('coaching-portal-refresh', run) : await run();
     } finally {
@@ -97,8 +112,13 @@ async function authorizedFetch(request: Request): Promise<Response> {
     throw new ApiError(0, 'Network error', null);
   }
   if (res.status !== 401 || !session || AUTH_PATHS.includes(new URL(request.url).pathname)) return res;
-  if (!(await refreshOnce(session.accessToken))) {
-    if (!tokens.get()) signedOutListeners.forEach((l) => l());
+  const outcome = await refreshOnce(session.accessToken);
+  if (outcome === 'offline') throw new ApiError(0, 'Network error', null);
+  // A 429 or 5xx from the refresh is what the page shows ("try again"); the person stays signed in.
+  // (A copy each: the callers waiting on one refresh each read the answer.)
+  if (outcome instanceof Response) return outcome.clone();
+  if (outcome === 'ended' || !tokens.get()) {
+    signedOutListeners.forEach((l) => l());
     return res;
   }
   retry.headers.set('Authorization', `Bearer ${tokens.get()!.accessToken}`);

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { IsNull } from 'typeorm';
 import { AuthContext, Conflict, Forbidden, Unauthenticated } from '@app/common';
 import { newId, TenantDb } from '@app/database';
 import { AuditService, created } from '../audit/audit.service';
@@ -55,17 +56,18 @@ export class AuthService {
     });
   }
 
-  /** Same 401 for an unknown practice, email or wrong password; failures counted per account. */
+  /** Same 401 for an unknown practice, email or wrong password; attempts counted per account until one succeeds. */
   async login(dto: LoginDto): Promise<SessionDto> {
     const email = dto.email.toLowerCase();
     const account = `${dto.practice.toLowerCase()}:${email}`;
-    await this.limits.assertLoginAllowed(account);
+    // Counted before the password is checked: of many guesses at once, no more than the limit are checked.
+    await this.limits.takeLoginAttempt(account);
     const rows = await this.db.systemQuery<{ id: string | null }>(`SELECT app_practice_id_by_slug($1) AS id`, [dto.practice]);
     const practiceId = rows[0]?.id;
     const user = practiceId ? await this.db.run(practiceId, (tx) => tx.em.findOneBy(User, { practiceId, email })) : null;
     const ok = await verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), dto.password);
-    if (!user || !ok || !practiceId) {
-      await this.limits.loginFailed(account);
+    // A deactivated account (its client archived) answers as a wrong password does.
+    if (!user || !ok || !practiceId || user.deactivatedAt) {
       throw invalidCredentials();
     }
     await this.limits.loginSucceeded(account);
@@ -83,7 +85,7 @@ export class AuthService {
     const result = await this.db.run(practiceId, async (tx) => {
       const spent = await this.tokens.spend(tx, refreshToken);
       if (!spent || spent === 'reused') return spent;
-      const user = await tx.em.findOneBy(User, { id: spent.userId, practiceId });
+      const user = await tx.em.findOneBy(User, { id: spent.userId, practiceId, deactivatedAt: IsNull() });
       if (!user) return null;
       return { accessToken: this.tokens.accessToken(user), refreshToken: await this.tokens.issueRefresh(tx, user.id, spent.familyId) };
     });

@@ -1,7 +1,7 @@
 import { BeforeApplicationShutdown, CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import type { Redis } from 'ioredis';
-import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { AppConfig } from '@app/config';
 import { TooManyRequests } from '@app/common';
 import { REDIS } from '../redis/redis.module';
@@ -12,7 +12,7 @@ const LOGIN_FAILURE_WINDOW_S = 15 * 60;
 
 const retryAfter = (r: RateLimiterRes) => Math.max(1, Math.ceil(r.msBeforeNext / 1000));
 
-/** Rate limits kept in Redis, so every API copy counts the same. */
+/** Rate limits kept in Redis, so every API copy counts the same (each in memory while Redis is unreachable). */
 @Injectable()
 export class RateLimitsService implements BeforeApplicationShutdown {
   private readonly perAddress: RateLimiterRedis;
@@ -20,8 +20,12 @@ export class RateLimitsService implements BeforeApplicationShutdown {
   private readonly perCredential: CredentialLimiter;
 
   constructor(@Inject(REDIS) redis: Redis, config: AppConfig) {
-    this.perAddress = new RateLimiterRedis({ storeClient: redis, keyPrefix: `${config.redisPrefix}:rl:auth-addr`, points: config.authRateLimitPerMinute, duration: 60 });
-    this.loginFailures = new RateLimiterRedis({ storeClient: redis, keyPrefix: `${config.redisPrefix}:rl:login-fail`, points: LOGIN_FAILURES_ALLOWED, duration: LOGIN_FAILURE_WINDOW_S });
+    // With Redis unreachable each copy counts in memory instead (at once, not after a timeout): the limits
+    // hold per copy, and signing in never fails for it.
+    const insured = (keyPrefix: string, points: number, duration: number) =>
+      new RateLimiterRedis({ storeClient: redis, keyPrefix, points, duration, rejectIfRedisNotReady: true, insuranceLimiter: new RateLimiterMemory({ keyPrefix, points, duration }) });
+    this.perAddress = insured(`${config.redisPrefix}:rl:auth-addr`, config.authRateLimitPerMinute, 60);
+    this.loginFailures = insured(`${config.redisPrefix}:rl:login-fail`, LOGIN_FAILURES_ALLOWED, LOGIN_FAILURE_WINDOW_S);
     this.perCredential = new CredentialLimiter(redis, `${config.redisPrefix}:rl:credential`, config.apiRateLimitPerMinute);
   }
 
@@ -46,14 +50,19 @@ export class RateLimitsService implements BeforeApplicationShutdown {
     }
   }
 
-  /** Refuses a login to an account that failed too often in the window, whatever the password. */
-  async assertLoginAllowed(account: string): Promise<void> {
-    const r = await this.loginFailures.get(account);
-    if (r && r.consumedPoints >= LOGIN_FAILURES_ALLOWED) throw new TooManyRequests(retryAfter(r), 'Too many failed logins for this account; try again later.');
-  }
-
-  async loginFailed(account: string): Promise<void> {
-    await this.loginFailures.penalty(account, 1);
+  /**
+   * Takes one of the account's attempts before its password is checked (one atomic increment), so
+   * concurrent guesses cannot all pass a check made before any of them was counted: past the limit
+   * the attempt is refused, whatever the password, until the window passes. A failed attempt keeps its
+   * count; a successful one clears the account's count (loginSucceeded).
+   */
+  async takeLoginAttempt(account: string): Promise<void> {
+    try {
+      await this.loginFailures.consume(account);
+    } catch (e) {
+      if (e instanceof RateLimiterRes) throw new TooManyRequests(retryAfter(e), 'Too many failed logins for this account; try again later.');
+      throw e;
+    }
   }
 
   async loginSucceeded(account: string): Promise<void> {

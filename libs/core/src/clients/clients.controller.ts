@@ -32,7 +32,10 @@ export class ClientsController {
     return this.clients.update(ctx, id, dto);
   }
 
-  /** Archives the client. */
+  /**
+   * Archives the client and ends their portal access at once (refresh tokens revoked, access tokens
+   * refused). Restoring the client (PATCH status active) does not restore access: that takes a new invitation.
+   */
   @Delete(':id')
   @HttpCode(204)
   @Roles('owner', 'coach')

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { AuthContext, decodeCursor, Forbidden, InvalidInput, Page, pageSize, toPage } from '@app/common';
-import { newId, TenantDb, TenantTx } from '@app/database';
+import { forgetCheckedUsers, newId, TenantDb, TenantTx } from '@app/database';
 import { AuditService, created, diff } from '../audit/audit.service';
+import { endClientPortalAccess } from '../auth/portal-access';
 import { Practice } from '../practices/practice.entity';
 import { revokeClientCalendarFeeds } from '../sessions/calendar.service';
 import { Client } from './client.entity';
@@ -57,8 +58,9 @@ export class ClientsService {
     return this.db.run(ctx.practiceId, async (tx) => toClientDto(await this.repo.require(tx, ctx, id)));
   }
 
-  update(ctx: AuthContext, id: string, dto: UpdateClientDto): Promise<ClientDto> {
-    return this.db.run(ctx.practiceId, async (tx) => {
+  async update(ctx: AuthContext, id: string, dto: UpdateClientDto): Promise<ClientDto> {
+    let accessEnded = false;
+    const out = await this.db.run(ctx.practiceId, async (tx) => {
       const c = await this.repo.require(tx, ctx, id);
       if (ctx.role === 'client' && (dto.coachId !== undefined || dto.status !== undefined || dto.email !== undefined)) {
         throw new Forbidden('A client may change their name and time zone only.');
@@ -73,10 +75,17 @@ export class ClientsService {
         await tx.em.update(Client, { id: c.id, practiceId: tx.practiceId }, Object.fromEntries(Object.keys(changes).map((k) => [k, patch[k as keyof Client]])));
         await this.audit.record(tx, ctx, dto.status && Object.keys(changes).length === 1 ? (dto.status === 'archived' ? 'archive' : 'restore') : 'update', 'client', c.id, changes);
       }
-      // An archived client's calendar feed stops at once; restored, they ask for a new one.
-      if (changes.status && dto.status === 'archived') await revokeClientCalendarFeeds(tx, c.id);
+      // An archived client's calendar feed and portal access stop at once; restored, they need a new invitation (and ask for a new feed).
+      if (changes.status && dto.status === 'archived') {
+        await revokeClientCalendarFeeds(tx, c.id);
+        await endClientPortalAccess(tx, c.id);
+        accessEnded = true;
+      }
       return toClientDto(await tx.em.findOneByOrFail(Client, { id: c.id, practiceId: tx.practiceId }));
     });
+    // Committed: this copy's remembered checks go, so even a read with the client's token is refused now.
+    if (accessEnded) forgetCheckedUsers();
+    return out;
   }
 
   async archive(ctx: AuthContext, id: string): Promise<void> {

@@ -16,6 +16,9 @@ import { Invitation } from './invitation.entity';
 
 const INVITATION_TTL_MS = 7 * 24 * 3600 * 1000;
 
+/** The deactivated portal account of the client a new invitation is for: accepting it re-activates that account. */
+const returningAccount = (member: User, clientId: string | null): boolean => member.deactivatedAt !== null && member.role === 'client' && clientId !== null && member.clientId === clientId;
+
 @Injectable()
 export class InvitationsService {
   constructor(
@@ -36,8 +39,10 @@ export class InvitationsService {
       if (dto.clientId) {
         const client = await this.clients.require(tx, ctx, dto.clientId);
         if (client.userId) throw new Conflict('client-has-account', 'This client already has a portal account.');
+        if (client.status === 'archived') throw new Conflict('client-archived', 'The client is archived: restore them before inviting them to the portal.');
       }
-      if (await tx.em.existsBy(User, { practiceId: tx.practiceId, email })) throw new Conflict('email-taken', 'A member of this practice already uses that email.');
+      const member = await tx.em.findOneBy(User, { practiceId: tx.practiceId, email });
+      if (member && !returningAccount(member, dto.clientId ?? null)) throw new Conflict('email-taken', 'A member of this practice already uses that email.');
       const { token, hash } = issueSecret('cin', tx.practiceId);
       const inv = tx.em.create(Invitation, {
         id: newId(),
@@ -70,29 +75,40 @@ export class InvitationsService {
       if (!inv) throw new NotFound('Invitation');
       if (inv.acceptedAt) throw new Conflict('invitation-used', 'This invitation was already accepted.');
       if (inv.expiresAt.getTime() <= Date.now()) throw new Conflict('invitation-expired', 'This invitation has expired.');
-      if (await tx.em.existsBy(User, { practiceId, email: inv.email })) throw new Conflict('email-taken', 'A member of this practice already uses that email.');
+      const member = await tx.em.findOneBy(User, { practiceId, email: inv.email });
+      const returning = member && returningAccount(member, inv.clientId);
+      if (member && !returning) throw new Conflict('email-taken', 'A member of this practice already uses that email.');
       const client = inv.clientId ? await tx.em.findOneBy(Client, { id: inv.clientId, practiceId }) : null;
       if (inv.clientId && (!client || client.userId)) throw new Conflict('client-has-account', 'This client already has a portal account.');
+      if (client?.status === 'archived') throw new Conflict('client-archived', 'The client is archived: this invitation no longer gives portal access.');
       const practice = await tx.em.findOneByOrFail(Practice, { id: practiceId });
-      const user = tx.em.create(User, {
-        id: newId(),
-        practiceId,
-        email: inv.email,
-        name: dto.name,
-        role: inv.role,
-        timezone: client?.timezone ?? practice.timezone,
-        quietHours: null,
-        passwordHash,
-        clientId: client?.id ?? null,
-      });
-      await tx.em.insert(User, user);
+      let user: User;
+      if (returning) {
+        // A client whose access ended (archived, then restored) comes back to the same account, with the name and password given now.
+        user = member;
+        await tx.em.update(User, { id: user.id, practiceId }, { name: dto.name, passwordHash, deactivatedAt: null });
+      } else {
+        user = tx.em.create(User, {
+          id: newId(),
+          practiceId,
+          email: inv.email,
+          name: dto.name,
+          role: inv.role,
+          timezone: client?.timezone ?? practice.timezone,
+          quietHours: null,
+          passwordHash,
+          clientId: client?.id ?? null,
+        });
+        await tx.em.insert(User, user);
+      }
       await tx.em.update(Invitation, { id: inv.id, practiceId }, { acceptedAt: new Date() });
       if (client) await tx.em.update(Client, { id: client.id, practiceId }, { userId: user.id });
       // Sessions booked before the client had an account get the client's reminders now.
       if (client) await this.notifications.replanSessionReminders(tx, user.id);
       const actor: AuthContext = { practiceId, userId: user.id, role: user.role, clientId: user.clientId, apiKeyId: null };
       await this.audit.record(tx, actor, 'accept', 'invitation', inv.id, null);
-      await this.audit.record(tx, actor, 'create', 'user', user.id, created({ email: user.email, name: user.name, role: user.role, clientId: user.clientId }));
+      if (returning) await this.audit.record(tx, actor, 'restore', 'user', user.id, { name: { from: member.name, to: dto.name } });
+      else await this.audit.record(tx, actor, 'create', 'user', user.id, created({ email: user.email, name: user.name, role: user.role, clientId: user.clientId }));
       const saved = await tx.em.findOneByOrFail(User, { id: user.id, practiceId });
       return { accessToken: this.tokens.accessToken(saved), refreshToken: await this.tokens.issueRefresh(tx, saved.id), user: toUserDto(saved) };
     });

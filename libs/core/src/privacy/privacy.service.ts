@@ -2,7 +2,7 @@
 import { Injectable } from '@nestjs/common';
 import { In } from 'typeorm';
 import { AuthContext, Forbidden } from '@app/common';
-import { TenantDb, TenantTx } from '@app/database';
+import { forgetCheckedUsers, TenantDb, TenantTx } from '@app/database';
 import { AuditEventDto } from '../audit/dto/audit-event.dto';
 import { AuditService } from '../audit/audit.service';
 import { Client } from '../clients/client.entity';
@@ -327,9 +327,9 @@ export class PrivacyService {
    * about them keep only ids and figures; mail kept for or about them is deleted. Rows, statuses and
    * numbers stay, so the practice's counts do not change. Erasing again is harmless and not re-audited.
    */
-  erase(ctx: AuthContext, clientId: string): Promise<void> {
+  async erase(ctx: AuthContext, clientId: string): Promise<void> {
     ownerOnly(ctx);
-    return this.db.run(ctx.practiceId, async (tx) => {
+    await this.db.run(ctx.practiceId, async (tx) => {
       const found = await this.clients.require(tx, ctx, clientId);
       const p = tx.practiceId;
       const client = await tx.em.createQueryBuilder(Client, 'c').setLock('pessimistic_write').where('c.practiceId = :p AND c.id = :id', { p, id: found.id }).getOneOrFail();
@@ -355,6 +355,8 @@ export class PrivacyService {
 
       if (firstTime) await this.audit.record(tx, ctx, 'erase', 'client', client.id, { ...counts, accountsDeleted: accounts, invitationsDeleted: invitations });
     });
+    // Committed: the erased account's token is refused by this copy from the next request on, reads included.
+    forgetCheckedUsers();
   }
 
   private accountOf(tx: TenantTx, client: Client): Promise<User | null> {

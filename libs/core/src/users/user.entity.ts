@@ -28,6 +28,8 @@ export class User {
   /** The same secret sealed with SecretBox, so the feed URL can be shown again. */
   @Column('bytea', { nullable: true }) calendarTokenEncrypted!: Buffer | null;
   @Column('timestamptz', { nullable: true }) calendarTokenIssuedAt!: Date | null;
+  /** Set when the account lost its access (its client was archived): it signs nothing in and its tokens are refused. */
+  @Column('timestamptz', { nullable: true }) deactivatedAt!: Date | null;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt!: Date;
   @UpdateDateColumn({ type: 'timestamptz' }) updatedAt!: Date;
 }
