@@ -2,7 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { UUID_RE } from './ids';
 
-/** A transaction bound to one practice: the only way domain code reaches tenant tables. */
+/**
+ * A transaction bound to one practice: the only way domain code reaches tenant tables. (Statements
+ * outside one practice's transaction go through CrossPracticeDb, and nowhere else.)
+ */
 export interface TenantTx {
   readonly practiceId: string;
   readonly em: EntityManager;
@@ -33,17 +36,6 @@ export class TenantDb {
     } finally {
       await runner.release();
     }
-  }
-
-  /**
-   * The reviewed queries that run outside one practice's context: before a practice is known (login by
-   * slug, an API key) and the workers' cross-practice passes. They call SECURITY DEFINER functions
-   * defined in migrations, never tables directly. Straight on the pool the app's connections share (its
-   * role, no RLS bypass): one statement needs no query runner.
-   */
-  async systemQuery<T>(sql: string, params: unknown[]): Promise<T[]> {
-    const pool = (this.dataSource.driver as unknown as { master: { query(sql: string, params: unknown[]): Promise<{ rows: T[] }> } }).master;
-    return (await pool.query(sql, params)).rows;
   }
 
   get source(): DataSource {

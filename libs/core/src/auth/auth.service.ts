@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AuthContext, Conflict, Forbidden, Unauthenticated } from '@app/common';
-import { newId, TenantDb } from '@app/database';
+import { CrossPracticeDb, newId, TenantDb } from '@app/database';
 import { AuditService, created } from '../audit/audit.service';
 import { Practice } from '../practices/practice.entity';
 import { toPracticeDto } from '../practices/practice.mapper';
@@ -15,6 +15,7 @@ import { invalidCredentials, TokensService } from './tokens.service';
 export class AuthService {
   constructor(
     private readonly db: TenantDb,
+    private readonly crossPractice: CrossPracticeDb,
     private readonly tokens: TokensService,
     private readonly limits: RateLimitsService,
     private readonly audit: AuditService,
@@ -24,8 +25,7 @@ export class AuthService {
   async signup(dto: SignupDto): Promise<SignupResultDto> {
     const practiceId = newId();
     const passwordHash = await hashPassword(dto.password);
-    const taken = await this.db.systemQuery<{ id: string | null }>(`SELECT app_practice_id_by_slug($1) AS id`, [dto.practiceSlug]);
-    if (taken[0]?.id) throw new Conflict('slug-taken', 'That practice slug is taken.', [{ path: 'practiceSlug', message: 'practiceSlug is taken' }]);
+    if (await this.crossPractice.practiceIdBySlug(dto.practiceSlug)) throw new Conflict('slug-taken', 'That practice slug is taken.', [{ path: 'practiceSlug', message: 'practiceSlug is taken' }]);
     return this.db.run(practiceId, async (tx) => {
       const practice = tx.em.create(Practice, { id: practiceId, name: dto.practiceName, slug: dto.practiceSlug, timezone: dto.timezone });
       await tx.em.insert(Practice, practice);
@@ -60,8 +60,7 @@ export class AuthService {
     const email = dto.email.toLowerCase();
     const account = `${dto.practice.toLowerCase()}:${email}`;
     await this.limits.assertLoginAllowed(account);
-    const rows = await this.db.systemQuery<{ id: string | null }>(`SELECT app_practice_id_by_slug($1) AS id`, [dto.practice]);
-    const practiceId = rows[0]?.id;
+    const practiceId = await this.crossPractice.practiceIdBySlug(dto.practice);
     const user = practiceId ? await this.db.run(practiceId, (tx) => tx.em.findOneBy(User, { practiceId, email })) : null;
     const ok = await verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), dto.password);
     if (!user || !ok || !practiceId) {

@@ -1,0 +1,10 @@
+-- The practices a per-practice pass (nudges) visits: those with an active engagement. The pass then
+-- works in each practice's own transaction.
+-- May: read the ids of practices with an active engagement. Nothing else.
+-- SECURITY DEFINER: the pass runs before any practice is chosen; row-level security would hide every row.
+CREATE OR REPLACE FUNCTION app_practices_with_active_engagements()
+RETURNS TABLE (practice_id uuid) LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$
+  SELECT DISTINCT e.practice_id FROM engagements e WHERE e.status = 'active'
+$$;
+REVOKE ALL ON FUNCTION app_practices_with_active_engagements() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION app_practices_with_active_engagements() TO coaching_app;
