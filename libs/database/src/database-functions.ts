@@ -33,26 +33,28 @@ export function databaseFunctionSql(name: string): string {
 export async function applyDatabaseFunctions(q: QueryRunner, names: readonly string[]): Promise<void> {
   const [{ previous }] = await q.query(`SELECT current_setting('check_function_bodies') AS previous`);
   await q.query(`SELECT set_config('check_function_bodies', 'off', true)`);
-  for (const name of names) {
-    const sql = databaseFunctionSql(name);
-    const before = await overloads(q, name);
-    await q.query('SAVEPOINT apply_database_function');
-    try {
-      await q.query(sql);
-      await q.query('RELEASE SAVEPOINT apply_database_function');
-    } catch (err) {
-      // 42P13: a changed result type or parameter name, which only a drop and create can apply.
-      const e = err as { driverError?: { code?: string }; code?: string };
-      if ((e.driverError?.code ?? e.code) !== '42P13') throw err;
-      await q.query('ROLLBACK TO SAVEPOINT apply_database_function');
-      for (const fn of before) await q.query(`DROP FUNCTION ${fn}`);
-      await q.query(sql);
-      continue;
-    }
-    // One more overload than before: the file's argument list changed, so the old ones are stale.
-    if ((await overloads(q, name)).length > before.length) for (const fn of before) await q.query(`DROP FUNCTION ${fn}`);
-  }
+  for (const name of names) await applyFunctionSql(q, name, databaseFunctionSql(name));
   await q.query(`SELECT set_config('check_function_bodies', $1, true)`, [previous]);
+}
+
+/** Applies one function's definition (sql creates the function called name), as applyDatabaseFunctions does for a file. */
+export async function applyFunctionSql(q: QueryRunner, name: string, sql: string): Promise<void> {
+  const before = await overloads(q, name);
+  await q.query('SAVEPOINT apply_database_function');
+  try {
+    await q.query(sql);
+    await q.query('RELEASE SAVEPOINT apply_database_function');
+  } catch (err) {
+    // 42P13: a changed result type or parameter name, which only a drop and create can apply.
+    const e = err as { driverError?: { code?: string }; code?: string };
+    if ((e.driverError?.code ?? e.code) !== '42P13') throw err;
+    await q.query('ROLLBACK TO SAVEPOINT apply_database_function');
+    for (const fn of before) await q.query(`DROP FUNCTION ${fn}`);
+    await q.query(sql);
+    return;
+  }
+  // One more overload than before: the argument list changed, so the old ones are stale.
+  if ((await overloads(q, name)).length > before.length) for (const fn of before) await q.query(`DROP FUNCTION ${fn}`);
 }
 
 async function overloads(q: QueryRunner, name: string): Promise<string[]> {

@@ -3,15 +3,17 @@
 -- claim older than the lease; attempts + 1 is each claim's fencing token.
 -- May: claim exactly the (practice, id) pairs given, as the per-row claim does under the practice's
 -- context, and return what sending them needs. Nothing else.
+-- Confined: inside a practice's transaction (app.practice_id set) it sees only that practice's rows.
 -- SECURITY DEFINER: one statement for rows of several practices; the pairs travel in the job as a
 -- per-row job's practice does.
 CREATE OR REPLACE FUNCTION app_claim_notifications(p_practice_ids uuid[], p_ids uuid[], p_lease interval)
 RETURNS TABLE (practice_id uuid, id uuid, kind text, channel text, recipient_user_id uuid, subject_id uuid, data jsonb, attempts int)
-LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = public AS $$
+LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp AS $$
   UPDATE notifications n SET status = 'sending', claimed_at = now(), attempts = n.attempts + 1
     FROM unnest(p_practice_ids, p_ids) AS j(practice_id, id)
    WHERE n.practice_id = j.practice_id AND n.id = j.id AND n.due_at <= now()
      AND (n.status = 'scheduled' OR (n.status = 'sending' AND n.claimed_at < now() - p_lease))
+     AND (app_current_practice() IS NULL OR n.practice_id = app_current_practice())
   RETURNING n.practice_id, n.id, n.kind, n.channel, n.recipient_user_id, n.subject_id, n.data, n.attempts
 $$;
 REVOKE ALL ON FUNCTION app_claim_notifications(uuid[], uuid[], interval) FROM PUBLIC;

@@ -4,7 +4,7 @@
 -- SECURITY INVOKER: it reaches rows only through those two reviewed functions. Kept here with them
 -- because it is the door the dispatch pass uses.
 CREATE OR REPLACE FUNCTION app_take_due(p_limit int, p_requeue_after interval)
-RETURNS TABLE (queue text, practice_id uuid, id uuid, handed_out bigint) LANGUAGE plpgsql VOLATILE SET search_path = public AS $$
+RETURNS TABLE (queue text, practice_id uuid, id uuid, handed_out bigint) LANGUAGE plpgsql VOLATILE SET search_path = public, pg_temp AS $$
 BEGIN
   RETURN QUERY SELECT 'notifications'::text, n.practice_id, n.id, n.handed_out FROM app_take_due_notifications(p_limit, p_requeue_after) n;
   RETURN QUERY SELECT 'webhooks'::text, w.practice_id, w.id, w.handed_out FROM app_take_due_webhook_deliveries(p_limit, p_requeue_after) w;

@@ -6,9 +6,11 @@
 -- (SKIP LOCKED) and checked again. PL/pgSQL so the plan is kept per session (planning a SQL function
 -- on every call was most of a pass).
 -- May: read the ids of due notifications of every practice and set their enqueued_at. Nothing else.
+-- Confined: inside a practice's transaction (app.practice_id set) it locks and hands out only that
+-- practice's rows.
 -- SECURITY DEFINER: the pass runs before any practice is chosen; row-level security would hide every row.
 CREATE OR REPLACE FUNCTION app_take_due_notifications(p_limit int, p_requeue_after interval)
-RETURNS TABLE (practice_id uuid, id uuid, handed_out bigint) LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public AS $$
+RETURNS TABLE (practice_id uuid, id uuid, handed_out bigint) LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp AS $$
 #variable_conflict use_column
 BEGIN
   RETURN QUERY
@@ -25,6 +27,7 @@ BEGIN
                      ORDER BY s.enqueued_at LIMIT p_limit)))
              AND d.status IN ('scheduled', 'sending') AND d.due_at <= now()
              AND (d.enqueued_at IS NULL OR d.enqueued_at < now() - p_requeue_after)
+             AND (app_current_practice() IS NULL OR d.practice_id = app_current_practice())
            ORDER BY d.due_at LIMIT p_limit FOR UPDATE SKIP LOCKED) due
    WHERE n.id = due.id
   RETURNING n.practice_id, n.id, (extract(epoch FROM n.enqueued_at) * 1000)::bigint;

@@ -5,9 +5,11 @@
 -- serialised (a transaction-level advisory lock) so two cannot both fill the same free slot.
 -- PL/pgSQL so the plan is kept per session.
 -- May: read the ids of due deliveries of every practice and set their enqueued_at. Nothing else.
+-- Confined: inside a practice's transaction (app.practice_id set) it locks and hands out only that
+-- practice's rows.
 -- SECURITY DEFINER: the pass runs before any practice is chosen; row-level security would hide every row.
 CREATE OR REPLACE FUNCTION app_take_due_webhook_deliveries(p_limit int, p_requeue_after interval)
-RETURNS TABLE (practice_id uuid, id uuid, handed_out bigint) LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public AS $$
+RETURNS TABLE (practice_id uuid, id uuid, handed_out bigint) LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp AS $$
 #variable_conflict use_column
 BEGIN
   PERFORM pg_advisory_xact_lock(hashtext('app_take_due_webhook_deliveries'));
@@ -55,6 +57,7 @@ BEGIN
            WHERE d.id = ANY (ARRAY(SELECT c.id FROM candidates c ORDER BY c.next_attempt_at LIMIT p_limit))
              AND d.status IN ('pending', 'delivering') AND d.next_attempt_at <= now()
              AND (d.enqueued_at IS NULL OR d.enqueued_at < now() - p_requeue_after)
+             AND (app_current_practice() IS NULL OR d.practice_id = app_current_practice())
            ORDER BY d.next_attempt_at LIMIT p_limit FOR UPDATE SKIP LOCKED) due
    WHERE w.id = due.id
   RETURNING w.practice_id, w.id, (extract(epoch FROM w.enqueued_at) * 1000)::bigint;
