@@ -5,9 +5,9 @@ import { applyDatabaseFunctions } from "@app/database/database-functions";
  * The cross-practice functions, each defined from now on by its one reviewed file in
  * libs/database/sql/functions (see the README there): this applies every file, after every earlier
  * migration that defined them. A later change edits the file and adds a migration that applies it again.
- * As applied here they differ from what the earlier migrations left in two ways: names resolve in
- * public, never in the caller's temporary schema (search_path public, pg_temp), and inside a
- * practice's transaction each sees only that practice's rows.
+ * As applied here they differ from what the earlier migrations left: names resolve in public, never
+ * in the caller's temporary schema (search_path public, pg_temp); inside a practice's transaction each
+ * sees only that practice's rows; and all are PL/pgSQL, whose plans are kept per session.
  */
 export class DatabaseFunctionsInFiles1795339000000 implements MigrationInterface {
     name = 'DatabaseFunctionsInFiles1795339000000'

@@ -12,6 +12,8 @@
 CREATE OR REPLACE FUNCTION app_take_due_notifications(p_limit int, p_requeue_after interval)
 RETURNS TABLE (practice_id uuid, id uuid, handed_out bigint) LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp AS $$
 #variable_conflict use_column
+DECLARE
+  v_practice uuid := app_current_practice(); -- read once, not per row
 BEGIN
   RETURN QUERY
   UPDATE notifications n SET enqueued_at = now()
@@ -27,7 +29,7 @@ BEGIN
                      ORDER BY s.enqueued_at LIMIT p_limit)))
              AND d.status IN ('scheduled', 'sending') AND d.due_at <= now()
              AND (d.enqueued_at IS NULL OR d.enqueued_at < now() - p_requeue_after)
-             AND (app_current_practice() IS NULL OR d.practice_id = app_current_practice())
+             AND (v_practice IS NULL OR d.practice_id = v_practice)
            ORDER BY d.due_at LIMIT p_limit FOR UPDATE SKIP LOCKED) due
    WHERE n.id = due.id
   RETURNING n.practice_id, n.id, (extract(epoch FROM n.enqueued_at) * 1000)::bigint;

@@ -11,6 +11,8 @@
 CREATE OR REPLACE FUNCTION app_take_due_webhook_deliveries(p_limit int, p_requeue_after interval)
 RETURNS TABLE (practice_id uuid, id uuid, handed_out bigint) LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp AS $$
 #variable_conflict use_column
+DECLARE
+  v_practice uuid := app_current_practice(); -- read once, not per row
 BEGIN
   PERFORM pg_advisory_xact_lock(hashtext('app_take_due_webhook_deliveries'));
   RETURN QUERY
@@ -57,7 +59,7 @@ BEGIN
            WHERE d.id = ANY (ARRAY(SELECT c.id FROM candidates c ORDER BY c.next_attempt_at LIMIT p_limit))
              AND d.status IN ('pending', 'delivering') AND d.next_attempt_at <= now()
              AND (d.enqueued_at IS NULL OR d.enqueued_at < now() - p_requeue_after)
-             AND (app_current_practice() IS NULL OR d.practice_id = app_current_practice())
+             AND (v_practice IS NULL OR d.practice_id = v_practice)
            ORDER BY d.next_attempt_at LIMIT p_limit FOR UPDATE SKIP LOCKED) due
    WHERE w.id = due.id
   RETURNING w.practice_id, w.id, (extract(epoch FROM w.enqueued_at) * 1000)::bigint;
