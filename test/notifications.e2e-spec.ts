@@ -5,7 +5,7 @@ import { Redis } from 'ioredis';
 import ical, { VEvent } from 'node-ical';
 import type { Job } from 'bullmq';
 import { AppConfig } from '@app/config';
-import { TenantDb } from '@app/database';
+import { CrossPracticeDb, TenantDb } from '@app/database';
 import { DeliveryTuning } from '@app/core/notifications/delivery-tuning';
 import { SendNotificationBatchJob, SendNotificationJob } from '@app/core/notifications/jobs/send-notification.job';
 import { MailerService } from '@app/core/notifications/mailer.service';
@@ -421,7 +421,7 @@ function batchJob(env: Record<string, string> = {}) {
   const tuning = new DeliveryTuning(config);
   const mailer = new MailerService(config, tuning);
   const db = t.app.get(TenantDb);
-  const job = new SendNotificationBatchJob(db, mailer, tuning, new SendNotificationJob(db, mailer, t.app.get(OutboxService), config, tuning));
+  const job = new SendNotificationBatchJob(t.app.get(CrossPracticeDb), mailer, tuning, new SendNotificationJob(db, mailer, t.app.get(OutboxService), config, tuning));
   return {
     run: (rows: { practiceId: string; id: string }[]) => job.handle({ data: { rows } } as Job<TenantRowsJobData>),
     close: () => mailer.onApplicationShutdown(),

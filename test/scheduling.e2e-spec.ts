@@ -1,7 +1,6 @@
 // The worker's periodic passes, run in-process against the real database: reviews on cadence,
 // overdue nudges, missed reviews, stalled engagements, action items due tomorrow — each once.
-import { DataSource } from 'typeorm';
-import { TenantDb } from '@app/database';
+import { CrossPracticeDb, TenantDb } from '@app/database';
 import { AuditService } from '@app/core/audit/audit.service';
 import { NudgesJob } from '@app/core/notifications/jobs/nudges.job';
 import { NotificationsService } from '@app/core/notifications/notifications.service';
@@ -45,8 +44,8 @@ beforeAll(async () => {
   p = await signupPractice(t, { timezone: 'UTC' });
   coach = await addCoach(t, p);
   client = await addClient(t, p, coach);
-  cadence = new ReviewCadenceJob(t.app.get(TenantDb), t.app.get(ReviewsService), t.app.get(NotificationsService), t.app.get(AuditService));
-  nudges = new NudgesJob(t.app.get(TenantDb), t.app.get(NotificationsService));
+  cadence = new ReviewCadenceJob(t.app.get(TenantDb), t.app.get(CrossPracticeDb), t.app.get(ReviewsService), t.app.get(NotificationsService), t.app.get(AuditService));
+  nudges = new NudgesJob(t.app.get(TenantDb), t.app.get(CrossPracticeDb), t.app.get(NotificationsService));
 });
 afterAll(() => t.close());
 
@@ -289,7 +288,7 @@ describe('the dispatch pass', () => {
   let dispatch: DispatchDueJob;
   beforeAll(() => {
     producer = new QueueProducer(t.config);
-    dispatch = new DispatchDueJob(t.app.get(DataSource), producer, t.app.get(DeliveryTuning));
+    dispatch = new DispatchDueJob(t.app.get(CrossPracticeDb), producer, t.app.get(DeliveryTuning));
   });
   afterAll(async () => {
     await producer.queue(QueueName.Notifications).obliterate({ force: true }).catch(() => undefined);

@@ -1,7 +1,6 @@
 // The worker's outbox and notification passes, run in-process against the file's database.
 import type { Job } from 'bullmq';
-import { DataSource } from 'typeorm';
-import { TenantDb } from '@app/database';
+import { CrossPracticeDb, TenantDb } from '@app/database';
 import { DeliveryTuning } from '@app/core/notifications/delivery-tuning';
 import { SendNotificationJob } from '@app/core/notifications/jobs/send-notification.job';
 import { MailerService } from '@app/core/notifications/mailer.service';
@@ -14,7 +13,7 @@ import type { TestApp } from './app';
 
 /** Hands every new domain event to the consumers the worker runs (prompts, webhook deliveries). */
 export async function processOutbox(t: TestApp): Promise<number> {
-  const job = new ProcessOutboxJob(t.app.get(DataSource), t.app.get(TenantDb), [t.app.get(PromptsConsumer), t.app.get(WebhooksService)]);
+  const job = new ProcessOutboxJob(t.app.get(CrossPracticeDb), t.app.get(TenantDb), [t.app.get(PromptsConsumer), t.app.get(WebhooksService)]);
   return (await job.handle()).processed;
 }
 

@@ -7,7 +7,7 @@ import { INestApplicationContext, Module, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AuthContext, DomainError, validationPipe } from '@app/common';
 import { AppConfig, ConfigError, ConfigModule } from '@app/config';
-import { TenantDb } from '@app/database';
+import { CrossPracticeDb } from '@app/database';
 import { AuditModule, CoachingModule, DatabaseModule, IdentityModule, RedisModule } from '@app/core';
 import { AuthService } from '@app/core/auth/auth.service';
 import { SignupDto } from '@app/core/auth/dto/auth.dto';
@@ -94,9 +94,7 @@ export const demoLogins = (): DemoLogin[] => [
  * DemoSeedModule.
  */
 export async function seedDemo(app: INestApplicationContext): Promise<DemoSeedResult> {
-  const db = app.get(TenantDb);
-  const rows = await db.systemQuery<{ id: string | null }>(`SELECT app_practice_id_by_slug($1) AS id`, [DEMO_SLUG]);
-  const existing = rows[0]?.id;
+  const existing = await app.get(CrossPracticeDb).practiceIdBySlug(DEMO_SLUG);
   if (existing) return { created: false, practiceId: existing, logins: demoLogins() };
 
   const practice = await seedMembersAndClients(app);

@@ -4,12 +4,15 @@ import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http
 import type { AddressInfo } from 'node:net';
 import type { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
+import type { CrossPracticeDb } from '@app/database';
 import { Gauge } from 'prom-client';
 import { metricsRegistry } from '@app/core/observability/metrics';
 
 export interface HealthServerDeps {
   port: number;
   dataSource: DataSource;
+  /** The due backlog, a count across practices, comes through the reviewed door. */
+  crossPractice: CrossPracticeDb;
   redis: Redis;
 }
 
@@ -34,8 +37,8 @@ const dueBacklog = new Gauge({
   registers: [metricsRegistry],
 });
 
-async function readBacklog(ds: DataSource): Promise<void> {
-  const rows: { queue: string; due: number }[] = await ds.query(`SELECT queue, due FROM app_due_backlog($1)`, [BACKLOG_CAP]);
+async function readBacklog(crossPractice: CrossPracticeDb): Promise<void> {
+  const rows = await crossPractice.dueBacklog(BACKLOG_CAP);
   for (const r of rows) dueBacklog.set({ queue: r.queue }, r.due);
 }
 
@@ -72,7 +75,7 @@ async function route(deps: HealthServerDeps, req: IncomingMessage, res: ServerRe
     }
     case '/metrics':
       // A database that does not answer leaves the last values: the scrape itself still succeeds.
-      await probe(readBacklog(deps.dataSource));
+      await probe(readBacklog(deps.crossPractice));
       return send(res, 200, metricsRegistry.contentType, await metricsRegistry.metrics());
     default:
       return send(res, 404, 'application/json', JSON.stringify({ status: 'not-found' }));

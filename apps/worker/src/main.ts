@@ -8,6 +8,7 @@ import { Logger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
 import { AppConfig, ConfigError } from '@app/config';
 import { stopTracing } from '@app/core/observability/tracing';
+import { CrossPracticeDb } from '@app/database';
 import { REDIS } from '@app/core/redis/redis.module';
 import { startHealthServer } from './health.server';
 import { QueueRunner, WorkerModule } from './worker.module';
@@ -42,7 +43,7 @@ async function main(): Promise<void> {
 
   const runner = app.get(QueueRunner);
   await runner.start();
-  const health = await startHealthServer({ port: config.workerHealthPort, dataSource, redis });
+  const health = await startHealthServer({ port: config.workerHealthPort, dataSource, crossPractice: app.get(CrossPracticeDb), redis });
   logger.log({ healthPort: health.port }, 'worker started', 'Worker');
 
   let stopping = false;

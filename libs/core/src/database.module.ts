@@ -1,7 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '@app/config';
-import { TenantDb } from '@app/database';
+import { CrossPracticeDb, TenantDb } from '@app/database';
 import { SnakeNamingStrategy } from '@app/database/naming.strategy';
 import { APP_ROLE } from '@app/database/roles';
 import { ENTITIES } from './entities';
@@ -26,7 +26,7 @@ import { ENTITIES } from './entities';
       }),
     }),
   ],
-  providers: [TenantDb],
-  exports: [TenantDb],
+  providers: [TenantDb, CrossPracticeDb],
+  exports: [TenantDb, CrossPracticeDb],
 })
 export class DatabaseModule {}

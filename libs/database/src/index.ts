@@ -1,4 +1,6 @@
+export * from './cross-practice-db';
 export * from './data-source.factory';
+export * from './database-functions';
 export * from './ids';
 export * from './migrator';
 export * from './naming.strategy';

@@ -5,7 +5,10 @@ import { UUID_RE } from './ids';
 
 const ROLE_RE = /^[a-z]{1,20}$/;
 
-/** A transaction bound to one practice: the only way domain code reaches tenant tables. */
+/**
+ * A transaction bound to one practice: the only way domain code reaches tenant tables. (Statements
+ * outside one practice's transaction go through CrossPracticeDb, and nowhere else.)
+ */
 export interface TenantTx {
   readonly practiceId: string;
   readonly em: EntityManager;
@@ -48,17 +51,6 @@ export class TenantDb {
     } finally {
       await runner.release();
     }
-  }
-
-  /**
-   * The reviewed queries that run outside one practice's context: before a practice is known (login by
-   * slug, an API key) and the workers' cross-practice passes. They call SECURITY DEFINER functions
-   * defined in migrations, never tables directly. Straight on the pool the app's connections share (its
-   * role, no RLS bypass): one statement needs no query runner.
-   */
-  async systemQuery<T>(sql: string, params: unknown[]): Promise<T[]> {
-    const pool = (this.dataSource.driver as unknown as { master: { query(sql: string, params: unknown[]): Promise<{ rows: T[] }> } }).master;
-    return (await pool.query(sql, params)).rows;
   }
 
   get source(): DataSource {

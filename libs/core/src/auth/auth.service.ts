@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { IsNull } from 'typeorm';
 import { AuthContext, Conflict, Forbidden, Unauthenticated } from '@app/common';
-import { newId, TenantDb } from '@app/database';
+import { CrossPracticeDb, newId, TenantDb } from '@app/database';
 import { AuditService, created } from '../audit/audit.service';
 import { Practice } from '../practices/practice.entity';
 import { toPracticeDto } from '../practices/practice.mapper';
@@ -16,6 +16,7 @@ import { invalidCredentials, TokensService } from './tokens.service';
 export class AuthService {
   constructor(
     private readonly db: TenantDb,
+    private readonly crossPractice: CrossPracticeDb,
     private readonly tokens: TokensService,
     private readonly limits: RateLimitsService,
     private readonly audit: AuditService,
@@ -25,8 +26,7 @@ export class AuthService {
   async signup(dto: SignupDto): Promise<SignupResultDto> {
     const practiceId = newId();
     const passwordHash = await hashPassword(dto.password);
-    const taken = await this.db.systemQuery<{ id: string | null }>(`SELECT app_practice_id_by_slug($1) AS id`, [dto.practiceSlug]);
-    if (taken[0]?.id) throw new Conflict('slug-taken', 'That practice slug is taken.', [{ path: 'practiceSlug', message: 'practiceSlug is taken' }]);
+    if (await this.crossPractice.practiceIdBySlug(dto.practiceSlug)) throw new Conflict('slug-taken', 'That practice slug is taken.', [{ path: 'practiceSlug', message: 'practiceSlug is taken' }]);
     return this.db.run(practiceId, async (tx) => {
       const practice = tx.em.create(Practice, { id: practiceId, name: dto.practiceName, slug: dto.practiceSlug, timezone: dto.timezone });
       await tx.em.insert(Practice, practice);
@@ -62,8 +62,7 @@ export class AuthService {
     const account = `${dto.practice.toLowerCase()}:${email}`;
     // Counted before the password is checked: of many guesses at once, no more than the limit are checked.
     await this.limits.takeLoginAttempt(account);
-    const rows = await this.db.systemQuery<{ id: string | null }>(`SELECT app_practice_id_by_slug($1) AS id`, [dto.practice]);
-    const practiceId = rows[0]?.id;
+    const practiceId = await this.crossPractice.practiceIdBySlug(dto.practice);
     const user = practiceId ? await this.db.run(practiceId, (tx) => tx.em.findOneBy(User, { practiceId, email })) : null;
     const ok = await verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), dto.password);
     // A deactivated account (its client archived) answers as a wrong password does.

@@ -1,18 +1,18 @@
 import type { Logger } from '@nestjs/common';
-import type { TenantDb, TenantTx } from '@app/database';
+import type { CrossPracticeDb, PracticesWith, TenantDb, TenantTx } from '@app/database';
 import { periodicPassFailures } from '../observability/metrics';
 
 /**
  * A periodic job's pass over practices, in id order (so a pass visits them the same way each time),
  * each in its own transaction: one that fails is logged and counted, and the pass goes on with the
- * others. `practicesSql` is a reviewed cross-practice function returning `practice_id`s; returns each
- * practice's result and how many failed.
+ * others. `practices` names the reviewed cross-practice read that lists them; returns each practice's
+ * result and how many failed.
  */
-export async function eachPractice<R>(db: TenantDb, job: string, logger: Logger, practicesSql: string, pass: (tx: TenantTx) => Promise<R>): Promise<{ results: R[]; failed: number }> {
-  const practices = await db.systemQuery<{ practice_id: string }>(`SELECT practice_id FROM ${practicesSql} ORDER BY practice_id`, []);
+export async function eachPractice<R>(db: TenantDb, crossPractice: CrossPracticeDb, job: string, logger: Logger, practices: PracticesWith, pass: (tx: TenantTx) => Promise<R>): Promise<{ results: R[]; failed: number }> {
+  const practiceIds = await crossPractice.practicesWith(practices);
   const results: R[] = [];
   let failed = 0;
-  for (const { practice_id } of practices) {
+  for (const practice_id of practiceIds) {
     try {
       results.push(await db.run(practice_id, pass));
     } catch (err) {

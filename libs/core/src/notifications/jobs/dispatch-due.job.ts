@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { JobSchedulerTemplateOptions } from 'bullmq';
 import { Gauge } from 'prom-client';
-import { DataSource } from 'typeorm';
+import { CrossPracticeDb } from '@app/database';
 import { metricsRegistry } from '../../observability/metrics';
 import { QueueProducer } from '../../queues/queue-producer';
 import { JobSchedule, NotificationJob, QueueJobHandler, QueueName, SchedulerJob, WebhookJob } from '../../queues/queue-names';
@@ -30,7 +30,7 @@ export class DispatchDueJob implements QueueJobHandler<unknown, { notifications:
   readonly options: JobSchedulerTemplateOptions = { attempts: 1, removeOnComplete: true, removeOnFail: 100 };
 
   constructor(
-    private readonly ds: DataSource,
+    private readonly crossPractice: CrossPracticeDb,
     private readonly producer: QueueProducer,
     private readonly tuning: DeliveryTuning,
   ) {
@@ -53,12 +53,7 @@ export class DispatchDueJob implements QueueJobHandler<unknown, { notifications:
   }
 
   private async handOut(): Promise<{ notifications: number; deliveries: number }> {
-    const requeue = this.tuning.requeueAfterSeconds;
-    // Both kinds in one statement: one round trip and one pooled connection a pass.
-    const rows: { queue: 'notifications' | 'webhooks'; practice_id: string; id: string; handed_out: string }[] = await this.ds.query(
-      `SELECT queue, practice_id, id, handed_out FROM app_take_due($1, make_interval(secs => $2))`,
-      [BATCH, requeue],
-    );
+    const rows = await this.crossPractice.takeDue(BATCH, this.tuning.requeueAfterSeconds);
     const notifications = rows.filter((r) => r.queue === 'notifications');
     const deliveries = rows.filter((r) => r.queue === 'webhooks');
     const opts = { attempts: 1, removeOnComplete: true, removeOnFail: true };

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { JobSchedulerTemplateOptions } from 'bullmq';
-import { TenantDb, TenantTx } from '@app/database';
+import { CrossPracticeDb, TenantDb, TenantTx } from '@app/database';
 import { eachPractice } from '../../queues/practice-pass';
 import { JobSchedule, QueueJobHandler, QueueName, SchedulerJob } from '../../queues/queue-names';
 import { NotificationsService } from '../notifications.service';
@@ -37,13 +37,14 @@ export class NudgesJob implements QueueJobHandler<unknown, { actionItems: number
 
   constructor(
     private readonly db: TenantDb,
+    private readonly crossPractice: CrossPracticeDb,
     private readonly notifications: NotificationsService,
   ) {}
 
   private readonly logger = new Logger(NudgesJob.name);
 
   async handle(): Promise<{ actionItems: number; stalled: number; failed: number }> {
-    const { results, failed } = await eachPractice(this.db, this.name, this.logger, `app_practices_with_active_engagements()`, (tx) => this.practicePass(tx));
+    const { results, failed } = await eachPractice(this.db, this.crossPractice, this.name, this.logger, 'active-engagements', (tx) => this.practicePass(tx));
     const total = { actionItems: 0, stalled: 0, failed };
     for (const r of results) {
       total.actionItems += r.actionItems;

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { Job, JobsOptions } from 'bullmq';
 import { Counter } from 'prom-client';
 import { AppConfig } from '@app/config';
-import { newId, returning, TenantDb, TenantTx } from '@app/database';
+import { CrossPracticeDb, newId, returning, TenantDb, TenantTx } from '@app/database';
 import { metricsRegistry } from '../../observability/metrics';
 import { inSpan, SpanOptions } from '../../observability/tracing';
 import { OutboxService } from '../../outbox/outbox.service';
@@ -313,7 +313,7 @@ export class SendNotificationBatchJob implements QueueJobHandler<TenantRowsJobDa
   private readonly logger = new Logger(SendNotificationBatchJob.name);
 
   constructor(
-    private readonly db: TenantDb,
+    private readonly crossPractice: CrossPracticeDb,
     private readonly mailer: MailerService,
     private readonly tuning: DeliveryTuning,
     private readonly single: SendNotificationJob,
@@ -324,11 +324,7 @@ export class SendNotificationBatchJob implements QueueJobHandler<TenantRowsJobDa
     const out: BatchOutcome = {};
     const count = (o: Outcome) => (out[o] = (out[o] ?? 0) + 1);
     if (!rows.length) return out;
-    const claimed = await this.db.systemQuery<Required<NotificationRow>>(
-      `SELECT practice_id, id, kind, channel, recipient_user_id, subject_id, data, attempts, trace_parent
-         FROM app_claim_notifications($1::uuid[], $2::uuid[], make_interval(secs => $3))`,
-      [rows.map((r) => r.practiceId), rows.map((r) => r.id), this.tuning.leaseSeconds],
-    );
+    const claimed = await this.crossPractice.claimNotifications<Required<NotificationRow>>(rows.map((r) => r.practiceId), rows.map((r) => r.id), this.tuning.leaseSeconds);
     const startBy = Date.now() + this.tuning.sendStartWithinMs;
     for (let i = claimed.length; i < rows.length; i++) count('skipped');
     const mailed = this.mailer.keepsMail ? [] : claimed.filter((n) => n.channel === 'email');
@@ -346,10 +342,7 @@ export class SendNotificationBatchJob implements QueueJobHandler<TenantRowsJobDa
     const outcomes: Promise<Outcome>[] = [];
     let details: Map<string, MailDetails>;
     try {
-      const rows = await this.db.systemQuery<MailDetails>(
-        `SELECT * FROM app_notification_mail_details($1::uuid[], $2::uuid[])`,
-        [claimed.map((n) => n.practice_id), claimed.map((n) => n.id)],
-      );
+      const rows = await this.crossPractice.notificationMailDetails<MailDetails>(claimed.map((n) => n.practice_id), claimed.map((n) => n.id));
       details = new Map(rows.map((d) => [d.id, d]));
     } catch (err) {
       return Promise.all(claimed.map((n) => this.single.recordFailure(n.practice_id, n, err)));
@@ -397,18 +390,15 @@ export class SendNotificationBatchJob implements QueueJobHandler<TenantRowsJobDa
     const events = sent.map((n) => this.single.sentEvent(n));
     let marked: Set<string>;
     try {
-      const rows = await this.db.systemQuery<{ id: string }>(
-        `SELECT id FROM app_mark_notifications_sent($1::uuid[], $2::uuid[], $3::int[], $4::uuid[], $5::text[], $6::jsonb[])`,
-        [
-          sent.map((n) => n.practice_id),
-          sent.map((n) => n.id),
-          sent.map((n) => n.attempts),
-          events.map((e) => (e ? newId() : null)),
-          events.map((e) => e?.type ?? null),
-          events.map((e) => (e ? JSON.stringify(e.data) : null)),
-        ],
-      );
-      marked = new Set(rows.map((r) => r.id));
+      const ids = await this.crossPractice.markNotificationsSent({
+        practiceIds: sent.map((n) => n.practice_id),
+        ids: sent.map((n) => n.id),
+        attempts: sent.map((n) => n.attempts),
+        eventIds: events.map((e) => (e ? newId() : null)),
+        eventTypes: events.map((e) => e?.type ?? null),
+        eventData: events.map((e) => (e ? JSON.stringify(e.data) : null)),
+      });
+      marked = new Set(ids);
     } catch (err) {
       // As for one row: the mark failed after the send, so the attempt counts as failed.
       return sent.map((n) => this.single.recordFailure(n.practice_id, n, err));

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { JobSchedulerTemplateOptions } from 'bullmq';
-import { DataSource, In, IsNull } from 'typeorm';
-import { TenantDb } from '@app/database';
+import { In, IsNull } from 'typeorm';
+import { CrossPracticeDb, TenantDb } from '@app/database';
 import { inSpan } from '../../observability/tracing';
 import { JobSchedule, QueueJobHandler, QueueName, SchedulerJob } from '../../queues/queue-names';
 import { DOMAIN_EVENT_CONSUMERS, DomainEventConsumer } from '../domain-event-consumer';
@@ -22,13 +22,13 @@ export class ProcessOutboxJob implements QueueJobHandler<unknown, { processed: n
   readonly options: JobSchedulerTemplateOptions = { attempts: 1, removeOnComplete: true, removeOnFail: 100 };
 
   constructor(
-    private readonly ds: DataSource,
+    private readonly crossPractice: CrossPracticeDb,
     private readonly db: TenantDb,
     @Inject(DOMAIN_EVENT_CONSUMERS) private readonly consumers: DomainEventConsumer[],
   ) {}
 
   async handle(): Promise<{ processed: number }> {
-    const pending: { practice_id: string; id: string }[] = await this.ds.query(`SELECT practice_id, id FROM app_pending_domain_events($1)`, [BATCH]);
+    const pending = await this.crossPractice.pendingDomainEvents(BATCH);
     const byPractice = new Map<string, string[]>();
     for (const r of pending) byPractice.set(r.practice_id, [...(byPractice.get(r.practice_id) ?? []), r.id]);
     let processed = 0;

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { JobSchedulerTemplateOptions } from 'bullmq';
-import { DataSource } from 'typeorm';
+import { CrossPracticeDb } from '@app/database';
 import { JobSchedule, MaintenanceJob, QueueJobHandler, QueueName } from '../queue-names';
 
 const HOUR_MS = 3_600_000;
@@ -23,18 +23,11 @@ export class PurgeIdempotencyJob implements QueueJobHandler<Record<string, never
   };
   private readonly logger = new Logger(PurgeIdempotencyJob.name);
 
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly crossPractice: CrossPracticeDb) {}
 
   async handle(): Promise<{ deleted: number }> {
-    const runner = this.dataSource.createQueryRunner();
-    try {
-      // The structured result carries the row count, which a plain query() hides.
-      const result = await runner.query('DELETE FROM idempotency_records WHERE expires_at < now()', [], true);
-      const deleted = result.affected ?? 0;
-      this.logger.log({ deleted }, 'purged expired idempotency records');
-      return { deleted };
-    } finally {
-      await runner.release();
-    }
+    const deleted = await this.crossPractice.purgeExpiredIdempotencyRecords();
+    this.logger.log({ deleted }, 'purged expired idempotency records');
+    return { deleted };
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { JobSchedulerTemplateOptions } from 'bullmq';
-import { TenantDb, TenantTx } from '@app/database';
+import { CrossPracticeDb, TenantDb, TenantTx } from '@app/database';
 import { AuditService } from '../../audit/audit.service';
 import { eachPractice } from '../../queues/practice-pass';
 import { NotificationsService } from '../../notifications/notifications.service';
@@ -85,6 +85,7 @@ export class ReviewCadenceJob implements QueueJobHandler<unknown, CadenceResult>
 
   constructor(
     private readonly db: TenantDb,
+    private readonly crossPractice: CrossPracticeDb,
     private readonly reviews: ReviewsService,
     private readonly notifications: NotificationsService,
     private readonly audit: AuditService,
@@ -93,7 +94,7 @@ export class ReviewCadenceJob implements QueueJobHandler<unknown, CadenceResult>
   private readonly logger = new Logger(ReviewCadenceJob.name);
 
   async handle(): Promise<CadenceResult> {
-    const { results, failed } = await eachPractice(this.db, this.name, this.logger, `app_practices_with_review_work()`, (tx) => this.practicePass(tx));
+    const { results, failed } = await eachPractice(this.db, this.crossPractice, this.name, this.logger, 'review-work', (tx) => this.practicePass(tx));
     const total: CadenceResult = { opened: 0, overdue: 0, missed: 0, failed };
     for (const r of results) {
       total.opened += r.opened;
