@@ -127,6 +127,24 @@ describe('values the database would choke on are checked by the DTOs', () => {
     expect(res.body.target).toBeNull();
   });
 
+  it('a measured value with more than 6 decimal places in exponent form (5e-324, 1e-7) is a 400, not a 500', async () => {
+    const client = await addClient(t, p, coach);
+    const eng = await activeEngagement(coach, client.clientId);
+    const goal = await draftGoal(coach, eng);
+    const metric = await coach.post(`/v1/goals/${goal.id}/metrics`, { name: 'Minutes', unit: 'min', baseline: 30, target: 25 }).expect(201);
+    const s = await scheduleSession(coach, eng, '2031-04-11T10:00:00.000Z');
+    const item = await coach.post(`/v1/sessions/${s.id}/agenda/items`, { kind: 'outcome', text: 'Pace', metricId: metric.body.id }).expect(201);
+    for (const value of ['5e-324', '1e-7', '-1.0000001e-3']) {
+      const m = await raw(coach, 'post', `/v1/metrics/${metric.body.id}/measurements`).send(`{"value": ${value}}`);
+      expectProblem(m, 400);
+      expect(m.body.errors).toEqual([{ path: 'value', message: 'value must have at most 6 decimal places' }]);
+      expectProblem(await raw(coach, 'patch', `/v1/agenda-items/${item.body.id}`).send(`{"target": ${value}}`), 400);
+      expectProblem(await raw(coach, 'post', `/v1/goals/${goal.id}/metrics`).send(`{"name": "M", "unit": "u", "baseline": ${value}, "target": 1}`), 400);
+    }
+    const ok = await coach.post(`/v1/metrics/${metric.body.id}/measurements`, { value: 27.123456 }).expect(201);
+    expect(ok.body.value).toBe(27.123456);
+  });
+
   it('PATCH /v1/me {"quietHours": []} is a 400 and the person can still be booked (was stored, then every booking a 500)', async () => {
     const client = await addClient(t, p, coach);
     const res = await client.patch('/v1/me', { quietHours: [] });
