@@ -5,6 +5,7 @@ import { TenantDb } from '@app/database';
 import type { DomainEventConsumer } from '@app/core/outbox/domain-event-consumer';
 import { ProcessOutboxJob } from '@app/core/outbox/jobs/process-outbox.job';
 import { TimeZonesKnownToTheDatabase1795332000000 } from '../migrations/1795332000000-TimeZonesKnownToTheDatabase';
+import { QuietHoursShape1795332100000 } from '../migrations/1795332100000-QuietHoursShape';
 import type { QueryRunner } from 'typeorm';
 import { startApp, TestApp } from './support/app';
 import { activeEngagement, draftGoal, scheduleSession } from './support/coaching';
@@ -156,6 +157,20 @@ describe('values the database would choke on are checked by the DTOs', () => {
     await scheduleSession(coach, eng, '2031-05-06T10:00:00.000Z');
     await client.patch('/v1/me', { quietHours: { start: '21:00', end: '08:00' } }).expect(200);
     await client.patch('/v1/me', { quietHours: null }).expect(200);
+  });
+
+  it('quiet hours of another shape stored before are cleared, and the database refuses them from now on', async () => {
+    const client = await addClient(t, p, coach);
+    await expect(t.sql.query(`UPDATE users SET quiet_hours = '[]' WHERE id = $1`, [client.userId])).rejects.toMatchObject({ code: '23514' });
+    await t.sql.query(`ALTER TABLE users DROP CONSTRAINT users_quiet_hours_shape`);
+    await t.sql.query(`UPDATE users SET quiet_hours = '[]' WHERE id = $1`, [client.userId]);
+    await t.sql.query(`UPDATE users SET quiet_hours = '{"start": "21:00", "end": "08:00"}' WHERE id = $1`, [coach.userId]);
+    const runner = { query: async (sql: string, params?: unknown[]) => (await t.sql.query(sql, params)).rows } as unknown as QueryRunner;
+    await new QuietHoursShape1795332100000().up(runner);
+    const { rows } = await t.sql.query(`SELECT id, quiet_hours FROM users WHERE id = ANY($1)`, [[client.userId, coach.userId]]);
+    expect(Object.fromEntries(rows.map((r) => [r.id, r.quiet_hours]))).toEqual({ [client.userId!]: null, [coach.userId!]: { start: '21:00', end: '08:00' } });
+    await expect(t.sql.query(`UPDATE users SET quiet_hours = '{"start": "9am"}' WHERE id = $1`, [client.userId])).rejects.toMatchObject({ code: '23514' });
+    await t.sql.query(`UPDATE users SET quiet_hours = NULL WHERE id = $1`, [coach.userId]);
   });
 
   describe('time zones are names both Node and PostgreSQL know', () => {

@@ -86,12 +86,16 @@ export async function configureApi(app: NestFastifyApplication): Promise<void> {
   }
   // One check for every string a request carries: NUL and lone surrogates cannot be stored, so they
   // are a 400 naming the field here, not a 500 (or a silent U+FFFD) in the database.
-  fastify.addHook('preValidation', (req, _reply, done) => {
+  // Answered here, not thrown: a route registered before Nest's error handler (the portal's catch-all,
+  // which over-long API paths fall into) would answer a thrown error with Fastify's plain JSON.
+  fastify.addHook('preValidation', (req, reply, done) => {
     try {
       assertStorableInput({ params: req.params, query: req.query, body: req.body });
       done();
     } catch (err) {
-      done(err as Error);
+      if (!(err instanceof InvalidInput)) return done(err as Error);
+      const body = problem(err.status, err.code, err.message, err.errors);
+      void reply.status(body.status).type('application/problem+json').send(JSON.stringify(body));
     }
   });
   // Every request carries these from the start: a stable object shape for the guard to fill in.
