@@ -236,6 +236,14 @@ describe("the HTTP layer's own refusals are problem+json", () => {
     expectProblem(longQ, 400);
   });
 
+  it('hostile input on a path too long for the API router (the portal catch-all takes it) is still a problem', async () => {
+    const long = `/v1/clients/${'x'.repeat(600)}`;
+    const nul = await coach.get(`${long}?q=%00`);
+    expectProblem(nul, 400);
+    expect(nul.body.errors).toEqual([{ path: 'q', message: expect.stringMatching(/NUL/) }]);
+    expectProblem(await coach.get(long), 404);
+  });
+
   it('an unknown route and a wrong method are problems', async () => {
     expectProblem(await coach.get('/v1/nope'), 404);
     expectProblem(await coach.del('/v1/practice'), 404);

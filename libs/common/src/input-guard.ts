@@ -20,7 +20,8 @@ export function assertJsonDepth(text: string, maxDepth = MAX_JSON_DEPTH): void {
     } else if (c === 0x22) {
       inString = true;
     } else if (c === 0x7b || c === 0x5b) {
-      if (++depth > maxDepth) throw new InvalidInput(`The request body is nested deeper than ${maxDepth} levels.`, [{ path: '', message: `nesting deeper than ${maxDepth} levels` }]);
+      // No field path: the depth is the body's, and the refusal comes before there are fields.
+      if (++depth > maxDepth) throw new InvalidInput(`The request body is nested deeper than ${maxDepth} levels.`);
     } else if (c === 0x7d || c === 0x5d) {
       depth--;
     }
