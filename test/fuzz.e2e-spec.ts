@@ -10,7 +10,7 @@ import { addApiKey, addClient, addCoach, Caller, PracticeFixture, signupPractice
 
 /** Fixed for CI; FUZZ_SEED and FUZZ_RUNS explore further. A failure names the role and the request to replay. */
 const SEED = Number(process.env.FUZZ_SEED ?? 20261203);
-/** Runs per operation and role: with ~90 operations and 5 roles, about 3,600 requests (about a minute on two busy cores). */
+/** Runs per operation and role: with ~80 operations and 5 roles, about 3,200 requests (about a minute on two busy cores). */
 const RUNS = Number(process.env.FUZZ_RUNS ?? 8);
 
 type Role = 'owner' | 'coach' | 'client' | 'apiKey' | 'anonymous';
