@@ -2,9 +2,10 @@
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
-import { validationPipe } from '@app/common';
+import { assertJsonDepth, assertStorableInput, InvalidInput, problem, Problem, validationPipe } from '@app/common';
 import { AppConfig } from '@app/config';
 import { logRequest, requestIdOf } from '@app/core/observability/logging';
 import { observeHttpRequest } from '@app/core/observability/metrics';
@@ -28,8 +29,34 @@ export function createHttpAdapter(config: Pick<AppConfig, 'trustProxy'> = { trus
     trustProxy: config.trustProxy,
     genReqId: requestIdOf,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
+    // The router's and the HTTP parser's own refusals speak problem+json like every other error.
+    frameworkErrors: (error: Error, _req: FastifyRequest, reply: FastifyReply) => {
+      const body = frameworkProblem(error as Error & { statusCode?: number; code?: string });
+      void reply.status(body.status).type('application/problem+json').send(JSON.stringify(body));
+    },
+    clientErrorHandler: (error, socket) => {
+      const err = error as Error & { code?: string };
+      if (err.code === 'ECONNRESET' || socket.destroyed) return;
+      const body =
+        err.code === 'HPE_HEADER_OVERFLOW' ? problem(431, 'headers-too-large', 'The request line or headers are larger than this API accepts.')
+        : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? problem(408, 'request-timeout', 'The request took too long to arrive.')
+        : problem(400, 'malformed-request', 'The request is not valid HTTP.');
+      const json = JSON.stringify(body);
+      if (socket.writable) socket.write(`HTTP/1.1 ${body.status} ${body.title}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(json)}\r\nConnection: close\r\n\r\n${json}`);
+      socket.destroy(err);
+    },
   });
 }
+
+/** Errors the router raises before any route runs: a bad percent-escape (400), an over-long parameter (414). */
+function frameworkProblem(err: Error & { statusCode?: number; code?: string }): Problem {
+  if (err.statusCode === 414 || err.code === 'FST_ERR_ROUTE_PARAMS_TOO_LONG' || err.code === 'FST_ERR_MAX_PARAM_LENGTH') return problem(414, 'uri-too-long', 'A path parameter is longer than this API accepts.');
+  if (err.code === 'FST_ERR_BAD_URL' || err.code === 'FST_ERR_INVALID_URL') return problem(400, 'malformed-request', 'The request path is not a valid URL (a bad percent-escape?).');
+  const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 400;
+  return problem(status, status === 400 ? 'malformed-request' : `http-${status}`, 'The request could not be routed.');
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 export async function createApi(config: AppConfig = AppConfig.fromProcess()): Promise<NestFastifyApplication> {
   const app = await NestFactory.create<NestFastifyApplication>(AppModule, createHttpAdapter(config), { bufferLogs: true, bodyParser: false });
@@ -43,12 +70,37 @@ export async function configureApi(app: NestFastifyApplication): Promise<void> {
   app.useGlobalPipes(validationPipe());
   const fastify = app.getHttpAdapter().getInstance();
   // JSON only: a body of any other type is 415 (Fastify's own answer once no parser matches it),
-  // not silently ignored; an empty JSON body is no body. Prototype keys are refused (400).
+  // not silently ignored; an empty JSON body is no body. Prototype keys are refused (400). Bytes that
+  // are not UTF-8 are refused, not stored as U+FFFD, and the nesting is bounded before parsing.
   fastify.removeAllContentTypeParsers();
   const parseJson = fastify.getDefaultJsonParser('error', 'error');
   for (const type of JSON_TYPES) {
-    fastify.addContentTypeParser(type, { parseAs: 'string' }, (req, body, done) => (body === '' ? done(null, undefined) : parseJson(req, String(body), done)));
+    fastify.addContentTypeParser(type, { parseAs: 'buffer' }, (req, raw, done) => {
+      let text: string;
+      try {
+        text = utf8.decode(raw as Buffer);
+        if (text === '') return done(null, undefined);
+        assertJsonDepth(text);
+      } catch (err) {
+        return done(err instanceof InvalidInput ? err : new InvalidInput('The request body is not valid UTF-8.'), undefined);
+      }
+      parseJson(req, text, done);
+    });
   }
+  // One check for every string a request carries: NUL and lone surrogates cannot be stored, so they
+  // are a 400 naming the field here, not a 500 (or a silent U+FFFD) in the database.
+  // Answered here, not thrown: a route registered before Nest's error handler (the portal's catch-all,
+  // which over-long API paths fall into) would answer a thrown error with Fastify's plain JSON.
+  fastify.addHook('preValidation', (req, reply, done) => {
+    try {
+      assertStorableInput({ params: req.params, query: req.query, body: req.body });
+      done();
+    } catch (err) {
+      if (!(err instanceof InvalidInput)) return done(err as Error);
+      const body = problem(err.status, err.code, err.message, err.errors);
+      void reply.status(body.status).type('application/problem+json').send(JSON.stringify(body));
+    }
+  });
   // Every request carries these from the start: a stable object shape for the guard to fill in.
   fastify.decorateRequest('auth', undefined);
   // The request's id (see requestIdOf) goes back to the caller.

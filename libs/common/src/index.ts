@@ -5,3 +5,5 @@ export * from './problem.filter';
 export * from './validation';
 export * from './id.pipe';
 export * from './dates';
+export * from './input-guard';
+export * from './time-zone';

@@ -15,7 +15,8 @@ export interface Problem {
 
 const TITLES: Record<number, string> = {
   400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed',
-  409: 'Conflict', 413: 'Payload Too Large', 415: 'Unsupported Media Type', 429: 'Too Many Requests',
+  408: 'Request Timeout', 409: 'Conflict', 413: 'Payload Too Large', 414: 'URI Too Long', 415: 'Unsupported Media Type',
+  429: 'Too Many Requests', 431: 'Request Header Fields Too Large',
   500: 'Internal Server Error', 503: 'Service Unavailable',
 };
 
@@ -32,6 +33,27 @@ const bodyProblem = (status: number): Problem | null =>
   status === 415 ? problem(415, 'unsupported-media-type', 'Send the body as application/json.')
   : status === 413 ? problem(413, 'payload-too-large', 'The request body is larger than this API accepts (256 KiB).')
   : null;
+
+/**
+ * PostgreSQL's refusals of a value (class 22: out of range, malformed, untranslatable; class 23: a
+ * constraint) are the caller's input reaching the database unchecked: a 4xx, never a 500. Neither the
+ * driver's message nor its detail goes out (they quote the values).
+ */
+export function fromDatabase(err: QueryFailedError): Problem | null {
+  const code = (err.driverError as { code?: unknown })?.code;
+  if (typeof code !== 'string') return null;
+  const detail = String((err.driverError as { detail?: unknown }).detail ?? '');
+  // A unique constraint that input can hit (a taken slug, a duplicate email) is a conflict, not a bug.
+  if (code === '23505') return problem(409, 'duplicate', 'A resource with these values already exists.');
+  if (code === '23P01') return problem(409, 'conflict', 'The request conflicts with an existing resource.');
+  if (code === '23001' || (code === '23503' && /still referenced/.test(detail))) return problem(409, 'conflict', 'Other resources still refer to this one.');
+  if (code === '23503') return problem(404, 'not-found', 'A resource this request refers to does not exist.');
+  if (code.startsWith('23')) return problem(400, 'invalid-input', 'A value of the request is not allowed here (a required value missing or out of bounds).');
+  if (code.startsWith('22')) return problem(400, 'invalid-input', 'A value of the request cannot be stored: out of range, malformed or not text.');
+  // 54000: a value too large for its index (a very long string in an indexed column).
+  if (code === '54000') return problem(400, 'invalid-input', 'A value of the request is too large to store.');
+  return null;
+}
 
 /** Maps anything thrown to RFC 9457 problem+json; unknown errors are 500 with an error id, no internals. */
 @Catch()
@@ -52,9 +74,10 @@ export class ProblemFilter implements ExceptionFilter {
     const fromServer = this.fromHttpServer(err);
     if (fromServer) return fromServer;
     if (err instanceof QueryFailedError) {
-      const code = (err.driverError as { code?: string })?.code;
-      // A unique constraint that input can hit (a taken slug, a duplicate email) is a conflict, not a bug.
-      if (code === '23505') return problem(409, 'duplicate', 'A resource with these values already exists.');
+      const fromDb = fromDatabase(err);
+      // Logged (code only, no values) so a refusal that points at a missing check is still seen.
+      if (fromDb) this.logger.warn({ sqlState: (err.driverError as { code?: string }).code, status: fromDb.status, requestId }, 'Input refused by the database');
+      if (fromDb) return fromDb;
     }
     const errorId = randomUUID();
     this.logger.error({ err, errorId, requestId }, 'Unhandled error');
@@ -66,7 +89,13 @@ export class ProblemFilter implements ExceptionFilter {
    * the Fastify adapter hands its other 4xx errors (type, size, empty body) over as HttpExceptions.
    */
   private fromHttpServer(err: unknown): Problem | null {
-    return err instanceof SyntaxError && (err as { statusCode?: unknown }).statusCode === 400 ? problem(400, 'malformed-request', 'The request body is not valid JSON.') : null;
+    if (err instanceof SyntaxError && (err as { statusCode?: unknown }).statusCode === 400) return problem(400, 'malformed-request', 'The request body is not valid JSON.');
+    // Any other refusal of Fastify's own (FST_ERR_*, with a 4xx status) keeps its status, as a problem.
+    const { code, statusCode } = err as { code?: unknown; statusCode?: unknown };
+    if (err instanceof Error && typeof code === 'string' && code.startsWith('FST_') && typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {
+      return bodyProblem(statusCode) ?? problem(statusCode, statusCode === 400 ? 'malformed-request' : `http-${statusCode}`, err.message);
+    }
+    return null;
   }
 
   private fromHttp(err: HttpException): Problem {

@@ -1,5 +1,5 @@
 import { applyDecorators, ValidationError, ValidationPipe } from '@nestjs/common';
-import { IsDefined, ValidateIf } from 'class-validator';
+import { IsDefined, IsNumber, Max, Min, ValidateBy, ValidateIf } from 'class-validator';
 import { FieldError, InvalidInput } from './errors';
 
 function flatten(errors: ValidationError[], prefix = ''): FieldError[] {
@@ -33,4 +33,20 @@ export const IsOptionalNotNull = (): PropertyDecorator =>
   applyDecorators(
     ValidateIf((_o: object, v: unknown) => v !== undefined),
     IsDefined({ message: '$property must not be null' }),
+  );
+
+/** True when n has at most `places` decimal places, exponent forms included (5e-324 and 1e-7 have more than 6). */
+export const hasDecimalPlaces = (n: unknown, places: number): boolean => typeof n === 'number' && Number.isFinite(n) && Number(n.toFixed(places)) === n;
+
+/**
+ * A measured value: a finite number within ±1e12 with at most 6 decimal places, so it is stored
+ * exactly in a numeric column and read back as the same JSON number. (class-validator's
+ * maxDecimalPlaces reads the digits after a '.', and lets 5e-324 through.)
+ */
+export const IsMeasureNumber = (): PropertyDecorator =>
+  applyDecorators(
+    IsNumber({ allowNaN: false, allowInfinity: false }),
+    Min(-1e12),
+    Max(1e12),
+    ValidateBy({ name: 'hasDecimalPlaces', validator: { validate: (v: unknown) => hasDecimalPlaces(v, 6), defaultMessage: () => '$property must have at most 6 decimal places' } }),
   );

@@ -82,7 +82,8 @@ export class AgendaService {
         achievedAt: null,
         strategy: dto.strategy ?? null,
         metricId: dto.metricId ?? null,
-        target: dto.target === undefined ? null : decimal(dto.target),
+        // null, like leaving it out, is no target (the create DTO lets null through as it does for goalId).
+        target: dto.target == null ? null : decimal(dto.target),
         result: null,
       });
       await tx.em.insert(AgendaItem, item);

@@ -1,4 +1,4 @@
-import { Column, CreateDateColumn, Entity, Index, ManyToOne, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, Index, ManyToOne, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 import type { Role } from '@app/common';
 import { Practice } from '../practices/practice.entity';
 
@@ -8,6 +8,8 @@ export interface QuietHours {
 }
 
 @Entity('users')
+// Quiet hours are {start, end} in HH:MM or null: any other shape would break every reminder planned for the person.
+@Check('users_quiet_hours_shape', `"quiet_hours" IS NULL OR (jsonb_typeof("quiet_hours") = 'object' AND ("quiet_hours"->>'start') ~ '^([01][0-9]|2[0-3]):[0-5][0-9]$' AND ("quiet_hours"->>'end') ~ '^([01][0-9]|2[0-3]):[0-5][0-9]$')`)
 @Index('users_practice_email_key', ['practiceId', 'email'], { unique: true })
 @Index('users_practice_role_idx', ['practiceId', 'role', 'id'])
 @Index('users_practice_calendar_token_key', ['practiceId', 'calendarTokenHash'], { unique: true, where: 'calendar_token_hash IS NOT NULL' })

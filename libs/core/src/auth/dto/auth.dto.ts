@@ -1,5 +1,6 @@
 import { ApiSchema } from '@nestjs/swagger';
-import { IsEmail, IsString, IsTimeZone, Matches, MaxLength, MinLength } from 'class-validator';
+import { IsTimeZoneName } from '@app/common';
+import { IsEmail, IsString, Matches, MaxLength, MinLength } from 'class-validator';
 import { PracticeDto } from '../../practices/dto/practice.dto';
 import { UserDto } from '../../users/dto/user.dto';
 
@@ -12,7 +13,7 @@ export class SignupDto {
   practiceSlug!: string;
 
   /** The practice's IANA time zone, also the owner's. */
-  @IsTimeZone()
+  @IsTimeZoneName()
   timezone!: string;
 
   @IsString() @MinLength(1) @MaxLength(200)

@@ -1,5 +1,5 @@
-import { IsEmail, IsIn, IsOptional, IsString, IsTimeZone, IsUUID, MaxLength, MinLength } from 'class-validator';
-import { PageDto, PageQuery, IsOptionalNotNull } from '@app/common';
+import { IsEmail, IsIn, IsOptional, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
+import { PageDto, PageQuery, IsOptionalNotNull, IsTimeZoneName } from '@app/common';
 import { CLIENT_STATUSES, ClientStatus } from '../client.entity';
 
 export class CreateClientDto {
@@ -10,7 +10,7 @@ export class CreateClientDto {
   email!: string;
 
   /** IANA time zone; the practice's when omitted. */
-  @IsOptional() @IsTimeZone()
+  @IsOptional() @IsTimeZoneName()
   timezone?: string;
 
   /** The primary coach; a coach's new client is their own. */
@@ -25,7 +25,7 @@ export class UpdateClientDto {
   @IsOptionalNotNull() @IsEmail() @MaxLength(320)
   email?: string;
 
-  @IsOptionalNotNull() @IsTimeZone()
+  @IsOptionalNotNull() @IsTimeZoneName()
   timezone?: string;
 
   /** Owners only: hand the client to another coach. */

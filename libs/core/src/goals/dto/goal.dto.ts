@@ -1,5 +1,5 @@
-import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
-import { PageDto, PageQuery, IsOptionalNotNull, IsDateOnly, IsTimestamp } from '@app/common';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
+import { PageDto, PageQuery, IsOptionalNotNull, IsDateOnly, IsTimestamp, IsMeasureNumber } from '@app/common';
 import { GOAL_PRIORITIES, GoalPriority } from '../goal.entity';
 import { GoalStatus } from '../goal-status';
 
@@ -186,7 +186,6 @@ export class UpdateMilestoneDto {
   done?: boolean;
 }
 
-const FINITE = { allowNaN: false, allowInfinity: false, maxDecimalPlaces: 6 };
 
 export class CreateMetricDto {
   @IsString() @MinLength(1) @MaxLength(200)
@@ -195,15 +194,15 @@ export class CreateMetricDto {
   @IsString() @MinLength(1) @MaxLength(40)
   unit!: string;
 
-  @IsNumber(FINITE) @Min(-1e12) @Max(1e12)
+  @IsMeasureNumber()
   baseline!: number;
 
-  @IsNumber(FINITE) @Min(-1e12) @Max(1e12)
+  @IsMeasureNumber()
   target!: number;
 }
 
 export class CreateMeasurementDto {
-  @IsNumber(FINITE) @Min(-1e12) @Max(1e12)
+  @IsMeasureNumber()
   value!: number;
 
   /** When it was measured; now when omitted. */

@@ -1,5 +1,5 @@
-import { IsOptionalNotNull } from '@app/common';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsInt, IsOptional, IsString, IsTimeZone, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { IsOptionalNotNull, IsTimeZoneName } from '@app/common';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { REVIEW_CADENCES, ReviewCadence } from '../practice.entity';
 
 export class PracticeDto {
@@ -16,7 +16,7 @@ export class UpdatePracticeDto {
   @IsOptionalNotNull() @IsString() @MinLength(1) @MaxLength(200)
   name?: string;
 
-  @IsOptionalNotNull() @IsTimeZone()
+  @IsOptionalNotNull() @IsTimeZoneName()
   timezone?: string;
 
   /** Minutes before a session that reminders go out: 1–5 distinct values, each 1–10080. */

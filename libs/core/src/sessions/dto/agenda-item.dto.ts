@@ -1,8 +1,8 @@
-import { IsOptionalNotNull } from '@app/common';
-import { IsIn, IsInt, IsNumber, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
+import { IsMeasureNumber, IsOptionalNotNull } from '@app/common';
+import { IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
 import { AGENDA_KINDS, AgendaKind } from '../agenda-item.entity';
 import { ActionItemDto } from './action-item.dto';
-import { FINITE, nullable } from './session.dto';
+import { nullable } from './session.dto';
 
 export class CreateAgendaItemDto {
   /** A client may add topics, objectives and barriers. */
@@ -25,7 +25,7 @@ export class CreateAgendaItemDto {
   metricId?: string;
 
   /** Outcomes: the value aimed for in the session. */
-  @IsOptional() @IsNumber(FINITE) @Min(-1e12) @Max(1e12)
+  @IsOptional() @IsMeasureNumber()
   target?: number;
 }
 
@@ -46,7 +46,7 @@ export class UpdateAgendaItemDto {
   @IsOptional() @ValidateIf(nullable) @IsUUID()
   metricId?: string | null;
 
-  @IsOptional() @ValidateIf(nullable) @IsNumber(FINITE) @Min(-1e12) @Max(1e12)
+  @IsOptional() @ValidateIf(nullable) @IsMeasureNumber()
   target?: number | null;
 
   /** Objectives, coach only, once the session is completed: corrects what was recorded. */
@@ -54,7 +54,7 @@ export class UpdateAgendaItemDto {
   achieved?: boolean | null;
 
   /** Outcomes, coach only, once the session is completed. */
-  @IsOptional() @ValidateIf(nullable) @IsNumber(FINITE) @Min(-1e12) @Max(1e12)
+  @IsOptional() @ValidateIf(nullable) @IsMeasureNumber()
   result?: number | null;
 }
 

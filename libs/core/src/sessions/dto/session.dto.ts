@@ -1,14 +1,13 @@
 import { Type } from 'class-transformer';
 import {
-  ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, IsUrl, IsUUID, Max, MaxLength, Min, MinLength, ValidateIf,
+  ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, IsUUID, Max, MaxLength, Min, MinLength, ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { PageDto, PageQuery, IsOptionalNotNull, IsTimestamp } from '@app/common';
+import { PageDto, PageQuery, IsOptionalNotNull, IsTimestamp, IsMeasureNumber } from '@app/common';
 import { SESSION_STATUSES, SessionStatus } from '../session.entity';
 
 
 export const TEXT = 20000;
-export const FINITE = { allowNaN: false, allowInfinity: false, maxDecimalPlaces: 6 };
 export const nullable = (_: object, v: unknown) => v !== null;
 // http(s) only: a video link ends up in emails and calendar entries, where javascript: or file: would be a hazard.
 const VIDEO_URL = { protocols: ['http', 'https'], require_protocol: true, require_tld: false };
@@ -68,7 +67,7 @@ export class CompleteItemDto {
   achieved?: boolean;
 
   /** Outcomes: the value reached, stored as an exact decimal. */
-  @IsOptional() @IsNumber(FINITE) @Min(-1e12) @Max(1e12)
+  @IsOptional() @IsMeasureNumber()
   result?: number;
 }
 

@@ -1,6 +1,6 @@
 import { Type } from 'class-transformer';
-import { IsIn, IsOptional, IsString, IsTimeZone, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
-import { PageDto, PageQuery, Role, ROLES, IsOptionalNotNull } from '@app/common';
+import { IsIn, IsObject, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
+import { PageDto, PageQuery, Role, ROLES, IsOptionalNotNull, IsTimeZoneName } from '@app/common';
 
 const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
 
@@ -19,11 +19,12 @@ export class UpdateMeDto {
   name?: string;
 
   /** IANA time zone, e.g. Europe/Berlin. */
-  @IsOptionalNotNull() @IsTimeZone()
+  @IsOptionalNotNull() @IsTimeZoneName()
   timezone?: string;
 
   /** null turns quiet hours off. */
-  @IsOptional() @ValidateNested() @Type(() => QuietHoursDto)
+  // IsObject: an array passes ValidateNested (each element, none here) and would be stored as [].
+  @IsOptional() @IsObject({ message: 'quietHours must be {start, end} or null' }) @ValidateNested() @Type(() => QuietHoursDto)
   quietHours?: QuietHoursDto | null;
 }
 
