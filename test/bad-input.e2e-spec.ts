@@ -1,7 +1,6 @@
 // Hostile input at the HTTP boundary: every refusal is a 400-class problem+json that writes nothing, never a 500.
 // The cases are the ones the fuzzer (fuzz.e2e-spec.ts) and a hostile integration found.
-import { DataSource } from 'typeorm';
-import { TenantDb } from '@app/database';
+import { CrossPracticeDb, TenantDb } from '@app/database';
 import type { DomainEventConsumer } from '@app/core/outbox/domain-event-consumer';
 import { ProcessOutboxJob } from '@app/core/outbox/jobs/process-outbox.job';
 import { TimeZonesKnownToTheDatabase1795332000000 } from '../migrations/1795332000000-TimeZonesKnownToTheDatabase';
@@ -268,7 +267,7 @@ describe('one bad practice never fails the outbox for the others', () => {
         seen.push(e.practiceId);
       },
     };
-    const job = new ProcessOutboxJob(t.app.get(DataSource), t.app.get(TenantDb), [consumer]);
+    const job = new ProcessOutboxJob(t.app.get(CrossPracticeDb), t.app.get(TenantDb), [consumer]);
     const result = await job.handle();
     expect(result.failed).toBeGreaterThanOrEqual(1);
     expect(seen).toContain(good.practiceId);
