@@ -13,6 +13,7 @@ import { ReviewsHttpModule } from '@app/core/reviews/reviews.module';
 import { SessionsModule } from '@app/core/sessions/sessions.module';
 import { WebhooksHttpModule } from '@app/core/webhooks/webhooks.module';
 import { HealthController } from './health/health.controller';
+import { MetricsPort } from './health/metrics-port';
 
 @Module({
   imports: [
@@ -36,6 +37,7 @@ import { HealthController } from './health/health.controller';
     { provide: APP_GUARD, useClass: AuthGuard },
     { provide: APP_GUARD, useClass: RolesGuard },
     { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+    MetricsPort,
   ],
 })
 export class AppModule {}

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, ValidateIf, validateSync } from 'class-validator';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -67,6 +67,14 @@ class EnvSchema {
 
   @Matches(/^[A-Za-z0-9_{}:-]{1,40}$/, { message: 'REDIS_PREFIX must be 1–40 letters, digits, _ : { } or -' })
   REDIS_PREFIX = 'cp';
+
+  // Empty: /metrics is not served on the public port (unless METRICS_PORT serves it apart).
+  @ValidateIf((o: EnvSchema) => o.METRICS_TOKEN !== '') @IsString() @MinLength(32, { message: 'METRICS_TOKEN must be at least 32 characters' })
+  METRICS_TOKEN = '';
+
+  // 0: no port of its own.
+  @Transform(toInt) @IsInt() @Min(0) @Max(65535)
+  METRICS_PORT = 0;
 }
 
 export class ConfigError extends Error {}
@@ -97,6 +105,10 @@ export class AppConfig {
   readonly schedulerEveryMs: number;
   /** Prefix of every Redis key (rate limits, queues); a hash tag keeps a cluster's keys together. */
   readonly redisPrefix: string;
+  /** Bearer token that reads GET /metrics on the public port; null: not served there. */
+  readonly metricsToken: string | null;
+  /** A port of its own serving GET /metrics without credentials (keep it off the public network); null: none. */
+  readonly metricsPort: number | null;
 
   private constructor(e: EnvSchema, jwtSecret: string) {
     this.env = e.NODE_ENV;
@@ -118,6 +130,8 @@ export class AppConfig {
     this.deliveryLeaseSeconds = e.DELIVERY_LEASE_SECONDS;
     this.deliveryRequeueSeconds = e.DELIVERY_REQUEUE_SECONDS;
     this.schedulerEveryMs = e.SCHEDULER_EVERY_MS;
+    this.metricsToken = e.METRICS_TOKEN || null;
+    this.metricsPort = e.METRICS_PORT || null;
   }
 
   get isProduction(): boolean {

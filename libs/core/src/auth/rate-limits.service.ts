@@ -1,11 +1,13 @@
-import { BeforeApplicationShutdown, CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
-import type { FastifyRequest } from 'fastify';
+import { applyDecorators, BeforeApplicationShutdown, CanActivate, ExecutionContext, Inject, Injectable, UseGuards } from '@nestjs/common';
+import { ApiExtension } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Redis } from 'ioredis';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { AppConfig } from '@app/config';
 import { TooManyRequests } from '@app/common';
 import { REDIS } from '../redis/redis.module';
 import { CredentialLimiter } from './credential-limiter';
+import { RateLimitPolicy, setRateLimitHeaders } from './rate-limit-headers';
 
 const LOGIN_FAILURES_ALLOWED = 10;
 const LOGIN_FAILURE_WINDOW_S = 15 * 60;
@@ -18,16 +20,26 @@ export class RateLimitsService implements BeforeApplicationShutdown {
   private readonly perAddress: RateLimiterRedis;
   private readonly loginFailures: RateLimiterRedis;
   private readonly perCredential: CredentialLimiter;
+  /** Authenticated requests per credential and minute. */
+  readonly credentialPolicy: RateLimitPolicy;
+  /** Unauthenticated auth requests per client address and minute. */
+  readonly addressPolicy: RateLimitPolicy;
+  /** Failed logins per account in 15 minutes. */
+  readonly accountPolicy: RateLimitPolicy = { name: 'account', quota: LOGIN_FAILURES_ALLOWED, windowSeconds: LOGIN_FAILURE_WINDOW_S };
 
   constructor(@Inject(REDIS) redis: Redis, config: AppConfig) {
+    this.credentialPolicy = { name: 'credential', quota: config.apiRateLimitPerMinute, windowSeconds: 60 };
+    this.addressPolicy = { name: 'address', quota: config.authRateLimitPerMinute, windowSeconds: 60 };
     this.perAddress = new RateLimiterRedis({ storeClient: redis, keyPrefix: `${config.redisPrefix}:rl:auth-addr`, points: config.authRateLimitPerMinute, duration: 60 });
     this.loginFailures = new RateLimiterRedis({ storeClient: redis, keyPrefix: `${config.redisPrefix}:rl:login-fail`, points: LOGIN_FAILURES_ALLOWED, duration: LOGIN_FAILURE_WINDOW_S });
     this.perCredential = new CredentialLimiter(redis, `${config.redisPrefix}:rl:credential`, config.apiRateLimitPerMinute);
   }
 
   /** One authenticated request by a credential (a user id, or an API key id): many users may share an address. */
-  hitCredential(credential: string): void {
+  hitCredential(credential: string, reply?: FastifyReply): void {
     const wait = this.perCredential.hit(credential);
+    const { remaining, resetSeconds } = this.perCredential.standing(credential);
+    setRateLimitHeaders(reply, [this.credentialPolicy], this.credentialPolicy, wait === null ? remaining : 0, wait ?? resetSeconds);
     if (wait !== null) throw new TooManyRequests(wait);
   }
 
@@ -37,11 +49,15 @@ export class RateLimitsService implements BeforeApplicationShutdown {
   }
 
   /** One unauthenticated auth request from an address. */
-  async hitAddress(address: string): Promise<void> {
+  async hitAddress(address: string, reply?: FastifyReply, policies: readonly RateLimitPolicy[] = [this.addressPolicy]): Promise<void> {
     try {
-      await this.perAddress.consume(address);
+      const r = await this.perAddress.consume(address);
+      setRateLimitHeaders(reply, policies, this.addressPolicy, r.remainingPoints, r.msBeforeNext / 1000);
     } catch (e) {
-      if (e instanceof RateLimiterRes) throw new TooManyRequests(retryAfter(e));
+      if (e instanceof RateLimiterRes) {
+        setRateLimitHeaders(reply, policies, this.addressPolicy, 0, retryAfter(e));
+        throw new TooManyRequests(retryAfter(e));
+      }
       throw e;
     }
   }
@@ -49,7 +65,9 @@ export class RateLimitsService implements BeforeApplicationShutdown {
   /** Refuses a login to an account that failed too often in the window, whatever the password. */
   async assertLoginAllowed(account: string): Promise<void> {
     const r = await this.loginFailures.get(account);
-    if (r && r.consumedPoints >= LOGIN_FAILURES_ALLOWED) throw new TooManyRequests(retryAfter(r), 'Too many failed logins for this account; try again later.');
+    if (r && r.consumedPoints >= LOGIN_FAILURES_ALLOWED) {
+      throw new TooManyRequests(retryAfter(r), 'Too many failed logins for this account; try again later.', `"${this.accountPolicy.name}";r=0;t=${retryAfter(r)}`);
+    }
   }
 
   async loginFailed(account: string): Promise<void> {
@@ -68,7 +86,14 @@ export class AuthRateLimitGuard implements CanActivate {
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     const req = ctx.switchToHttp().getRequest<FastifyRequest>();
-    await this.limits.hitAddress(req.ip || 'unknown');
+    const reply = ctx.switchToHttp().getResponse<FastifyReply>();
+    // Login also counts failures per account: both policies are announced there.
+    const login = req.routeOptions?.url === '/v1/auth/login';
+    await this.limits.hitAddress(req.ip || 'unknown', reply, login ? [this.limits.addressPolicy, this.limits.accountPolicy] : [this.limits.addressPolicy]);
     return true;
   }
 }
+
+/** The route is limited per client address (and, for login, per account): the guard, and the OpenAPI document says so. */
+export const LimitedPerAddress = (...policies: ('address' | 'account')[]) =>
+  applyDecorators(UseGuards(AuthRateLimitGuard), ApiExtension('x-rate-limit-policies', policies.length ? policies : ['address']));

@@ -1,8 +1,8 @@
-import { Body, Controller, Delete, Get, HttpCode, Post, Query, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { AuthContext, Ctx, IdParam, Public, Roles } from '@app/common';
 import { SessionDto } from '../auth/dto/auth.dto';
-import { AuthRateLimitGuard } from '../auth/rate-limits.service';
+import { LimitedPerAddress } from '../auth/rate-limits.service';
 import { AcceptInvitationDto, CreateInvitationDto, InvitationDto, InvitationsQuery, PendingInvitationPage } from './dto/invitation.dto';
 import { InvitationsService } from './invitations.service';
 
@@ -36,7 +36,7 @@ export class InvitationsController {
   /** Accepts an invitation: creates the account and signs it in. */
   @Post('accept')
   @Public()
-  @UseGuards(AuthRateLimitGuard)
+  @LimitedPerAddress()
   accept(@Body() dto: AcceptInvitationDto): Promise<SessionDto> {
     return this.invitations.accept(dto);
   }
