@@ -52,7 +52,10 @@ async function newPage(viewport = { width: 1280, height: 860 }): Promise<Page> {
   const page = await ctx.newPage();
   page.setDefaultTimeout(15_000);
   // A broken page shows up in the test's output, not only in a screenshot.
-  page.on('pageerror', (e) => console.error(`page error on ${page.url()}: ${e.message}`));
+  page.on('pageerror', (e) => {
+    console.error(`page error on ${page.url()}: ${e.message}`);
+    if (/Content Security Policy/i.test(e.message)) cspViolations.push(`${page.url()}: ${e.message}`);
+  });
   page.on('console', (m) => {
     if (/Content Security Policy/i.test(m.text())) cspViolations.push(`${page.url()}: ${m.text()}`);
   });
@@ -81,9 +84,12 @@ const containsText = (l: Locator, text: string) => eventually(() => l.textConten
 const hasTitle = (page: Page, title: string) => eventually(() => page.title(), (v) => v === title, `expected the page title "${title}"`);
 const hasAttribute = (l: Locator, name: string, value: string) => eventually(() => l.getAttribute(name), (v) => v === value, `expected ${name}="${value}"`);
 
+/** Nothing on the page is loading any more (asked through locators: the portal's CSP forbids evaluating strings in it). */
+const noneLoading = (page: Page) => eventually(() => page.locator('.loading').count(), (n) => n === 0, `nothing loading on ${page.url()}`);
+
 /** A full-page screenshot once nothing on the page is loading any more. */
 async function shot(page: Page, name: string): Promise<void> {
-  await page.waitForFunction(`!document.querySelector('.loading')`);
+  await noneLoading(page);
   // From the top: a sticky header would otherwise be drawn mid-page.
   await page.evaluate('window.scrollTo(0, 0)');
   await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
@@ -608,7 +614,7 @@ describe('the portal', () => {
     for (const path of ['/', '/goals', `/goals/${runGoalId}`, '/sessions', `/sessions/${sessionId}`, '/reviews', '/wins', '/notifications', '/account']) {
       await phone.goto(`${base}${path}`);
       await visible(phone.getByRole('heading', { level: 1 }));
-      await phone.waitForFunction(`!document.querySelector('.loading')`);
+      await noneLoading(phone);
       await fitsTheScreen(phone);
     }
     // A chart draws its labels at their CSS size: one drawing unit per pixel.
@@ -633,7 +639,7 @@ describe('the portal', () => {
     for (const path of ['/', '/clients', '/reviews', `/reviews/${reviewId}`, `/engagements/${engagementId}`, `/sessions/${sessionId}`]) {
       await coachPhone.goto(`${base}${path}`);
       await visible(coachPhone.getByRole('heading', { level: 1 }));
-      await coachPhone.waitForFunction(`!document.querySelector('.loading')`);
+      await noneLoading(coachPhone);
       await fitsTheScreen(coachPhone);
     }
   });
