@@ -520,6 +520,16 @@ describe('the portal', () => {
     expect(url.pathname).toBe('/accept');
     expect(url.searchParams.get('practice')).toBe(p.slug);
     expect(url.searchParams.get('practiceName')).toBe('Northstar Coaching');
+    // It waits in the pending list until withdrawn; withdrawn, its link opens nothing.
+    await containsText(team.getByRole('list', { name: 'Pending invitations' }), 'ines.new@example.test');
+    await team.getByRole('button', { name: 'Withdraw the invitation for ines.new@example.test' }).click();
+    await eventually(() => team.getByRole('button', { name: 'Withdraw the invitation for ines.new@example.test' }).count(), (n) => n === 0, 'the withdrawn invitation to leave the list');
+    const accept = await fetch(`${base}/v1/invitations/accept`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ token: url.searchParams.get('token'), name: 'Ines', password: 'a long enough password' }),
+    });
+    expect(accept.status).toBe(409);
 
     // An API key for a coach, shown once, that works.
     const keys = page.getByRole('region', { name: 'API keys' });
