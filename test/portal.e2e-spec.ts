@@ -520,14 +520,20 @@ describe('the portal', () => {
     expect(url.pathname).toBe('/accept');
     expect(url.searchParams.get('practice')).toBe(p.slug);
     expect(url.searchParams.get('practiceName')).toBe('Northstar Coaching');
-    // It waits in the pending list until withdrawn; withdrawn, its link opens nothing.
     await containsText(team.getByRole('list', { name: 'Pending invitations' }), 'ines.new@example.test');
-    await team.getByRole('button', { name: 'Withdraw the invitation for ines.new@example.test' }).click();
-    await eventually(() => team.getByRole('button', { name: 'Withdraw the invitation for ines.new@example.test' }).count(), (n) => n === 0, 'the withdrawn invitation to leave the list');
+
+    // An invitation sent by mistake waits in the pending list until withdrawn; withdrawn, its link opens nothing.
+    await team.getByLabel("Coach's email").fill('wrong.person@example.test');
+    await team.getByRole('button', { name: 'Create invitation' }).click();
+    const mistaken = new URL(squash(await eventually(() => team.locator('code.secret-value').textContent(), (v) => !!v && squash(v) !== link, 'the second invitation link')));
+    await containsText(team.getByRole('list', { name: 'Pending invitations' }), 'wrong.person@example.test');
+    await team.getByRole('button', { name: 'Withdraw the invitation for wrong.person@example.test' }).click();
+    await eventually(() => team.getByRole('button', { name: 'Withdraw the invitation for wrong.person@example.test' }).count(), (n) => n === 0, 'the withdrawn invitation to leave the list');
+    await containsText(team.getByRole('list', { name: 'Pending invitations' }), 'ines.new@example.test');
     const accept = await fetch(`${base}/v1/invitations/accept`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ token: url.searchParams.get('token'), name: 'Ines', password: 'a long enough password' }),
+      body: JSON.stringify({ token: mistaken.searchParams.get('token'), name: 'Wrong Person', password: 'a long enough password' }),
     });
     expect(accept.status).toBe(409);
 
