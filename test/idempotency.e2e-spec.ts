@@ -1,6 +1,7 @@
 // Idempotency-Key under failure: the stored answer commits with the work, a crashed claim lapses, and
 // callers without credentials share no key space.
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { TenantDb } from '@app/database';
 import { startApp, TestApp } from './support/app';
 import { addCoach, Caller, PASSWORD, PracticeFixture, signupPractice } from './support/factories';
 
@@ -138,5 +139,39 @@ describe('keys without credentials', () => {
     const { rows } = await t.sql.query(`SELECT scope FROM idempotency_records WHERE key = $1`, [key]);
     expect(rows[0].scope).toMatch(/^anonymous:[0-9a-f]{64}$/);
     expect(rows[0].scope).not.toContain('192.0.2.44');
+  });
+});
+
+describe('a unit of work (the transaction an idempotent request runs in)', () => {
+  const db = () => t.app.get(TenantDb);
+  const countKey = async (key: string) => (await t.sql.query(`SELECT count(*)::int AS n FROM idempotency_records WHERE key = $1`, [key])).rows[0].n as number;
+  const record = (key: string) => `INSERT INTO idempotency_records (id, scope, key, request_hash, expires_at) VALUES ('${randomUUID()}', 'unit-test', '${key}', 'h', now() + interval '1 hour')`;
+
+  it('commits its statements with the runs inside it, and a run that throws undoes only its own writes', async () => {
+    const [kept, undone] = [`unit-kept-${uniq()}`, `unit-undone-${uniq()}`];
+    await db().unitOfWork(async (unit) => {
+      await db().run(p.practiceId, (tx) => tx.em.query(record(kept)));
+      await db().run(p.practiceId, async (tx) => {
+        await tx.em.query(record(undone));
+        throw new Error('refused');
+      }).catch(() => undefined);
+      // Nested runs share the transaction.
+      await db().run(p.practiceId, (tx) => db().run(p.practiceId, (inner) => inner.em.query('SELECT 1')).then(() => tx.em.query('SELECT 1')));
+      await unit.query('SELECT 1', []);
+    });
+    expect([await countKey(kept), await countKey(undone)]).toEqual([1, 0]);
+  });
+
+  it('rolls everything back when the work throws', async () => {
+    const key = `unit-rolled-back-${uniq()}`;
+    await expect(db().unitOfWork(async () => {
+      await db().run(p.practiceId, (tx) => tx.em.query(record(key)));
+      throw new Error('failed after the work');
+    })).rejects.toThrow('failed after the work');
+    expect(await countKey(key)).toBe(0);
+  });
+
+  it('refuses two runs side by side on its one connection', async () => {
+    await expect(db().unitOfWork(() => Promise.all([db().run(p.practiceId, (tx) => tx.em.query('SELECT pg_sleep(0.05)')), db().run(p.practiceId, (tx) => tx.em.query('SELECT 1'))]))).rejects.toThrow(/side by side/);
   });
 });

@@ -7,11 +7,17 @@ import { UUID_RE } from './ids';
 interface Unit {
   runner: QueryRunner | null;
   savepoints: number;
+  /** The runs in progress, outermost first. */
+  open: number[];
+  /** Their promises: a unit that fails waits for them before it rolls back and hands its connection back. */
+  inflight: Set<Promise<unknown>>;
   /** Set once the work is over: a run after that (a stray promise) is a bug, not a new transaction. */
   closed: boolean;
 }
 
 const units = new AsyncLocalStorage<Unit>();
+/** The run (of the current unit) that the code running now is inside of. */
+const enclosingRun = new AsyncLocalStorage<number>();
 
 /** The one transaction of a unit of work, for a statement that must commit (or not) with its work. */
 export interface UnitOfWork {
@@ -63,7 +69,7 @@ export class TenantDb {
    */
   async unitOfWork<T>(work: (unit: UnitOfWork) => Promise<T>): Promise<T> {
     if (units.getStore()) throw new Error('TenantDb.unitOfWork cannot be nested');
-    const unit: Unit = { runner: null, savepoints: 0, closed: false };
+    const unit: Unit = { runner: null, savepoints: 0, open: [], inflight: new Set(), closed: false };
     const handle: UnitOfWork = {
       query: async <R>(sql: string, params: unknown[]): Promise<R[]> => {
         const res: unknown = await (await this.begin(unit)).query(sql, params);
@@ -77,6 +83,8 @@ export class TenantDb {
       return out;
     } catch (err) {
       unit.closed = true;
+      // A run the failed work left running (a promise not awaited) must be done with the connection first.
+      await Promise.allSettled([...unit.inflight]);
       if (unit.runner?.isTransactionActive) await unit.runner.rollbackTransaction().catch(() => undefined);
       throw err;
     } finally {
@@ -94,13 +102,27 @@ export class TenantDb {
     return runner;
   }
 
-  private async runInUnit<T>(unit: Unit, practiceId: string, work: (tx: TenantTx) => Promise<T>): Promise<T> {
+  private runInUnit<T>(unit: Unit, practiceId: string, work: (tx: TenantTx) => Promise<T>): Promise<T> {
+    // One connection: runs nest or follow one another. Two side by side would interleave their savepoints,
+    // so that is refused loudly (checked before any await, so the second of two started together sees the first).
+    if ((enclosingRun.getStore() ?? 0) !== (unit.open.at(-1) ?? 0)) return Promise.reject(new Error('Two TenantDb.run calls of one unit of work ran side by side; run them one after the other'));
+    const id = ++unit.savepoints;
+    unit.open.push(id);
+    const done: Promise<T> = this.runSavepoint(unit, id, practiceId, work).finally(() => {
+      unit.open.pop();
+      unit.inflight.delete(done);
+    });
+    unit.inflight.add(done);
+    return done;
+  }
+
+  private async runSavepoint<T>(unit: Unit, id: number, practiceId: string, work: (tx: TenantTx) => Promise<T>): Promise<T> {
     const runner = await this.begin(unit);
-    const savepoint = `tenant_run_${++unit.savepoints}`;
+    const savepoint = `tenant_run_${id}`;
     // The practice setting is local to the transaction: each run sets its own (a savepoint rolled back restores the one before).
     await runner.query(`SAVEPOINT ${savepoint}; SELECT set_config('app.practice_id', '${practiceId}', true)`);
     try {
-      const out = await work({ practiceId, em: runner.manager });
+      const out = await enclosingRun.run(id, () => work({ practiceId, em: runner.manager }));
       await runner.query(`RELEASE SAVEPOINT ${savepoint}`);
       return out;
     } catch (err) {
