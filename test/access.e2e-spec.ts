@@ -58,6 +58,16 @@ const matrix: Row[] = [
   { name: 'PATCH /v1/me', call: (c) => c.patch('/v1/me', { timezone: 'Europe/Berlin' }), expect: { owner: 200, coach: 200, otherCoach: 200, client: 200, otherClient: 200, ownerKey: 403, coachKey: 403 } },
   { name: 'POST /v1/auth/logout', call: (c) => c.post('/v1/auth/logout', { refreshToken: foreign.refreshToken }), expect: { owner: 204, coach: 204, otherCoach: 204, client: 204, ownerKey: 403, coachKey: 403 } },
   { name: 'DELETE /v1/api-keys/:id', call: async (c) => c.del(`/v1/api-keys/${(await a.owner.post('/v1/api-keys', { name: 'doomed', role: 'owner' }).expect(201)).body.id}`), expect: { owner: 204, coach: 403, otherCoach: 403, client: 403, ownerKey: 204, coachKey: 403 } },
+  { name: 'GET /v1/invitations', call: (c) => c.get('/v1/invitations'), expect: { owner: 200, coach: 200, otherCoach: 200, client: 403, ownerKey: 200, coachKey: 200 } },
+  {
+    name: 'DELETE /v1/invitations/:id (a client of coach A)',
+    call: async (c) => {
+      const cl = await coachA.post('/v1/clients', { name: 'Invited', email: fresh() }).expect(201);
+      const inv = await coachA.post('/v1/invitations', { email: cl.body.email, role: 'client', clientId: cl.body.id }).expect(201);
+      return c.del(`/v1/invitations/${inv.body.id}`);
+    },
+    expect: { owner: 204, coach: 204, otherCoach: 404, client: 403, ownerKey: 204, coachKey: 204 },
+  },
   { name: 'DELETE /v1/clients/:id', call: async (c) => c.del(`/v1/clients/${(await coachA.post('/v1/clients', { name: 'Doomed', email: fresh() }).expect(201)).body.id}`), expect: { owner: 204, coach: 204, otherCoach: 404, client: 403, otherClient: 403, ownerKey: 204, coachKey: 204 } },
 ];
 

@@ -192,6 +192,20 @@ describe('API keys', () => {
     await key.get('/v1/clients').expect(401);
   });
 
+  it('lists a prefix per key that tells the keys of one practice apart and is the start of the key', async () => {
+    const p = await signupPractice(t);
+    const made = [];
+    for (const name of ['CRM', 'Billing', 'Zapier']) made.push((await p.owner.post('/v1/api-keys', { name, role: 'owner' }).expect(201)).body);
+    const list = (await p.owner.get('/v1/api-keys').expect(200)).body.data as { id: string; keyPrefix: string }[];
+    expect(new Set(list.map((k) => k.keyPrefix)).size).toBe(3);
+    for (const m of made) {
+      const listed = list.find((k) => k.id === m.id)!;
+      expect(listed.keyPrefix).toMatch(/^cpk_[0-9a-f]{8}$/);
+      expect(m.key.startsWith(listed.keyPrefix)).toBe(true);
+      expect(m.keyPrefix).toBe(listed.keyPrefix);
+    }
+  });
+
   it('a coach key sees only its coach’s clients and may not manage keys', async () => {
     const p = await signupPractice(t);
     const coachA = await addCoach(t, p);

@@ -8,8 +8,10 @@ let p: PracticeFixture;
 let coach: Caller;
 const count = async (table: string) => (await t.sql.query(`SELECT count(*)::int AS n FROM ${table}`)).rows[0].n as number;
 
+const METRICS_TOKEN = 'metrics-token-for-the-conventions-tests';
+
 beforeAll(async () => {
-  t = await startApp();
+  t = await startApp({ METRICS_TOKEN });
   p = await signupPractice(t);
   coach = await addCoach(t, p);
 });
@@ -338,9 +340,9 @@ describe('operations', () => {
     expect(ready.body).toEqual({ status: 'ok', checks: { postgres: 'up', redis: 'up' } });
   });
 
-  it('metrics in Prometheus text, labelled by route pattern', async () => {
+  it('metrics in Prometheus text, labelled by route pattern (with the metrics token)', async () => {
     await coach.get('/v1/clients').expect(200);
-    const res = await t.http.get('/metrics').expect(200);
+    const res = await t.http.get('/metrics').set('Authorization', `Bearer ${METRICS_TOKEN}`).expect(200);
     expect(res.headers['content-type']).toMatch(/text\/plain/);
     expect(res.text).toMatch(/http_request_duration_seconds_count\{method="GET",route="\/v1\/clients",status="200"\} \d+/);
     expect(res.text).toContain('process_cpu_user_seconds_total');

@@ -43,6 +43,8 @@ let runGoalId: string;
 let cookGoalId: string;
 let sessionId: string;
 const PRIVATE_NOTE = 'Worried about the travel month; revisit pacing next time.';
+/** What Chromium refused under the Content Security Policy, on any page of any test here. */
+const cspViolations: string[] = [];
 
 async function newPage(viewport = { width: 1280, height: 860 }): Promise<Page> {
   const ctx = await browser.newContext({ viewport, timezoneId: 'UTC', locale: 'en-GB' });
@@ -50,7 +52,13 @@ async function newPage(viewport = { width: 1280, height: 860 }): Promise<Page> {
   const page = await ctx.newPage();
   page.setDefaultTimeout(15_000);
   // A broken page shows up in the test's output, not only in a screenshot.
-  page.on('pageerror', (e) => console.error(`page error on ${page.url()}: ${e.message}`));
+  page.on('pageerror', (e) => {
+    console.error(`page error on ${page.url()}: ${e.message}`);
+    if (/Content Security Policy/i.test(e.message)) cspViolations.push(`${page.url()}: ${e.message}`);
+  });
+  page.on('console', (m) => {
+    if (/Content Security Policy/i.test(m.text())) cspViolations.push(`${page.url()}: ${m.text()}`);
+  });
   return page;
 }
 
@@ -76,9 +84,12 @@ const containsText = (l: Locator, text: string) => eventually(() => l.textConten
 const hasTitle = (page: Page, title: string) => eventually(() => page.title(), (v) => v === title, `expected the page title "${title}"`);
 const hasAttribute = (l: Locator, name: string, value: string) => eventually(() => l.getAttribute(name), (v) => v === value, `expected ${name}="${value}"`);
 
+/** Nothing on the page is loading any more (asked through locators: the portal's CSP forbids evaluating strings in it). */
+const noneLoading = (page: Page) => eventually(() => page.locator('.loading').count(), (n) => n === 0, `nothing loading on ${page.url()}`);
+
 /** A full-page screenshot once nothing on the page is loading any more. */
 async function shot(page: Page, name: string): Promise<void> {
-  await page.waitForFunction(`!document.querySelector('.loading')`);
+  await noneLoading(page);
   // From the top: a sticky header would otherwise be drawn mid-page.
   await page.evaluate('window.scrollTo(0, 0)');
   await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
@@ -511,6 +522,22 @@ describe('the portal', () => {
     expect(url.pathname).toBe('/accept');
     expect(url.searchParams.get('practice')).toBe(p.slug);
     expect(url.searchParams.get('practiceName')).toBe('Northstar Coaching');
+    await containsText(team.getByRole('list', { name: 'Pending invitations' }), 'ines.new@example.test');
+
+    // An invitation sent by mistake waits in the pending list until withdrawn; withdrawn, its link opens nothing.
+    await team.getByLabel("Coach's email").fill('wrong.person@example.test');
+    await team.getByRole('button', { name: 'Create invitation' }).click();
+    const mistaken = new URL(squash(await eventually(() => team.locator('code.secret-value').textContent(), (v) => !!v && squash(v) !== link, 'the second invitation link')));
+    await containsText(team.getByRole('list', { name: 'Pending invitations' }), 'wrong.person@example.test');
+    await team.getByRole('button', { name: 'Withdraw the invitation for wrong.person@example.test' }).click();
+    await eventually(() => team.getByRole('button', { name: 'Withdraw the invitation for wrong.person@example.test' }).count(), (n) => n === 0, 'the withdrawn invitation to leave the list');
+    await containsText(team.getByRole('list', { name: 'Pending invitations' }), 'ines.new@example.test');
+    const accept = await fetch(`${base}/v1/invitations/accept`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ token: mistaken.searchParams.get('token'), name: 'Wrong Person', password: 'a long enough password' }),
+    });
+    expect(accept.status).toBe(409);
 
     // An API key for a coach, shown once, that works.
     const keys = page.getByRole('region', { name: 'API keys' });
@@ -605,7 +632,7 @@ describe('the portal', () => {
     for (const path of ['/', '/goals', `/goals/${runGoalId}`, '/sessions', `/sessions/${sessionId}`, '/reviews', '/wins', '/notifications', '/account']) {
       await phone.goto(`${base}${path}`);
       await visible(phone.getByRole('heading', { level: 1 }));
-      await phone.waitForFunction(`!document.querySelector('.loading')`);
+      await noneLoading(phone);
       await fitsTheScreen(phone);
     }
     // A chart draws its labels at their CSS size: one drawing unit per pixel.
@@ -630,7 +657,7 @@ describe('the portal', () => {
     for (const path of ['/', '/clients', '/reviews', `/reviews/${reviewId}`, `/engagements/${engagementId}`, `/sessions/${sessionId}`]) {
       await coachPhone.goto(`${base}${path}`);
       await visible(coachPhone.getByRole('heading', { level: 1 }));
-      await coachPhone.waitForFunction(`!document.querySelector('.loading')`);
+      await noneLoading(coachPhone);
       await fitsTheScreen(coachPhone);
     }
   });
@@ -658,5 +685,19 @@ describe('the portal', () => {
     await fresh.getByRole('button', { name: 'Create my account' }).click();
     await containsText(fresh.getByRole('heading', { level: 1 }), 'Nora');
     await visible(fresh.getByText('Coach portal'));
+  });
+
+  it('every page above loaded under the Content Security Policy without a refusal, and so does the API reference', async () => {
+    const index = await fetch(`${base}/`);
+    const csp = index.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(index.headers.get('x-content-type-options')).toBe('nosniff');
+    const docs = await newPage();
+    await docs.goto(`${base}/docs`);
+    // Swagger UI drew the document: its title and an operation.
+    await visible(docs.locator('.swagger-ui .info .title'));
+    await visible(docs.locator('.opblock').first());
+    expect(cspViolations).toEqual([]);
   });
 });

@@ -14,6 +14,7 @@ import { ReviewsHttpModule } from '@app/core/reviews/reviews.module';
 import { SessionsModule } from '@app/core/sessions/sessions.module';
 import { WebhooksHttpModule } from '@app/core/webhooks/webhooks.module';
 import { HealthController } from './health/health.controller';
+import { MetricsPort } from './health/metrics-port';
 
 @Module({
   imports: [
@@ -38,6 +39,7 @@ import { HealthController } from './health/health.controller';
     { provide: APP_GUARD, useClass: RolesGuard },
     { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
     { provide: APP_INTERCEPTOR, useClass: ActingUserInterceptor },
+    MetricsPort,
   ],
 })
 export class AppModule {}

@@ -11,7 +11,9 @@ import { logRequest, requestIdOf } from '@app/core/observability/logging';
 import { observeHttpRequest } from '@app/core/observability/metrics';
 import { setHttpRoute } from '@app/core/observability/tracing';
 import { AppModule } from './app.module';
+import { documentRateLimits } from './openapi-rate-limits';
 import { servePortal } from './portal';
+import { registerSecurityHeaders } from './security-headers';
 
 /** Largest request body accepted (413 above it). */
 export const BODY_LIMIT_BYTES = 256 * 1024;
@@ -68,6 +70,7 @@ export async function createApi(config: AppConfig = AppConfig.fromProcess()): Pr
 export async function configureApi(app: NestFastifyApplication): Promise<void> {
   app.useLogger(app.get(Logger));
   app.useGlobalPipes(validationPipe());
+  await registerSecurityHeaders(app);
   const fastify = app.getHttpAdapter().getInstance();
   // JSON only: a body of any other type is 415 (Fastify's own answer once no parser matches it),
   // not silently ignored; an empty JSON body is no body. Prototype keys are refused (400). Bytes that
@@ -151,5 +154,6 @@ export async function createOpenApiDocument(app: INestApplication): Promise<Open
     .build();
   const document = SwaggerModule.createDocument(app, config);
   document.security = [{ bearer: [] }];
+  documentRateLimits(document);
   return document;
 }

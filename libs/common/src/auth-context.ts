@@ -1,4 +1,5 @@
-import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
+import { applyDecorators, createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
+import { ApiExtension } from '@nestjs/swagger';
 
 export const ROLES = ['owner', 'coach', 'client'] as const;
 export type Role = (typeof ROLES)[number];
@@ -24,8 +25,8 @@ export interface AuthedRequest {
 }
 
 export const IS_PUBLIC = 'isPublic';
-/** The route needs no credentials. */
-export const Public = () => SetMetadata(IS_PUBLIC, true);
+/** The route needs no credentials (and the OpenAPI document says so: no security, no per-credential limit). */
+export const Public = () => applyDecorators(SetMetadata(IS_PUBLIC, true), ApiExtension('x-public', true));
 
 export const ROLES_KEY = 'roles';
 /** Roles that may call the route; others get 403. */

@@ -54,7 +54,12 @@ export class IllegalTransition extends Conflict {
 }
 
 export class TooManyRequests extends DomainError {
-  constructor(readonly retryAfterSeconds: number, message = 'Too many requests; try again later.') {
+  constructor(
+    readonly retryAfterSeconds: number,
+    message = 'Too many requests; try again later.',
+    /** The RateLimit field naming the policy that refused, when the limiter has not set it already. */
+    readonly rateLimit?: string,
+  ) {
     super(429, 'rate-limited', message);
   }
 }

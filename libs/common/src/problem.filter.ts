@@ -65,6 +65,7 @@ export class ProblemFilter implements ExceptionFilter {
     const body = this.toProblem(err, reply.request?.id);
     if (reply.sent) return;
     if (err instanceof TooManyRequests) reply.header('Retry-After', String(err.retryAfterSeconds));
+    if (err instanceof TooManyRequests && err.rateLimit) reply.header('RateLimit', err.rateLimit);
     reply.status(body.status).type('application/problem+json').send(JSON.stringify(body));
   }
 

@@ -218,3 +218,15 @@ describe('WEBHOOK_ALLOW_PRIVATE_TARGETS', () => {
     expect(load({ NODE_ENV: 'production', JWT_SECRET: SECRET, WEBHOOK_ALLOW_PRIVATE_TARGETS: 'false' }).webhookAllowPrivateTargets).toBe(false);
   });
 });
+
+describe('AppConfig: metrics', () => {
+  it('serves /metrics nowhere by default', () => {
+    expect(load({ JWT_SECRET: SECRET })).toMatchObject({ metricsToken: null, metricsPort: null });
+  });
+
+  it('takes a token of at least 32 characters and a port of its own', () => {
+    expect(load({ JWT_SECRET: SECRET, METRICS_TOKEN: 'm'.repeat(32), METRICS_PORT: '9464' })).toMatchObject({ metricsToken: 'm'.repeat(32), metricsPort: 9464 });
+    expect(errorOf({ JWT_SECRET: SECRET, METRICS_TOKEN: 'short' }).message).toContain('METRICS_TOKEN must be at least 32 characters');
+    expect(errorOf({ JWT_SECRET: SECRET, METRICS_PORT: '70000' }).message).toContain('METRICS_PORT');
+  });
+});

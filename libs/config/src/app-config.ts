@@ -4,7 +4,7 @@ import { isIP } from 'node:net';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, Min, MinLength, ValidateIf, validateSync } from 'class-validator';
 import { weakSecretReason } from './secret-strength';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -100,6 +100,14 @@ class EnvSchema {
   @Matches(/^[A-Za-z0-9_{}:-]{1,40}$/, { message: 'REDIS_PREFIX must be 1–40 letters, digits, _ : { } or -' })
   REDIS_PREFIX = 'cp';
 
+  // Empty: /metrics is not served on the public port (unless METRICS_PORT serves it apart).
+  @ValidateIf((o: EnvSchema) => o.METRICS_TOKEN !== '') @IsString() @MinLength(32, { message: 'METRICS_TOKEN must be at least 32 characters' })
+  METRICS_TOKEN = '';
+
+  // 0: no port of its own.
+  @Transform(toInt) @IsInt() @Min(0) @Max(65535)
+  METRICS_PORT = 0;
+
   @IsString()
   TRUST_PROXY = 'loopback';
 
@@ -183,6 +191,10 @@ export class AppConfig {
   readonly tracing: TracingConfig | undefined;
   /** The proxies whose X-Forwarded-For names the client address (the per-address limits and logs use it). */
   readonly trustProxy: TrustProxy;
+  /** Bearer token that reads GET /metrics on the public port; null: not served there. */
+  readonly metricsToken: string | null;
+  /** A port of its own serving GET /metrics without credentials (keep it off the public network); null: none. */
+  readonly metricsPort: number | null;
 
   private constructor(e: EnvSchema, jwtSecret: string) {
     this.env = e.NODE_ENV;
@@ -214,6 +226,8 @@ export class AppConfig {
         }
       : undefined;
     this.trustProxy = parseTrustProxy(e.TRUST_PROXY) ?? ['loopback'];
+    this.metricsToken = e.METRICS_TOKEN || null;
+    this.metricsPort = e.METRICS_PORT || null;
   }
 
   get isProduction(): boolean {

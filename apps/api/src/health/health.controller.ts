@@ -1,8 +1,10 @@
-import { Controller, Get, Header, HttpException, Inject } from '@nestjs/common';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { Controller, Get, Header, Headers, HttpException, Inject } from '@nestjs/common';
 import { ApiExcludeEndpoint, ApiTags } from '@nestjs/swagger';
 import type { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
-import { Public } from '@app/common';
+import { AppConfig } from '@app/config';
+import { NotFound, Public, Unauthenticated } from '@app/common';
 import { REDIS } from '@app/core/redis/redis.module';
 import { metricsRegistry } from '@app/core/observability/metrics';
 
@@ -18,6 +20,7 @@ export class HealthController {
   constructor(
     private readonly ds: DataSource,
     @Inject(REDIS) private readonly redis: Redis,
+    private readonly config: AppConfig,
   ) {}
 
   /** The process is up. */
@@ -38,13 +41,28 @@ export class HealthController {
     return body;
   }
 
+  /**
+   * Never anonymous on the public port: only with `Authorization: Bearer $METRICS_TOKEN`; without a
+   * token configured it is not served here at all (404), only on METRICS_PORT when that is set.
+   */
   @Get('metrics')
   @ApiExcludeEndpoint()
   @Header('Content-Type', 'text/plain; version=0.0.4')
-  metrics(): Promise<string> {
+  @Header('Cache-Control', 'no-store')
+  metrics(@Headers('authorization') authorization: string | undefined): Promise<string> {
+    const token = this.config.metricsToken;
+    if (token === null) throw new NotFound();
+    if (!bearerMatches(authorization, token)) throw new Unauthenticated();
     return metricsRegistry.metrics();
   }
 }
 
 const withTimeout = <T>(p: Promise<T>, ms: number) =>
   Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error('timeout')), ms).unref())]);
+
+// Compared as digests: constant time whatever the length given.
+const digest = (s: string) => createHash('sha256').update(s).digest();
+const bearerMatches = (header: string | undefined, token: string): boolean => {
+  const m = typeof header === 'string' ? /^\s*bearer\s+(\S+)\s*$/i.exec(header) : null;
+  return !!m && timingSafeEqual(digest(m[1]), digest(token));
+};

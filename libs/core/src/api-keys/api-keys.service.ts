@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AuthContext, InvalidInput, NotFound } from '@app/common';
 import { newId, TenantDb } from '@app/database';
 import { AuditService, created } from '../audit/audit.service';
-import { issueSecret } from '../auth/secrets';
+import { apiKeyPrefix, issueSecret } from '../auth/secrets';
 import { User } from '../users/user.entity';
 import { ApiKey } from './api-key.entity';
 import { ApiKeyDto, CreateApiKeyDto, CreatedApiKeyDto } from './dto/api-key.dto';
@@ -40,7 +40,7 @@ export class ApiKeysService {
         role: dto.role,
         userId: dto.userId ?? null,
         keyHash: hash,
-        keyPrefix: token.slice(0, 12),
+        keyPrefix: apiKeyPrefix(token),
         createdById: ctx.userId,
         lastUsedAt: null,
       });

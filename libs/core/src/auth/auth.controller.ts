@@ -1,9 +1,9 @@
-import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { AuthContext, Ctx, Public } from '@app/common';
 import { AuthService } from './auth.service';
 import { LoginDto, RefreshDto, SessionDto, SignupDto, SignupResultDto, TokenPairDto } from './dto/auth.dto';
-import { AuthRateLimitGuard } from './rate-limits.service';
+import { LimitedPerAddress } from './rate-limits.service';
 
 @ApiTags('auth')
 @Controller('v1/auth')
@@ -13,7 +13,7 @@ export class AuthController {
   /** Creates a practice with its owner and signs the owner in. */
   @Post('signup')
   @Public()
-  @UseGuards(AuthRateLimitGuard)
+  @LimitedPerAddress()
   signup(@Body() dto: SignupDto): Promise<SignupResultDto> {
     return this.auth.signup(dto);
   }
@@ -21,7 +21,7 @@ export class AuthController {
   @Post('login')
   @HttpCode(200)
   @Public()
-  @UseGuards(AuthRateLimitGuard)
+  @LimitedPerAddress('address', 'account')
   login(@Body() dto: LoginDto): Promise<SessionDto> {
     return this.auth.login(dto);
   }
@@ -30,7 +30,7 @@ export class AuthController {
   @Post('refresh')
   @HttpCode(200)
   @Public()
-  @UseGuards(AuthRateLimitGuard)
+  @LimitedPerAddress()
   refresh(@Body() dto: RefreshDto): Promise<TokenPairDto> {
     return this.auth.refresh(dto.refreshToken);
   }

@@ -1,5 +1,6 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import type { FastifyReply } from 'fastify';
 import { AuthedRequest, Forbidden, IS_PUBLIC, Role, ROLES_KEY, Unauthenticated } from '@app/common';
 import { ApiKeyStrategy } from './api-key.strategy';
 import { JwtStrategy } from './jwt.strategy';
@@ -27,7 +28,7 @@ export class AuthGuard implements CanActivate {
     const user = !token ? null : token.startsWith('cpk_') ? await this.apiKeys.authenticate(token) : this.jwt.authenticate(token);
     if (!user) throw new Unauthenticated();
     // Per credential, never per address: a key and a person are limited apart, and an office behind one address is not.
-    this.limits.hitCredential(user.apiKeyId ? `key:${user.apiKeyId}` : `user:${user.userId}`);
+    this.limits.hitCredential(user.apiKeyId ? `key:${user.apiKeyId}` : `user:${user.userId}`, ctx.switchToHttp().getResponse<FastifyReply>());
     req.auth = { ...user, requestId: typeof req.id === 'string' ? req.id : undefined };
     return true;
   }

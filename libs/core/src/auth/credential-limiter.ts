@@ -51,6 +51,14 @@ export class CredentialLimiter {
     return null;
   }
 
+  /** What the credential has left in its current window, and the seconds until that window ends. */
+  standing(credential: string, now = this.clock()): { remaining: number; resetSeconds: number } {
+    const window = Math.floor(now / WINDOW_MS);
+    const w = this.windows.get(credential);
+    const used = w && w.window === window ? w.shared + w.pending : 0;
+    return { remaining: Math.max(0, this.limit - used), resetSeconds: Math.max(1, Math.ceil(((window + 1) * WINDOW_MS - now) / 1000)) };
+  }
+
   /** Sends the unsent counts now (and waits for the totals). */
   async flush(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);

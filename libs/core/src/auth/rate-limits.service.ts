@@ -1,11 +1,13 @@
-import { BeforeApplicationShutdown, CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
-import type { FastifyRequest } from 'fastify';
+import { applyDecorators, BeforeApplicationShutdown, CanActivate, ExecutionContext, Inject, Injectable, UseGuards } from '@nestjs/common';
+import { ApiExtension } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { AppConfig } from '@app/config';
 import { TooManyRequests } from '@app/common';
 import { REDIS } from '../redis/redis.module';
 import { CredentialLimiter } from './credential-limiter';
+import { RateLimitPolicy, setRateLimitHeaders } from './rate-limit-headers';
 
 const LOGIN_FAILURES_ALLOWED = 10;
 const LOGIN_FAILURE_WINDOW_S = 15 * 60;
@@ -18,8 +20,16 @@ export class RateLimitsService implements BeforeApplicationShutdown {
   private readonly perAddress: RateLimiterRedis;
   private readonly loginFailures: RateLimiterRedis;
   private readonly perCredential: CredentialLimiter;
+  /** Authenticated requests per credential and minute. */
+  readonly credentialPolicy: RateLimitPolicy;
+  /** Unauthenticated auth requests per client address and minute. */
+  readonly addressPolicy: RateLimitPolicy;
+  /** Failed logins per account in 15 minutes. */
+  readonly accountPolicy: RateLimitPolicy = { name: 'account', quota: LOGIN_FAILURES_ALLOWED, windowSeconds: LOGIN_FAILURE_WINDOW_S };
 
   constructor(@Inject(REDIS) redis: Redis, config: AppConfig) {
+    this.credentialPolicy = { name: 'credential', quota: config.apiRateLimitPerMinute, windowSeconds: 60 };
+    this.addressPolicy = { name: 'address', quota: config.authRateLimitPerMinute, windowSeconds: 60 };
     // With Redis unreachable each copy counts in memory instead (at once, not after a timeout): the limits
     // hold per copy, and signing in never fails for it.
     const insured = (keyPrefix: string, points: number, duration: number) =>
@@ -30,8 +40,10 @@ export class RateLimitsService implements BeforeApplicationShutdown {
   }
 
   /** One authenticated request by a credential (a user id, or an API key id): many users may share an address. */
-  hitCredential(credential: string): void {
+  hitCredential(credential: string, reply?: FastifyReply): void {
     const wait = this.perCredential.hit(credential);
+    const { remaining, resetSeconds } = this.perCredential.standing(credential);
+    setRateLimitHeaders(reply, [this.credentialPolicy], this.credentialPolicy, wait === null ? remaining : 0, wait ?? resetSeconds);
     if (wait !== null) throw new TooManyRequests(wait);
   }
 
@@ -41,11 +53,15 @@ export class RateLimitsService implements BeforeApplicationShutdown {
   }
 
   /** One unauthenticated auth request from an address. */
-  async hitAddress(address: string): Promise<void> {
+  async hitAddress(address: string, reply?: FastifyReply, policies: readonly RateLimitPolicy[] = [this.addressPolicy]): Promise<void> {
     try {
-      await this.perAddress.consume(address);
+      const r = await this.perAddress.consume(address);
+      setRateLimitHeaders(reply, policies, this.addressPolicy, r.remainingPoints, r.msBeforeNext / 1000);
     } catch (e) {
-      if (e instanceof RateLimiterRes) throw new TooManyRequests(retryAfter(e));
+      if (e instanceof RateLimiterRes) {
+        setRateLimitHeaders(reply, policies, this.addressPolicy, 0, retryAfter(e));
+        throw new TooManyRequests(retryAfter(e));
+      }
       throw e;
     }
   }
@@ -60,7 +76,7 @@ export class RateLimitsService implements BeforeApplicationShutdown {
     try {
       await this.loginFailures.consume(account);
     } catch (e) {
-      if (e instanceof RateLimiterRes) throw new TooManyRequests(retryAfter(e), 'Too many failed logins for this account; try again later.');
+      if (e instanceof RateLimiterRes) throw new TooManyRequests(retryAfter(e), 'Too many failed logins for this account; try again later.', `"${this.accountPolicy.name}";r=0;t=${retryAfter(e)}`);
       throw e;
     }
   }
@@ -77,7 +93,14 @@ export class AuthRateLimitGuard implements CanActivate {
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     const req = ctx.switchToHttp().getRequest<FastifyRequest>();
-    await this.limits.hitAddress(req.ip || 'unknown');
+    const reply = ctx.switchToHttp().getResponse<FastifyReply>();
+    // Login also counts failures per account: both policies are announced there.
+    const login = req.routeOptions?.url === '/v1/auth/login';
+    await this.limits.hitAddress(req.ip || 'unknown', reply, login ? [this.limits.addressPolicy, this.limits.accountPolicy] : [this.limits.addressPolicy]);
     return true;
   }
 }
+
+/** The route is limited per client address (and, for login, per account): the guard, and the OpenAPI document says so. */
+export const LimitedPerAddress = (...policies: ('address' | 'account')[]) =>
+  applyDecorators(UseGuards(AuthRateLimitGuard), ApiExtension('x-rate-limit-policies', policies.length ? policies : ['address']));

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { hashPassword, hashSecret, issueSecret, practiceOfSecret, safeEqual, verifyPassword } from './secrets';
+import { apiKeyPrefix, hashPassword, hashSecret, issueSecret, practiceOfSecret, safeEqual, verifyPassword } from './secrets';
 
 const PRACTICE = '0190f3a2-7c41-7d2e-9a6b-3f5e8c1d2b4a';
 
@@ -11,6 +11,18 @@ describe('opaque secrets', () => {
       expect(practiceOfSecret(prefix, token)).toBe(PRACTICE);
       expect(hash).toBe(hashSecret(token));
     }
+  });
+
+  it('labels each API key so listed prefixes tell keys of one practice apart', () => {
+    const keys = Array.from({ length: 50 }, () => issueSecret('cpk', PRACTICE).token);
+    for (const k of keys) expect(k).toMatch(/^cpk_[0-9a-f]{8}_[0-9a-f]{32}[A-Za-z0-9_-]{43}$/);
+    expect(new Set(keys.map(apiKeyPrefix)).size).toBe(keys.length);
+    expect(apiKeyPrefix(keys[0])).toBe(keys[0].slice(0, 12));
+  });
+
+  it('still reads an API key issued before keys had a label', () => {
+    const legacy = `cpk_${PRACTICE.replace(/-/g, '')}${'A'.repeat(43)}`;
+    expect(practiceOfSecret('cpk', legacy)).toBe(PRACTICE);
   });
 
   it('issues a different secret each time', () => {

@@ -9,9 +9,15 @@ export type SecretPrefix = 'cpk' | 'crt' | 'cin' | 'cal';
  * row-level-security context; the random part is 256 bits.
  */
 export function issueSecret(prefix: SecretPrefix, practiceId: string): { token: string; hash: string } {
-  const token = `${prefix}_${practiceId.replace(/-/g, '')}${randomBytes(32).toString('base64url')}`;
+  // An API key opens with a short random label of its own (`cpk_1a2b3c4d_…`): listed as the key's prefix,
+  // it tells an owner's keys apart (they all name the same practice). It is not part of the 256 secret bits.
+  const label = prefix === 'cpk' ? `${randomBytes(4).toString('hex')}_` : '';
+  const token = `${prefix}_${label}${practiceId.replace(/-/g, '')}${randomBytes(32).toString('base64url')}`;
   return { token, hash: hashSecret(token) };
 }
+
+/** The part of an API key shown in lists: `cpk_` and the key's own label (keys issued before labels show the practice's first digits). */
+export const apiKeyPrefix = (token: string): string => token.slice(0, 12);
 
 export function hashSecret(token: string): string {
   return createHash('sha256').update(token).digest('hex');
@@ -19,7 +25,9 @@ export function hashSecret(token: string): string {
 
 /** The practice a well-formed secret names, or null. */
 export function practiceOfSecret(prefix: SecretPrefix, token: string): string | null {
-  const m = new RegExp(`^${prefix}_([0-9a-f]{32})[A-Za-z0-9_-]{43}$`).exec(token);
+  // API keys issued before they had a label still work.
+  const label = prefix === 'cpk' ? '(?:[0-9a-f]{8}_)?' : '';
+  const m = new RegExp(`^${prefix}_${label}([0-9a-f]{32})[A-Za-z0-9_-]{43}$`).exec(token);
   if (!m) return null;
   const h = m[1];
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;

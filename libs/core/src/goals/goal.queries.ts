@@ -129,6 +129,18 @@ export const clientSeesGoal = (g: Pick<Goal, 'status' | 'firstProposedAt'>): boo
 /** The same rule as SQL, for a goal under `alias`. */
 export const clientSeesGoalSql = (alias: string): string => `(${alias}.status <> 'draft' AND ${alias}.first_proposed_at IS NOT NULL)`;
 
+/**
+ * A goal back with its coach after the client asked for changes holds the coach's edits before they are
+ * proposed: a client reads the terms last proposed to them (the revision of the goal's version) until then.
+ */
+export const clientReadsProposedTerms = (g: Pick<Goal, 'status'>): boolean => g.status === 'changes_requested';
+
+/** The title a client reads, as SQL for a goal under `alias`; `everything` (SQL) true for a coach, who reads the goal as it is. */
+export const clientGoalTitleSql = (alias: string, everything: string): string =>
+  `(CASE WHEN ${everything} OR ${alias}.status <> 'changes_requested' THEN ${alias}.title
+         ELSE coalesce((SELECT r.terms ->> 'title' FROM goal_revisions r
+                         WHERE r.practice_id = ${alias}.practice_id AND r.goal_id = ${alias}.id AND r.version = ${alias}.version), ${alias}.title) END)`;
+
 /** The columns of a GoalRow, from `goals g`. */
 export const GOAL_COLUMNS = `g.id, g.practice_id AS "practiceId", g.engagement_id AS "engagementId", g.parent_goal_id AS "parentGoalId", g.title, g.description,
   g.specific, g.measurable, g.achievable, g.relevant, to_char(g.target_date, 'YYYY-MM-DD') AS "targetDate", g.priority, g.version, g.status,

@@ -1,15 +1,42 @@
 import { Injectable } from '@nestjs/common';
+import { In } from 'typeorm';
 import { AuthContext, NotFound } from '@app/common';
 import { TenantTx } from '@app/database';
 import { Engagement } from '../engagements/engagement.entity';
 import { canSeeEngagement } from '../engagements/engagements.repository';
 import { Goal } from './goal.entity';
-import { clientSeesGoal, clientSeesGoalSql, GOAL_DETAIL_SQL, GoalDetailRow, METRIC_ACCESS_SQL, MetricAccessRow } from './goal.queries';
+import { GoalTerm, GOAL_TERMS } from './goal-status';
+import { GoalRevision } from './goal-revision.entity';
+import { clientReadsProposedTerms, clientSeesGoal, clientSeesGoalSql, GOAL_DETAIL_SQL, GoalDetailRow, METRIC_ACCESS_SQL, MetricAccessRow } from './goal.queries';
 import { Metric } from './metric.entity';
 import { Milestone } from './milestone.entity';
 
 /** A client never sees a goal in draft, nor one that was never proposed (see clientSeesGoal). */
 export const visibleTo = (ctx: AuthContext, g: Pick<Goal, 'status' | 'firstProposedAt'>) => ctx.role !== 'client' || clientSeesGoal(g);
+
+/**
+ * Goals as the caller may read them: to a client, a goal whose terms the coach is editing after a
+ * request for changes shows the terms last proposed, and a parent goal the client may not see is not
+ * named. Anyone else reads the goals as they are. Changes the rows in place and returns them.
+ */
+export async function asSeenBy<G extends Pick<Goal, 'id' | 'status' | 'version' | 'parentGoalId' | GoalTerm>>(tx: TenantTx, ctx: Pick<AuthContext, 'role'>, goals: G[]): Promise<G[]> {
+  if (ctx.role !== 'client' || !goals.length) return goals;
+  const editing = goals.filter(clientReadsProposedTerms);
+  if (editing.length) {
+    const revisions = await tx.em.find(GoalRevision, { where: { practiceId: tx.practiceId, goalId: In(editing.map((g) => g.id)) } });
+    for (const g of editing) {
+      const proposed = revisions.find((r) => r.goalId === g.id && r.version === g.version);
+      if (proposed) for (const k of GOAL_TERMS) (g as Record<GoalTerm, string | null>)[k] = proposed.terms[k] ?? null;
+    }
+  }
+  const parents = [...new Set(goals.map((g) => g.parentGoalId).filter((id): id is string => !!id))];
+  if (parents.length) {
+    const rows: { id: string }[] = await tx.em.query(`SELECT g.id FROM goals g WHERE g.practice_id = $1 AND g.id = ANY($2::uuid[]) AND ${clientSeesGoalSql('g')}`, [tx.practiceId, parents]);
+    const seen = new Set(rows.map((r) => r.id));
+    for (const g of goals) if (g.parentGoalId && !seen.has(g.parentGoalId)) g.parentGoalId = null;
+  }
+  return goals;
+}
 
 @Injectable()
 export class GoalsRepository {

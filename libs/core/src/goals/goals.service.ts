@@ -10,7 +10,7 @@ import { AgreeGoalDto, CreateGoalDto, GoalDto, GoalRevisionDto, GoalsQuery, Requ
 import { Goal } from './goal.entity';
 import { GoalRevision } from './goal-revision.entity';
 import { GOAL_ACTIONS, GOAL_TERMS, GoalAction, GoalTerms } from './goal-status';
-import { GoalsRepository } from './goals.repository';
+import { asSeenBy, GoalsRepository } from './goals.repository';
 import { goalDetailParts, smartOf, toGoalDto } from './goal.queries';
 import { ProgressRepository } from './progress.repository';
 
@@ -77,7 +77,7 @@ export class GoalsService {
     const after = decodeCursor(q.cursor, ['id']);
     return this.db.run(ctx.practiceId, async (tx) => {
       await this.engagements.require(tx, ctx, engagementId);
-      const rows = await this.goals.list(tx, ctx, engagementId, limit, after?.[0] ?? null);
+      const rows = await asSeenBy(tx, ctx, await this.goals.list(tx, ctx, engagementId, limit, after?.[0] ?? null));
       const parts = await this.progress.partsOf(tx, rows.slice(0, limit).map((g) => g.id));
       return toPage(rows, limit, (g) => toGoalDto(g, parts.get(g.id)!), (g) => [g.id]);
     });
@@ -86,7 +86,7 @@ export class GoalsService {
   /** One statement: the goal, its metrics with progress and its milestones. */
   get(ctx: AuthContext, id: string): Promise<GoalDto> {
     return this.db.run(ctx.practiceId, async (tx) => {
-      const row = await this.goals.detail(tx, ctx, id);
+      const [row] = await asSeenBy(tx, ctx, [await this.goals.detail(tx, ctx, id)]);
       return toGoalDto(row, goalDetailParts(row));
     });
   }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AuthContext, decodeCursor, Page, PageQuery, pageSize, toPage } from '@app/common';
 import { TenantDb } from '@app/database';
 import { EngagementsRepository } from '../engagements/engagements.repository';
-import { clientSeesGoalSql } from './goal.queries';
+import { clientGoalTitleSql, clientSeesGoalSql } from './goal.queries';
 import { WinDto } from './dto/goal.dto';
 
 interface WinRow {
@@ -26,7 +26,7 @@ interface WinRow {
  */
 const WINS_SQL = `
   SELECT * FROM (
-    SELECT 'milestone_done' AS kind, ms.done_at AS at, g.id AS goal_id, g.title AS goal_title, ms.id AS entity_id, ms.title,
+    SELECT 'milestone_done' AS kind, ms.done_at AS at, g.id AS goal_id, ${clientGoalTitleSql('g', '$3')} AS goal_title, ms.id AS entity_id, ms.title,
            NULL AS metric_name, NULL AS unit, NULL::text AS value, NULL::text AS previous, NULL::text AS target
       FROM milestones ms JOIN goals g ON g.practice_id = ms.practice_id AND g.id = ms.goal_id
      WHERE ms.practice_id = $1 AND g.engagement_id = $2 AND ms.done AND ($3 OR ${clientSeesGoalSql('g')})
@@ -35,7 +35,7 @@ const WINS_SQL = `
       FROM goals g
      WHERE g.practice_id = $1 AND g.engagement_id = $2 AND g.status = 'achieved'
     UNION ALL
-    SELECT 'measurement_improved', x.recorded_at, g.id, g.title, x.id, mt.name, mt.name, mt.unit, x.value::text, x.prev::text, mt.target::text
+    SELECT 'measurement_improved', x.recorded_at, g.id, ${clientGoalTitleSql('g', '$3')}, x.id, mt.name, mt.name, mt.unit, x.value::text, x.prev::text, mt.target::text
       FROM (SELECT me.*, coalesce(lag(me.value) OVER (PARTITION BY me.metric_id ORDER BY me.recorded_at, me.id), mt0.baseline) AS prev
               FROM measurements me JOIN metrics mt0 ON mt0.practice_id = me.practice_id AND mt0.id = me.metric_id
              WHERE me.practice_id = $1 AND mt0.goal_id IN (SELECT id FROM goals WHERE practice_id = $1 AND engagement_id = $2)) x
@@ -43,7 +43,7 @@ const WINS_SQL = `
       JOIN goals g ON g.practice_id = mt.practice_id AND g.id = mt.goal_id
      WHERE (($3 OR ${clientSeesGoalSql('g')}) AND ((mt.target > mt.baseline AND x.value > x.prev) OR (mt.target < mt.baseline AND x.value < x.prev)))
     UNION ALL
-    SELECT 'objective_met', s.completed_at, g.id, g.title, ai.id, ai.text, NULL, NULL, NULL, NULL, NULL
+    SELECT 'objective_met', s.completed_at, g.id, ${clientGoalTitleSql('g', '$3')}, ai.id, ai.text, NULL, NULL, NULL, NULL, NULL
       FROM agenda_items ai
       JOIN sessions s ON s.practice_id = ai.practice_id AND s.id = ai.session_id
       LEFT JOIN goals g ON g.practice_id = ai.practice_id AND g.id = ai.goal_id

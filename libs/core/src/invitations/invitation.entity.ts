@@ -18,5 +18,7 @@ export class Invitation {
   @Column('uuid', { nullable: true }) invitedById!: string | null;
   @Column('timestamptz') expiresAt!: Date;
   @Column('timestamptz', { nullable: true }) acceptedAt!: Date | null;
+  /** Withdrawn before it was accepted: the token no longer opens anything. */
+  @Column('timestamptz', { nullable: true }) revokedAt!: Date | null;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt!: Date;
 }

@@ -1,23 +1,33 @@
 import { Injectable } from '@nestjs/common';
-import { AuthContext, Conflict, Forbidden, InvalidInput, NotFound } from '@app/common';
-import { newId, TenantDb } from '@app/database';
+import { AuthContext, Conflict, decodeCursor, Forbidden, InvalidInput, NotFound, Page, pageSize, toPage } from '@app/common';
+import { newId, TenantDb, TenantTx } from '@app/database';
 import { AuditService, created } from '../audit/audit.service';
 import { SessionDto } from '../auth/dto/auth.dto';
 import { hashPassword, hashSecret, issueSecret, practiceOfSecret } from '../auth/secrets';
 import { TokensService } from '../auth/tokens.service';
 import { Client } from '../clients/client.entity';
-import { ClientsRepository } from '../clients/clients.repository';
+import { canSee, ClientsRepository } from '../clients/clients.repository';
 import { NotificationsService } from '../notifications/notifications.service';
 import { Practice } from '../practices/practice.entity';
 import { User } from '../users/user.entity';
 import { toUserDto } from '../users/user.mapper';
-import { AcceptInvitationDto, CreateInvitationDto, InvitationDto } from './dto/invitation.dto';
+import { AcceptInvitationDto, CreateInvitationDto, InvitationDto, InvitationsQuery, PendingInvitationDto } from './dto/invitation.dto';
 import { Invitation } from './invitation.entity';
 
 const INVITATION_TTL_MS = 7 * 24 * 3600 * 1000;
 
 /** The deactivated portal account of the client a new invitation is for: accepting it re-activates that account. */
 const returningAccount = (member: User, clientId: string | null): boolean => member.deactivatedAt !== null && member.role === 'client' && clientId !== null && member.clientId === clientId;
+
+const toPendingDto = (i: Invitation): PendingInvitationDto => ({
+  id: i.id,
+  email: i.email,
+  role: i.role,
+  clientId: i.clientId,
+  invitedById: i.invitedById,
+  expiresAt: i.expiresAt.toISOString(),
+  createdAt: i.createdAt.toISOString(),
+});
 
 @Injectable()
 export class InvitationsService {
@@ -54,11 +64,52 @@ export class InvitationsService {
         invitedById: ctx.userId,
         expiresAt: new Date(Date.now() + INVITATION_TTL_MS),
         acceptedAt: null,
+        revokedAt: null,
       });
       await tx.em.insert(Invitation, inv);
       await this.audit.record(tx, ctx, 'create', 'invitation', inv.id, created({ email, role: inv.role, clientId: inv.clientId }));
       return { id: inv.id, email, role: inv.role, clientId: inv.clientId, token, expiresAt: inv.expiresAt.toISOString() };
     });
+  }
+
+  /** Pending invitations the caller could have sent: an owner's are all, a coach's those for clients they coach. */
+  listPending(ctx: AuthContext, q: InvitationsQuery): Promise<Page<PendingInvitationDto>> {
+    const limit = pageSize(q);
+    const after = decodeCursor(q.cursor, ['id']);
+    return this.db.run(ctx.practiceId, async (tx) => {
+      const qb = tx.em
+        .createQueryBuilder(Invitation, 'i')
+        .where('i.practiceId = :p AND i.acceptedAt IS NULL AND i.revokedAt IS NULL AND i.expiresAt > now()', { p: tx.practiceId })
+        .orderBy('i.id', 'ASC')
+        .limit(limit + 1);
+      if (ctx.role !== 'owner') qb.innerJoin(Client, 'c', 'c.practiceId = i.practiceId AND c.id = i.clientId AND c.coachId = :coach', { coach: ctx.userId });
+      if (after) qb.andWhere('i.id > :after', { after: after[0] });
+      const rows = await qb.getMany();
+      return toPage(rows, limit, toPendingDto, (i) => [i.id]);
+    });
+  }
+
+  /**
+   * Withdraws an invitation not yet accepted: 204, and again 204 when it already was withdrawn (or has
+   * expired); an accepted one is 409 (the account exists: archive or erase the client instead). Whoever
+   * could have sent it may: an owner any, a coach those for clients they coach; anyone else gets 404.
+   */
+  revoke(ctx: AuthContext, id: string): Promise<void> {
+    return this.db.run(ctx.practiceId, async (tx) => {
+      const inv = await tx.em.createQueryBuilder(Invitation, 'i').setLock('pessimistic_write').where('i.practiceId = :p AND i.id = :id', { p: tx.practiceId, id }).getOne();
+      if (!inv || !(await this.couldHaveSent(tx, ctx, inv))) throw new NotFound('Invitation');
+      if (inv.acceptedAt) throw new Conflict('invitation-used', 'This invitation was already accepted.');
+      if (inv.revokedAt) return;
+      await tx.em.update(Invitation, { id: inv.id, practiceId: tx.practiceId }, { revokedAt: new Date() });
+      await this.audit.record(tx, ctx, 'revoke', 'invitation', inv.id, { email: inv.email, role: inv.role, clientId: inv.clientId });
+    });
+  }
+
+  private async couldHaveSent(tx: TenantTx, ctx: AuthContext, inv: Invitation): Promise<boolean> {
+    if (ctx.role === 'owner') return true;
+    if (ctx.role !== 'coach' || inv.role !== 'client' || !inv.clientId) return false;
+    const client = await tx.em.findOneBy(Client, { practiceId: tx.practiceId, id: inv.clientId });
+    return !!client && canSee(ctx, client);
   }
 
   /** Creates the invitee's account (bound to its client record for a client) and signs them in. */
@@ -74,6 +125,7 @@ export class InvitationsService {
         .getOne();
       if (!inv) throw new NotFound('Invitation');
       if (inv.acceptedAt) throw new Conflict('invitation-used', 'This invitation was already accepted.');
+      if (inv.revokedAt) throw new Conflict('invitation-revoked', 'This invitation was withdrawn; ask for a new one.');
       if (inv.expiresAt.getTime() <= Date.now()) throw new Conflict('invitation-expired', 'This invitation has expired.');
       const member = await tx.em.findOneBy(User, { practiceId, email: inv.email });
       const returning = member && returningAccount(member, inv.clientId);

@@ -14,7 +14,7 @@ import { MeasurementDto } from '../goals/dto/goal.dto';
 import { Goal } from '../goals/goal.entity';
 import { GoalRevision } from '../goals/goal-revision.entity';
 import { clientSeesGoalSql } from '../goals/goal.queries';
-import { visibleTo } from '../goals/goals.repository';
+import { asSeenBy, visibleTo } from '../goals/goals.repository';
 import { toGoalDto, toRevisionDto } from '../goals/goals.service';
 import { ProgressRepository } from '../goals/progress.repository';
 import { Review } from '../reviews/review.entity';
@@ -220,6 +220,36 @@ function withoutPrivateNotes(v: unknown): unknown {
   return v;
 }
 
+/**
+ * The audit as the client may read it. A goal's history before each proposal is the coach's drafting:
+ * its creation and the edits made while it was a draft or back with the coach after a request for
+ * changes keep their time and actor but not their content (what was proposed is in the revisions).
+ * Anywhere in a change, a goal or metric the client may not see is not named.
+ */
+function clientAudit(rows: AuditRow[], goalRef: (id: unknown) => string | null, metricRef: (id: unknown) => string | null): AuditRow[] {
+  const stage = new Map<string, string>();
+  return rows.map((a) => {
+    if (a.entity_type !== 'goal') return { ...a, changes: withoutHiddenRefs(a.changes, goalRef, metricRef) as AuditRow['changes'] };
+    const before = a.action === 'create' ? 'draft' : (stage.get(a.entity_id) ?? 'draft');
+    const to = (a.changes?.status as { to?: unknown } | undefined)?.to;
+    stage.set(a.entity_id, typeof to === 'string' ? to : before);
+    const drafting = a.action === 'create' || (a.action === 'update' && (before === 'draft' || before === 'changes_requested'));
+    return { ...a, changes: drafting ? null : (withoutHiddenRefs(a.changes, goalRef, metricRef) as AuditRow['changes']) };
+  });
+}
+
+/** Replaces the ids under goal and metric keys (goalId, parentGoalId, metricId, at any depth) the client may not see with null. */
+function withoutHiddenRefs(v: unknown, goalRef: (id: unknown) => string | null, metricRef: (id: unknown) => string | null, ref?: (id: unknown) => string | null): unknown {
+  if (ref && typeof v === 'string') return ref(v);
+  if (Array.isArray(v)) return v.map((x) => withoutHiddenRefs(x, goalRef, metricRef, ref));
+  if (v && typeof v === 'object') {
+    return Object.fromEntries(
+      Object.entries(v).map(([k, x]) => [k, withoutHiddenRefs(x, goalRef, metricRef, /goalid$/i.test(k) ? goalRef : /metricid$/i.test(k) ? metricRef : ref)]),
+    );
+  }
+  return v;
+}
+
 const toMeasurementDto = (m: MeasurementRow): MeasurementDto => ({
   id: m.id,
   metricId: m.metric_id,
@@ -260,6 +290,8 @@ export class PrivacyService {
       const goals = engagementIds.length
         ? (await tx.em.createQueryBuilder(Goal, 'g').where(`g.practiceId = :p AND g.engagementId IN (:...e)`, { p, e: engagementIds }).orderBy('g.id', 'ASC').getMany()).filter((g) => visibleTo(asClient, g))
         : [];
+      // As the client reads them: the terms last proposed while the coach edits, no parent goal they may not see.
+      await asSeenBy(tx, asClient, goals);
       const goalIds = goals.map((g) => g.id);
       const parts = await this.progress.partsOf(tx, goalIds);
       // Agenda and action items may name a goal (or a goal's metric) the client may not see: not named here either.
@@ -303,7 +335,7 @@ export class PrivacyService {
         mail: mail.map((m) => ({ ...m, createdAt: iso(m.createdAt) }) as ExportMailDto),
         // Whether a feed is issued and since when: its token (hash or sealed) never leaves.
         calendarFeed: { issued: !!user?.calendarTokenHash, issuedAt: user?.calendarTokenHash ? (user.calendarTokenIssuedAt?.toISOString() ?? null) : null },
-        auditEvents: audit.map((a) => ({
+        auditEvents: clientAudit(audit, goalRef, metricRef).map((a) => ({
           id: a.id,
           actorType: a.actor_type,
           actorId: a.actor_id,

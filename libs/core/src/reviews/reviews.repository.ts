@@ -7,7 +7,7 @@ import { canSeeEngagement } from '../engagements/engagements.repository';
 import type { GoalStatus } from '../goals/goal-status';
 import { ReviewPeriod } from './review-period';
 import { Review } from './review.entity';
-import { clientSeesGoalSql } from '../goals/goal.queries';
+import { clientGoalTitleSql, clientSeesGoalSql } from '../goals/goal.queries';
 import { ReviewEntry } from './review-entry.entity';
 
 export interface ReviewGoalRow {
@@ -100,7 +100,7 @@ export class ReviewsRepository {
   /** Agreed goals of the engagement, and any goal rated in this review; drafts only when asked for. */
   periodGoals(tx: TenantTx, review: Review, withDrafts: boolean): Promise<ReviewGoalRow[]> {
     return tx.em.query(
-      `SELECT g.id, g.title, g.status FROM goals g
+      `SELECT g.id, ${clientGoalTitleSql('g', '$4')} AS title, g.status FROM goals g
         WHERE g.practice_id = $1 AND g.engagement_id = $2
           AND (g.status = 'agreed' OR EXISTS (
                 SELECT 1 FROM review_entries re WHERE re.practice_id = g.practice_id AND re.review_id = $3 AND re.goal_id = g.id))

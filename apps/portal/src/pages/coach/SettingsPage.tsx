@@ -163,6 +163,7 @@ function PracticeForm({ practice, onSaved }: { practice: Practice; onSaved: (p: 
 function Team() {
   const me = useMe();
   const members = useResource(listMembers, []);
+  const pending = useResource(() => call(api.GET('/v1/invitations', { params: { query: { limit: 100 } } })).then((p) => p.data), []);
   const [email, setEmail] = useState('');
   const [link, setLink] = useState<{ email: string; url: string } | null>(null);
   const form = useSubmit();
@@ -171,9 +172,17 @@ function Team() {
     const ok = await form.run(async () => {
       const inv = await call(api.POST('/v1/invitations', { body: { email: email.trim(), role: 'coach' } }));
       setLink({ email: inv.email, url: invitationLink(inv.token, me.practice) });
+      await pending.reload();
     });
     if (ok) setEmail('');
   };
+  // A withdrawn invitation's link opens nothing any more.
+  const withdraw = (id: string) =>
+    form.run(async () => {
+      await call(api.DELETE('/v1/invitations/{id}', { params: { path: { id } } }));
+      setLink(null);
+      await pending.reload();
+    });
   return (
     <Card title="Team" id="team">
       <Async resource={members} label="Loading team">
@@ -197,6 +206,30 @@ function Team() {
               ))}
           </ul>
         )}
+      </Async>
+      <h3>Pending invitations</h3>
+      <Async resource={pending} label="Loading invitations">
+        {(list) =>
+          list.length === 0 ? (
+            <Empty>No invitation is waiting to be accepted.</Empty>
+          ) : (
+            <ul className="list" aria-label="Pending invitations">
+              {list.map((i) => (
+                <li key={i.id} className="list-row">
+                  <span className="list-main">
+                    <span className="list-title">{i.email}</span>
+                    <span className="list-sub">
+                      {ROLE_LABEL[i.role]} · expires {dateTime(i.expiresAt, me.timezone)}
+                    </span>
+                  </span>
+                  <button type="button" className="btn btn-small btn-danger" onClick={() => void withdraw(i.id)} aria-label={`Withdraw the invitation for ${i.email}`}>
+                    Withdraw
+                  </button>
+                </li>
+              ))}
+            </ul>
+          )
+        }
       </Async>
       <h3>Invite a coach</h3>
       <form className="inline-form" onSubmit={invite} aria-label="Invite a coach">

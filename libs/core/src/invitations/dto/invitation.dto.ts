@@ -1,3 +1,4 @@
+import { PageDto, PageQuery } from '@app/common';
 import { IsEmail, IsIn, IsOptional, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
 
 export class CreateInvitationDto {
@@ -33,3 +34,20 @@ export class AcceptInvitationDto {
   @IsString() @MinLength(10) @MaxLength(200)
   password!: string;
 }
+
+/** A pending invitation as listed: never its token. */
+export class PendingInvitationDto {
+  id!: string;
+  email!: string;
+  role!: 'coach' | 'client';
+  clientId!: string | null;
+  invitedById!: string | null;
+  expiresAt!: string;
+  createdAt!: string;
+}
+
+export class PendingInvitationPage extends PageDto {
+  data!: PendingInvitationDto[];
+}
+
+export class InvitationsQuery extends PageQuery {}
