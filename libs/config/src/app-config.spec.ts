@@ -214,8 +214,9 @@ describe('WEBHOOK_ALLOW_PRIVATE_TARGETS', () => {
   });
 
   it('is for local development only: production refuses to start with it on', () => {
-    expect(errorOf({ NODE_ENV: 'production', JWT_SECRET: SECRET, WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true' }).message).toContain('WEBHOOK_ALLOW_PRIVATE_TARGETS: for local development only');
-    expect(load({ NODE_ENV: 'production', JWT_SECRET: SECRET, WEBHOOK_ALLOW_PRIVATE_TARGETS: 'false' }).webhookAllowPrivateTargets).toBe(false);
+    const strong = randomBytes(36).toString('base64url');
+    expect(errorOf({ NODE_ENV: 'production', JWT_SECRET: strong, WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true' }).message).toContain('WEBHOOK_ALLOW_PRIVATE_TARGETS: for local development only');
+    expect(load({ NODE_ENV: 'production', JWT_SECRET: strong, WEBHOOK_ALLOW_PRIVATE_TARGETS: 'false' }).webhookAllowPrivateTargets).toBe(false);
   });
 });
 
