@@ -2,15 +2,15 @@
 // on plain node:http so the worker carries no web framework.
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
 import { Gauge } from 'prom-client';
 import { metricsRegistry } from '@app/core/observability/metrics';
+import type { RedisClient } from '@app/core/redis/redis-client';
 
 export interface HealthServerDeps {
   port: number;
   dataSource: DataSource;
-  redis: Redis;
+  redis: RedisClient;
 }
 
 export interface HealthServer {

@@ -1,9 +1,9 @@
 import { Controller, Get, Header, HttpException, Inject } from '@nestjs/common';
 import { ApiExcludeEndpoint, ApiTags } from '@nestjs/swagger';
-import type { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { Public } from '@app/common';
 import { REDIS } from '@app/core/redis/redis.module';
+import type { RedisClient } from '@app/core/redis/redis-client';
 import { metricsRegistry } from '@app/core/observability/metrics';
 
 export class HealthDto {
@@ -17,7 +17,7 @@ export class HealthDto {
 export class HealthController {
   constructor(
     private readonly ds: DataSource,
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS) private readonly redis: RedisClient,
   ) {}
 
   /** The process is up. */

@@ -1,10 +1,10 @@
 import { BeforeApplicationShutdown, CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import type { Redis } from 'ioredis';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { AppConfig } from '@app/config';
 import { TooManyRequests } from '@app/common';
 import { REDIS } from '../redis/redis.module';
+import type { RedisClient } from '../redis/redis-client';
 import { CredentialLimiter } from './credential-limiter';
 
 const LOGIN_FAILURES_ALLOWED = 10;
@@ -19,7 +19,7 @@ export class RateLimitsService implements BeforeApplicationShutdown {
   private readonly loginFailures: RateLimiterRedis;
   private readonly perCredential: CredentialLimiter;
 
-  constructor(@Inject(REDIS) redis: Redis, config: AppConfig) {
+  constructor(@Inject(REDIS) redis: RedisClient, config: AppConfig) {
     this.perAddress = new RateLimiterRedis({ storeClient: redis, keyPrefix: `${config.redisPrefix}:rl:auth-addr`, points: config.authRateLimitPerMinute, duration: 60 });
     this.loginFailures = new RateLimiterRedis({ storeClient: redis, keyPrefix: `${config.redisPrefix}:rl:login-fail`, points: LOGIN_FAILURES_ALLOWED, duration: LOGIN_FAILURE_WINDOW_S });
     this.perCredential = new CredentialLimiter(redis, `${config.redisPrefix}:rl:credential`, config.apiRateLimitPerMinute);
