@@ -19,6 +19,11 @@ TMP_DIR=""
 cleanup() {
   # Quiet on purpose: the summary printed before this must stay the last line.
   if [[ -n $TMP_DIR ]]; then
+    # A Redis Cluster a test started (under TEST_TMP_DIR) and could not stop, e.g. when Jest was killed.
+    local d
+    for d in "$TMP_DIR"/redis-cluster-*; do
+      if [[ -d $d ]]; then stop_redis_cluster "$d" >/dev/null 2>&1 || true; fi
+    done
     stop_redis "$TMP_DIR/redis" "${REDIS_PORT_TEST:-0}" >/dev/null 2>&1 || true
     stop_postgres "$TMP_DIR/pg" >/dev/null 2>&1 || true
     rm -rf "$TMP_DIR"
@@ -29,13 +34,17 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
+# Under /tmp so the postgres user can reach it even when the repo sits in a private home dir. Tests put
+# their own throw-away services (test/support/redis-cluster.ts) under TEST_TMP_DIR, removed with it.
+TMP_DIR=$(mktemp -d /tmp/coaching-test.XXXXXX)
+export TEST_TMP_DIR=$TMP_DIR
+# redis-server and redis-cli also start a Redis Cluster for tests (test/support/redis-cluster.ts).
+ensure_apt_packages redis-server
+
 if [[ -n ${DATABASE_URL:-} && -n ${REDIS_URL:-} ]]; then
   log "using the given DATABASE_URL and REDIS_URL"
 else
-  ensure_apt_packages redis-server
   pg_bin_dir >/dev/null # installs PostgreSQL here, in the main shell, when it is missing
-  # Under /tmp so the postgres user can reach it even when the repo sits in a private home dir.
-  TMP_DIR=$(mktemp -d /tmp/coaching-test.XXXXXX)
   PG_PORT_TEST=$(free_port)
   REDIS_PORT_TEST=$(free_port)
   start_postgres "$TMP_DIR/pg" "$PG_PORT_TEST" coaching --unsafe-fast

@@ -322,3 +322,62 @@ stop_redis() {
   done
   kill -KILL "$pid" 2>/dev/null || true
 }
+
+# --- Redis Cluster (tests) -----------------------------------------------------------------------
+#
+# A throw-away Redis Cluster of masters only, for the test that proves the queue runs on one. Each node
+# is its own redis-server with its files (nodes.conf, append-only file) in DIR/PORT, so a node stopped
+# mid-test starts again with the same identity, slots and data. Ports are given (free ones, picked by
+# the caller); the cluster bus gets its own given port, since PORT+10000 may not exist.
+
+# start_redis_cluster_node DIR PORT BUS_PORT: starts (or restarts) one node and waits for its PONG.
+start_redis_cluster_node() {
+  local dir=$1/$2 port=$2 bus=$3 i
+  mkdir -p "$dir"
+  redis-server --port "$port" --cluster-port "$bus" --bind 127.0.0.1 --daemonize yes --dir "$dir" \
+    --pidfile "$dir/redis.pid" --logfile "$dir/redis.log" --save '' --appendonly yes \
+    --cluster-enabled yes --cluster-config-file nodes.conf --cluster-node-timeout 1000 >/dev/null
+  for ((i = 0; i < 40; i++)); do
+    [[ $(redis-cli -p "$port" ping 2>/dev/null) == PONG ]] && return 0
+    sleep 0.25
+  done
+  tail -n 20 "$dir/redis.log" >&2 || true
+  die "Redis Cluster node did not answer on port $port (log: $dir/redis.log)"
+}
+
+# start_redis_cluster DIR PORT:BUS_PORT...: starts one master per pair, shares the 16384 slots among
+# them (redis-cli --cluster create) and waits until every node reports the cluster ok.
+start_redis_cluster() {
+  local dir=$1 pair port nodes=() i
+  shift
+  for pair in "$@"; do
+    start_redis_cluster_node "$dir" "${pair%%:*}" "${pair##*:}"
+    nodes+=("127.0.0.1:${pair%%:*}")
+  done
+  log "creating a Redis Cluster of ${#nodes[@]} masters: ${nodes[*]}"
+  redis-cli --cluster create "${nodes[@]}" --cluster-replicas 0 --cluster-yes >"$dir/create.log" 2>&1 ||
+    { cat "$dir/create.log" >&2; die "redis-cli --cluster create failed"; }
+  for pair in "$@"; do
+    port=${pair%%:*}
+    for ((i = 0; i < 80; i++)); do
+      redis-cli -p "$port" cluster info 2>/dev/null | grep -q '^cluster_state:ok' && break
+      sleep 0.25
+    done
+    redis-cli -p "$port" cluster info 2>/dev/null | grep -q '^cluster_state:ok' || die "the Redis Cluster is not ok on port $port"
+  done
+}
+
+# stop_redis_cluster DIR: kills every node whose files are under DIR (nothing to save: they are throw-away).
+stop_redis_cluster() {
+  local pidfile pid i
+  for pidfile in "$1"/*/redis.pid; do
+    [[ -f $pidfile ]] || continue
+    pid=$(cat "$pidfile")
+    kill -KILL "$pid" 2>/dev/null || true
+    for ((i = 0; i < 20; i++)); do
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    rm -f "$pidfile"
+  done
+}

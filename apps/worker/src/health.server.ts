@@ -2,18 +2,18 @@
 // on plain node:http so the worker carries no web framework.
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
 import type { CrossPracticeDb } from '@app/database';
 import { Gauge } from 'prom-client';
 import { metricsRegistry } from '@app/core/observability/metrics';
+import type { RedisClient } from '@app/core/redis/redis-client';
 
 export interface HealthServerDeps {
   port: number;
   dataSource: DataSource;
   /** The due backlog, a count across practices, comes through the reviewed door. */
   crossPractice: CrossPracticeDb;
-  redis: Redis;
+  redis: RedisClient;
 }
 
 export interface HealthServer {

@@ -3,13 +3,13 @@
 import './tracing';
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import type { Redis } from 'ioredis';
 import { Logger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
 import { AppConfig, ConfigError } from '@app/config';
 import { stopTracing } from '@app/core/observability/tracing';
 import { CrossPracticeDb } from '@app/database';
 import { REDIS } from '@app/core/redis/redis.module';
+import { describeRedis, RedisClient } from '@app/core/redis/redis-client';
 import { startHealthServer } from './health.server';
 import { QueueRunner, WorkerModule } from './worker.module';
 
@@ -32,13 +32,13 @@ async function main(): Promise<void> {
   app.flushLogs();
 
   const dataSource = app.get(DataSource);
-  const redis = app.get<Redis>(REDIS);
+  const redis = app.get<RedisClient>(REDIS);
   // Fail fast at boot rather than report ready and then fail every job.
   await dataSource.query('SELECT 1').catch((err: unknown) => {
     throw new Error(`PostgreSQL is not reachable: ${err instanceof Error ? err.message : String(err)}`);
   });
   await redis.ping().catch((err: unknown) => {
-    throw new Error(`Redis is not reachable at ${redactUrl(config.redisUrl)}: ${err instanceof Error ? err.message : String(err)}`);
+    throw new Error(`Redis is not reachable at ${describeRedis(config)}: ${err instanceof Error ? err.message : String(err)}`);
   });
 
   const runner = app.get(QueueRunner);
@@ -69,8 +69,6 @@ async function main(): Promise<void> {
   };
   for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => void shutdown(signal));
 }
-
-const redactUrl = (url: string) => url.replace(/\/\/[^@/]*@/, '//***@');
 
 main().catch((err: unknown) => {
   console.error('Worker failed to start:', err instanceof Error ? err.message : err);

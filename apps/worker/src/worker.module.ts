@@ -1,7 +1,6 @@
 // The worker process: the same domain as the API, driven by BullMQ queues instead of controllers.
 import { Inject, Injectable, Logger, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { Job, Queue, UnrecoverableError, Worker } from 'bullmq';
-import { Redis } from 'ioredis';
 import { LoggerModule } from 'nestjs-pino';
 import { Gauge, Histogram } from 'prom-client';
 import { AppConfig, ConfigModule } from '@app/config';
@@ -17,6 +16,7 @@ import { PromptsConsumer } from '@app/core/notifications/prompts.consumer';
 import { DOMAIN_EVENT_CONSUMERS } from '@app/core/outbox/domain-event-consumer';
 import { ProcessOutboxJob } from '@app/core/outbox/jobs/process-outbox.job';
 import { QueueProducer } from '@app/core/queues/queue-producer';
+import { createRedisClient, RedisClient } from '@app/core/redis/redis-client';
 import { loggerParams } from '@app/core/observability/logging';
 import { inSpan, SpanKind, untraced } from '@app/core/observability/tracing';
 import { metricsRegistry } from '@app/core/observability/metrics';
@@ -78,7 +78,7 @@ export function assertJobHandlers(handlers: readonly QueueJobHandler[], catalogu
 @Injectable()
 export class QueueRunner implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(QueueRunner.name);
-  private connection: Redis | undefined;
+  private connection: RedisClient | undefined;
   private readonly queues: Queue[] = [];
   private readonly workers: Worker[] = [];
   private stopping: Promise<void> | undefined;
@@ -96,7 +96,7 @@ export class QueueRunner implements OnModuleInit, OnApplicationShutdown {
 
   async start(): Promise<void> {
     // BullMQ's blocking commands must wait indefinitely, hence maxRetriesPerRequest: null.
-    this.connection = new Redis(this.config.redisUrl, { maxRetriesPerRequest: null });
+    this.connection = createRedisClient(this.config, { maxRetriesPerRequest: null });
     const connection = this.connection;
     const prefix = this.config.redisPrefix;
     for (const queueName of Object.values(QueueName)) {

@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { plainToInstance, Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, Min, MinLength, ValidateIf, validateSync } from 'class-validator';
+import { hasHashTag, parseRedisClusterNodes, RedisClusterConfig } from './redis-cluster-nodes';
 import { weakSecretReason } from './secret-strength';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -97,8 +98,13 @@ class EnvSchema {
   @Transform(toInt) @IsInt() @Min(50) @Max(60000)
   SCHEDULER_EVERY_MS = 1000;
 
-  @Matches(/^[A-Za-z0-9_{}:-]{1,40}$/, { message: 'REDIS_PREFIX must be 1–40 letters, digits, _ : { } or -' })
-  REDIS_PREFIX = 'cp';
+  // Default: cp, or {cp} on a cluster (see AppConfig.redisPrefix).
+  @IsOptional() @Matches(/^[A-Za-z0-9_{}:-]{1,40}$/, { message: 'REDIS_PREFIX must be 1–40 letters, digits, _ : { } or -' })
+  REDIS_PREFIX?: string;
+
+  // Checked in AppConfig.from, which names the bad entry without repeating a password.
+  @IsOptional() @IsString()
+  REDIS_CLUSTER_NODES?: string;
 
   // Empty: /metrics is not served on the public port (unless METRICS_PORT serves it apart).
   @ValidateIf((o: EnvSchema) => o.METRICS_TOKEN !== '') @IsString() @MinLength(32, { message: 'METRICS_TOKEN must be at least 32 characters' })
@@ -163,7 +169,10 @@ const parseHeaders = (raw: string | undefined): Record<string, string> =>
 export class AppConfig {
   readonly env: EnvSchema['NODE_ENV'];
   readonly databaseUrl: string;
+  /** The single Redis server; unused when redisCluster is set. */
   readonly redisUrl: string;
+  /** Set by REDIS_CLUSTER_NODES: every Redis connection goes to this cluster instead of redisUrl. */
+  readonly redisCluster: RedisClusterConfig | undefined;
   readonly port: number;
   readonly jwtSecret: string;
   readonly smtpUrl: string | undefined;
@@ -185,7 +194,7 @@ export class AppConfig {
   readonly deliveryRequeueSeconds: number;
   /** How often the scheduler moves due work onto the queues. */
   readonly schedulerEveryMs: number;
-  /** Prefix of every Redis key (rate limits, queues); a hash tag keeps a cluster's keys together. */
+  /** Prefix of every Redis key (rate limits, queues); on a cluster it has a hash tag, so a queue's keys share a slot. */
   readonly redisPrefix: string;
   /** OpenTelemetry traces; undefined when OTEL_EXPORTER_OTLP_ENDPOINT is unset. */
   readonly tracing: TracingConfig | undefined;
@@ -196,10 +205,11 @@ export class AppConfig {
   /** A port of its own serving GET /metrics without credentials (keep it off the public network); null: none. */
   readonly metricsPort: number | null;
 
-  private constructor(e: EnvSchema, jwtSecret: string) {
+  private constructor(e: EnvSchema, jwtSecret: string, redisCluster: RedisClusterConfig | undefined) {
     this.env = e.NODE_ENV;
     this.databaseUrl = e.DATABASE_URL;
     this.redisUrl = e.REDIS_URL;
+    this.redisCluster = redisCluster;
     this.port = e.PORT;
     this.jwtSecret = jwtSecret;
     this.smtpUrl = e.SMTP_URL;
@@ -213,7 +223,7 @@ export class AppConfig {
     this.webhookAllowPrivateTargets = e.WEBHOOK_ALLOW_PRIVATE_TARGETS;
     this.workerHealthPort = e.WORKER_HEALTH_PORT;
     this.databasePoolSize = e.DATABASE_POOL_SIZE;
-    this.redisPrefix = e.REDIS_PREFIX;
+    this.redisPrefix = e.REDIS_PREFIX ?? (redisCluster ? '{cp}' : 'cp');
     this.deliveryLeaseSeconds = e.DELIVERY_LEASE_SECONDS;
     this.deliveryRequeueSeconds = e.DELIVERY_REQUEUE_SECONDS;
     this.schedulerEveryMs = e.SCHEDULER_EVERY_MS;
@@ -236,7 +246,7 @@ export class AppConfig {
 
   /** Validates an environment; throws ConfigError naming every bad variable. */
   static from(env: Record<string, string | undefined>, dataDir = join(process.cwd(), '.data')): AppConfig {
-    const known = [...Object.keys(new EnvSchema()), 'JWT_SECRET', 'SMTP_URL', 'PUBLIC_URL', 'OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_EXPORTER_OTLP_HEADERS', 'OTEL_SERVICE_NAME'];
+    const known = [...Object.keys(new EnvSchema()), 'JWT_SECRET', 'SMTP_URL', 'PUBLIC_URL', 'REDIS_PREFIX', 'REDIS_CLUSTER_NODES', 'OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_EXPORTER_OTLP_HEADERS', 'OTEL_SERVICE_NAME'];
     const given = Object.fromEntries(Object.entries(env).filter(([k, v]) => known.includes(k) && v !== undefined && v !== ''));
     const parsed = plainToInstance(EnvSchema, given);
     const errors = validateSync(parsed, { skipMissingProperties: false });
@@ -249,8 +259,16 @@ export class AppConfig {
     if (typeof parsed.TRUST_PROXY === 'string' && parseTrustProxy(parsed.TRUST_PROXY) === null) {
       messages.push('TRUST_PROXY: must be true, false, or a comma list of addresses, CIDRs, loopback, linklocal or uniquelocal');
     }
+    let redisCluster: RedisClusterConfig | undefined;
+    if (parsed.REDIS_CLUSTER_NODES) {
+      const nodes = parseRedisClusterNodes(parsed.REDIS_CLUSTER_NODES);
+      if ('problems' in nodes) messages.push(...nodes.problems.map((p) => `REDIS_CLUSTER_NODES: ${p}`));
+      else redisCluster = nodes.cluster;
+      // BullMQ's scripts touch several keys of a queue at once: on a cluster they must share a slot.
+      if (parsed.REDIS_PREFIX && !hasHashTag(parsed.REDIS_PREFIX)) messages.push('REDIS_PREFIX: with REDIS_CLUSTER_NODES it must contain a hash tag, e.g. {cp}, so that the keys of a queue share a slot');
+    }
     if (messages.length) throw new ConfigError(`Invalid configuration:\n  - ${messages.join('\n  - ')}`);
-    return new AppConfig(parsed, parsed.JWT_SECRET ?? AppConfig.devSecret(dataDir));
+    return new AppConfig(parsed, parsed.JWT_SECRET ?? AppConfig.devSecret(dataDir), redisCluster);
   }
 
   /** Reads process.env; the single place that does. */

@@ -1,11 +1,11 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Controller, Get, Header, Headers, HttpException, Inject } from '@nestjs/common';
 import { ApiExcludeEndpoint, ApiTags } from '@nestjs/swagger';
-import type { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '@app/config';
 import { NotFound, Public, Unauthenticated } from '@app/common';
 import { REDIS } from '@app/core/redis/redis.module';
+import type { RedisClient } from '@app/core/redis/redis-client';
 import { metricsRegistry } from '@app/core/observability/metrics';
 
 export class HealthDto {
@@ -19,7 +19,7 @@ export class HealthDto {
 export class HealthController {
   constructor(
     private readonly ds: DataSource,
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS) private readonly redis: RedisClient,
     private readonly config: AppConfig,
   ) {}
 

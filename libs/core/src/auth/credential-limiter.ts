@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/redis-client';
 
 const WINDOW_MS = 60_000;
 
@@ -28,7 +28,7 @@ export class CredentialLimiter {
   private dirty = false;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keyPrefix: string,
     private readonly limit: number,
     private readonly flushMs = 50,
@@ -92,6 +92,7 @@ export class CredentialLimiter {
       }
     }
     if (!batch.length) return;
+    // On a cluster a pipeline must stay in one slot: the prefix's hash tag keeps every credential's key there.
     const pipeline = this.redis.pipeline();
     for (const [credential, w, n] of batch) {
       const key = `${this.keyPrefix}:${credential}:${w.window}`;

@@ -1,11 +1,11 @@
 import { applyDecorators, BeforeApplicationShutdown, CanActivate, ExecutionContext, Inject, Injectable, UseGuards } from '@nestjs/common';
 import { ApiExtension } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { AppConfig } from '@app/config';
 import { TooManyRequests } from '@app/common';
 import { REDIS } from '../redis/redis.module';
+import type { RedisClient } from '../redis/redis-client';
 import { CredentialLimiter } from './credential-limiter';
 import { RateLimitPolicy, setRateLimitHeaders } from './rate-limit-headers';
 
@@ -27,7 +27,7 @@ export class RateLimitsService implements BeforeApplicationShutdown {
   /** Failed logins per account in 15 minutes. */
   readonly accountPolicy: RateLimitPolicy = { name: 'account', quota: LOGIN_FAILURES_ALLOWED, windowSeconds: LOGIN_FAILURE_WINDOW_S };
 
-  constructor(@Inject(REDIS) redis: Redis, config: AppConfig) {
+  constructor(@Inject(REDIS) redis: RedisClient, config: AppConfig) {
     this.credentialPolicy = { name: 'credential', quota: config.apiRateLimitPerMinute, windowSeconds: 60 };
     this.addressPolicy = { name: 'address', quota: config.authRateLimitPerMinute, windowSeconds: 60 };
     // With Redis unreachable each copy counts in memory instead (at once, not after a timeout): the limits

@@ -1,13 +1,13 @@
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { JobsOptions, Queue } from 'bullmq';
-import { Redis } from 'ioredis';
 import { AppConfig } from '@app/config';
+import { createRedisClient, RedisClient } from '../redis/redis-client';
 import { QueueName } from './queue-names';
 
 /** Adds jobs to the queues; one Redis connection, one Queue object per queue, opened on first use. */
 @Injectable()
 export class QueueProducer implements OnApplicationShutdown {
-  private connection: Redis | undefined;
+  private connection: RedisClient | undefined;
   private readonly queues = new Map<QueueName, Queue>();
 
   constructor(private readonly config: AppConfig) {}
@@ -15,7 +15,7 @@ export class QueueProducer implements OnApplicationShutdown {
   queue(name: QueueName): Queue {
     let q = this.queues.get(name);
     if (!q) {
-      this.connection ??= new Redis(this.config.redisUrl, { maxRetriesPerRequest: null });
+      this.connection ??= createRedisClient(this.config, { maxRetriesPerRequest: null });
       q = new Queue(name, { connection: this.connection, prefix: this.config.redisPrefix });
       this.queues.set(name, q);
     }

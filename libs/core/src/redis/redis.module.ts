@@ -1,11 +1,11 @@
 import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
-import { Redis } from 'ioredis';
 import { AppConfig } from '@app/config';
+import { createRedisClient, RedisClient } from './redis-client';
 
 export const REDIS = Symbol('REDIS');
 
 class RedisCloser implements OnApplicationShutdown {
-  constructor(@Inject(REDIS) private readonly redis: Redis) {}
+  constructor(@Inject(REDIS) private readonly redis: RedisClient) {}
   async onApplicationShutdown(): Promise<void> {
     await this.redis.quit().catch(() => undefined);
   }
@@ -20,7 +20,7 @@ class RedisCloser implements OnApplicationShutdown {
       inject: [AppConfig],
       // Auto-pipelining: concurrent calls (auth-address limits, health checks) reach Redis in one write, not one each.
       useFactory: (config: AppConfig) =>
-        new Redis(config.redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: false, enableAutoPipelining: true }),
+        createRedisClient(config, { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: false, enableAutoPipelining: true }),
     },
     RedisCloser,
   ],
