@@ -1,6 +1,6 @@
 // Not part of npm run bench: CPU time per request of one server process at a fixed, modest rate, which
 // the machine's load and steal affect far less than throughput. For comparing framework changes.
-//   node bench/cpu-probe.mjs <pid> <url> [rate] [seconds]   (JWT for a scale coach minted here)
+//   JWT_SECRET=<the API's> node bench/cpu-probe.mjs <pid> <url> [rate] [seconds]   (JWT for a scale coach minted here)
 //   PROBE_BODY='{...}' posts that JSON body instead of a GET.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -10,7 +10,8 @@ const require = createRequire(import.meta.url);
 const autocannon = require('autocannon');
 const [pid, url, rate = '200', secs = '10'] = process.argv.slice(2);
 const jiffies = () => { const f = readFileSync(`/proc/${pid}/stat`, 'utf8'); const s = f.slice(f.lastIndexOf(')') + 2).split(' '); return Number(s[11]) + Number(s[12]); };
-const token = mintAccessToken(process.env.JWT_SECRET ?? 'bench-jwt-secret-not-for-production-0123456789', { userId: coachId(7, 3), practiceId: practiceId(7), role: 'coach' });
+if (!process.env.JWT_SECRET) throw new Error('JWT_SECRET: the secret the API under test signs with');
+const token = mintAccessToken(process.env.JWT_SECRET, { userId: coachId(7, 3), practiceId: practiceId(7), role: 'coach' });
 const body = process.env.PROBE_BODY;
 const opts = { url, connections: 10, headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) }, ...(body ? { method: 'POST', body } : {}) };
 await new Promise((r) => autocannon({ ...opts, duration: 3 }, r));

@@ -8,6 +8,7 @@
 // (default redis://127.0.0.1:56379), BENCH_DURATION seconds per run (10), BENCH_CONNECTIONS (20),
 // BENCH_REMINDERS (20000), BENCH_ONLY (comma-separated: reads, writes, reminders, scheduler).
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdirSync, readFileSync, writeFileSync, createWriteStream } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -35,7 +36,8 @@ const API_PORT = Number(process.env.BENCH_API_PORT ?? 3300);
 const BASE_PORT = API_PORT + 1;
 const WORKER_HEALTH_PORT = API_PORT + 2;
 const SMTP_PORT = API_PORT + 3;
-const JWT_SECRET = 'bench-jwt-secret-not-for-production-0123456789';
+// A random secret per run: the API runs as in production, which refuses a guessable one.
+const JWT_SECRET = randomBytes(36).toString('base64url');
 const RUN = Date.now().toString(36);
 const REDIS_PREFIX = `bench-${RUN}`;
 const POOL_SIZE = 20;
