@@ -102,4 +102,43 @@ export class CrossPracticeDb {
   async purgeExpiredIdempotencyRecords(): Promise<number> {
     return (await this.pool.query(`DELETE FROM idempotency_records WHERE expires_at < now()`, [])).rowCount ?? 0;
   }
+
+  // Idempotency keys (idempotency_records has no practice: a key's scope names the credential, or the
+  // address and route before sign-in). The claim and its lease live outside the work's transaction, so
+  // a key is held while the work runs; the stored answer is written inside it (UnitOfWork).
+
+  /** Clears the key's record when it expired, or when its claim's lease ran out (the claimant died). */
+  async clearStaleIdempotencyKey(scope: string, key: string): Promise<void> {
+    await this.pool.query(
+      `DELETE FROM idempotency_records
+        WHERE scope = $1 AND key = $2 AND (expires_at < now() OR (response_status IS NULL AND (lease_expires_at IS NULL OR lease_expires_at < now())))`,
+      [scope, key],
+    );
+  }
+
+  /** Takes the key with a lease, unless someone holds it: true when taken. */
+  async claimIdempotencyKey(claim: { id: string; scope: string; key: string; requestHash: string; ttlMs: number; leaseMs: number }): Promise<boolean> {
+    const { rowCount } = await this.pool.query(
+      `INSERT INTO idempotency_records (id, scope, key, request_hash, expires_at, lease_expires_at)
+       VALUES ($1, $2, $3, $4, now() + $5 * interval '1 millisecond', now() + $6 * interval '1 millisecond')
+       ON CONFLICT (scope, key) DO NOTHING`,
+      [claim.id, claim.scope, claim.key, claim.requestHash, claim.ttlMs, claim.leaseMs],
+    );
+    return rowCount === 1;
+  }
+
+  /** The key's record as another request left it: its request's hash and, once stored, the answer. */
+  async idempotencyRecord<T>(scope: string, key: string): Promise<T | undefined> {
+    return (await this.pool.query<T>(`SELECT request_hash, response_status, response_body FROM idempotency_records WHERE scope = $1 AND key = $2`, [scope, key])).rows[0];
+  }
+
+  /** Extends a running claim's lease. */
+  async renewIdempotencyClaim(id: string, leaseMs: number): Promise<void> {
+    await this.pool.query(`UPDATE idempotency_records SET lease_expires_at = now() + $2 * interval '1 millisecond' WHERE id = $1 AND response_status IS NULL`, [id, leaseMs]);
+  }
+
+  /** Gives a claim up (its work was not kept), so a repeat may do the work. */
+  async releaseIdempotencyClaim(id: string): Promise<void> {
+    await this.pool.query(`DELETE FROM idempotency_records WHERE id = $1 AND response_status IS NULL`, [id]);
+  }
 }

@@ -2,9 +2,8 @@ import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nes
 import { createHash, randomUUID } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { from, lastValueFrom, Observable } from 'rxjs';
-import { DataSource } from 'typeorm';
 import { AppConfig } from '@app/config';
-import { TenantDb, UnitOfWork } from '@app/database';
+import { CrossPracticeDb, TenantDb, UnitOfWork } from '@app/database';
 import { AuthedRequest } from '../auth-context';
 import { SecretBox } from '../crypto/secret-box';
 import { Conflict, DomainError, InvalidInput, TooManyRequests } from '../errors';
@@ -44,7 +43,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
   private readonly box: SecretBox;
 
   constructor(
-    private readonly ds: DataSource,
+    private readonly crossPractice: CrossPracticeDb,
     private readonly db: TenantDb,
     config: AppConfig,
   ) {
@@ -96,7 +95,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
       });
     } catch (err) {
       // Nothing of the work was kept: the key is free for a repeat to do it (unless another claimant holds it now).
-      if (!(err instanceof ClaimLost)) await this.ds.query(`DELETE FROM idempotency_records WHERE id = $1 AND response_status IS NULL`, [claim.id]).catch(() => undefined);
+      if (!(err instanceof ClaimLost)) await this.crossPractice.releaseIdempotencyClaim(claim.id).catch(() => undefined);
       if (err instanceof ClaimLost) res.header('Retry-After', '1');
       throw err;
     } finally {
@@ -111,27 +110,17 @@ export class IdempotencyInterceptor implements NestInterceptor {
    * another request holds it. An expired record, or a claim whose lease ran out (its process died), is cleared first.
    */
   private async claim(scope: string, key: string, requestHash: string): Promise<{ id: string; replay?: undefined } | { id?: undefined; replay: { status: number; body: unknown } }> {
-    await this.ds.query(
-      `DELETE FROM idempotency_records
-        WHERE scope = $1 AND key = $2 AND (expires_at < now() OR (response_status IS NULL AND (lease_expires_at IS NULL OR lease_expires_at < now())))`,
-      [scope, key],
-    );
+    await this.crossPractice.clearStaleIdempotencyKey(scope, key);
     const id = randomUUID();
-    const inserted: unknown[] = await this.ds.query(
-      `INSERT INTO idempotency_records (id, scope, key, request_hash, expires_at, lease_expires_at)
-       VALUES ($1, $2, $3, $4, now() + $5 * interval '1 millisecond', now() + $6 * interval '1 millisecond')
-       ON CONFLICT (scope, key) DO NOTHING RETURNING id`,
-      [id, scope, key, requestHash, TTL_MS, IDEMPOTENCY_LEASE_MS],
-    );
-    if (inserted.length) return { id };
-    const [rec] = await this.ds.query(`SELECT request_hash, response_status, response_body FROM idempotency_records WHERE scope = $1 AND key = $2`, [scope, key]);
+    if (await this.crossPractice.claimIdempotencyKey({ id, scope, key, requestHash, ttlMs: TTL_MS, leaseMs: IDEMPOTENCY_LEASE_MS })) return { id };
+    const rec = await this.crossPractice.idempotencyRecord<{ request_hash: string; response_status: number | null; response_body: Buffer }>(scope, key);
     if (rec && rec.request_hash !== requestHash) throw new Conflict('idempotency-key-reused', 'This Idempotency-Key was used with another request.');
     if (!rec || rec.response_status === null) throw new ClaimLost();
     return { replay: { status: rec.response_status, body: this.decrypt(scope, key, rec.response_body) } };
   }
 
   private async renew(id: string): Promise<void> {
-    await this.ds.query(`UPDATE idempotency_records SET lease_expires_at = now() + $2 * interval '1 millisecond' WHERE id = $1 AND response_status IS NULL`, [id, IDEMPOTENCY_LEASE_MS]);
+    await this.crossPractice.renewIdempotencyClaim(id, IDEMPOTENCY_LEASE_MS);
   }
 
   /** Written in the work's transaction; a claim no longer ours (taken over) rolls the work back. */
