@@ -1,5 +1,5 @@
 // Which page a path shows: signed out, the sign-in and invitation pages; signed in, the role's portal.
-import { ReactNode, useEffect } from 'react';
+import { ReactNode, useEffect, useRef } from 'react';
 import { AuthProvider, useAuth } from './api/auth';
 import { Layout } from './components/Layout';
 import { DocumentTitle, Spinner } from './components/ui';
@@ -81,11 +81,32 @@ function Pages() {
   const { status, me } = useAuth();
   const { path, query } = useLocation();
 
-  // A new page: start at the top and move focus to its heading, so screen readers announce it.
+  // A new page: start at the top and move focus to its heading, so screen readers announce it. Not on
+  // the first page the browser opens: there the first Tab must reach the skip link.
+  const shown = useRef<string | null>(null);
   useEffect(() => {
+    const first = shown.current === null;
+    // StrictMode runs the effect twice on mount: the same path is not a new page.
+    if (first || shown.current === path) {
+      shown.current = path;
+      return;
+    }
+    shown.current = path;
     window.scrollTo(0, 0);
-    const t = window.setTimeout(() => document.getElementById('page-title')?.focus({ preventScroll: true }), 50);
-    return () => window.clearTimeout(t);
+    // The heading may come with the page's data: wait for it, unless the person moves the focus first
+    // (the link that was followed is gone by then, so the focus is on the body until the heading takes it).
+    const from = document.activeElement;
+    let tries = 0;
+    const t = window.setInterval(() => {
+      const heading = document.getElementById('page-title');
+      const now = document.activeElement;
+      const moved = now !== null && now !== document.body && now !== from;
+      if (heading || moved || ++tries > 100) {
+        window.clearInterval(t);
+        if (heading && !moved) heading.focus({ preventScroll: true });
+      }
+    }, 50);
+    return () => window.clearInterval(t);
   }, [path]);
 
   if (path === '/accept') return <AcceptInvitationPage />;
