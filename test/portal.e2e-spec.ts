@@ -839,4 +839,33 @@ describe('the portal', () => {
     await page.keyboard.press('Enter');
     await hasText(page.getByRole('heading', { level: 1 }), 'Your goals');
   });
+  it("loads each page's code when it is first opened, and offers a reload when that code cannot be fetched", async () => {
+    const page = await newPage();
+    const scripts: string[] = [];
+    page.on('request', (r) => {
+      if (r.resourceType() === 'script') scripts.push(new URL(r.url()).pathname);
+    });
+    await page.goto(`${base}/sign-in`);
+    await page.evaluate(`localStorage.setItem('coaching-portal.session', ${JSON.stringify(JSON.stringify({ accessToken: client.token, refreshToken: client.refreshToken }))})`);
+    await page.goto(`${base}/`);
+    await hasText(page.getByRole('heading', { level: 1 }), 'Hello, Hannah');
+    // A client's browser fetched the client's home page, none of the coach's pages.
+    expect(scripts.some((s) => /\/HomePage-/.test(s))).toBe(true);
+    expect(scripts.filter((s) => /\/(SettingsPage|DashboardPage|SessionPage|EngagementPage|MailboxPage)-/.test(s))).toEqual([]);
+
+    // The review page's code cannot be fetched, as when a release has replaced it since the tab opened.
+    const reviewCode = /\/assets\/ReviewPage-[^/]+\.js$/;
+    await page.route(reviewCode, (route) => route.abort());
+    const reviewId = ((await client.get(`/v1/engagements/${engagementId}/reviews`).expect(200)).body.data as { id: string }[])[0].id;
+    await page.goto(`${base}/reviews/${reviewId}`);
+    const alert = page.getByRole('alert').filter({ hasText: 'This page could not be opened' });
+    await visible(alert);
+    // The frame stays usable around the message.
+    await visible(page.getByRole('navigation', { name: 'Main' }));
+    await page.unroute(reviewCode);
+    await alert.getByRole('button', { name: 'Reload' }).click();
+    await visible(page.getByRole('heading', { level: 1 }));
+    expect(await alert.count()).toBe(0);
+    expect(new URL(page.url()).pathname).toBe(`/reviews/${reviewId}`);
+  });
 });
