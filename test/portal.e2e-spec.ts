@@ -46,8 +46,8 @@ const PRIVATE_NOTE = 'Worried about the travel month; revisit pacing next time.'
 /** What Chromium refused under the Content Security Policy, on any page of any test here. */
 const cspViolations: string[] = [];
 
-async function newPage(viewport = { width: 1280, height: 860 }): Promise<Page> {
-  const ctx = await browser.newContext({ viewport, timezoneId: 'UTC', locale: 'en-GB' });
+async function newPage(viewport = { width: 1280, height: 860 }, opts: { bypassCSP?: boolean } = {}): Promise<Page> {
+  const ctx = await browser.newContext({ viewport, timezoneId: 'UTC', locale: 'en-GB', ...opts });
   contexts.push(ctx);
   const page = await ctx.newPage();
   page.setDefaultTimeout(15_000);
@@ -102,6 +102,88 @@ async function signIn(page: Page, email: string): Promise<void> {
   await page.getByLabel('Password').fill(PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await visible(page.getByRole('navigation', { name: 'Main' }));
+}
+
+const AXE = join(ROOT, 'node_modules', 'axe-core', 'axe.min.js');
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  targets: string[];
+}
+
+/** What axe-core finds serious or critical on the page as it stands, one line per rule and page. */
+async function axeFindings(page: Page, state = ''): Promise<string[]> {
+  if (!(await page.evaluate(`typeof window.axe !== 'undefined'`))) await page.addScriptTag({ path: AXE });
+  const violations = (await page.evaluate(
+    `axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => n.target.join(' ')) })))`,
+  )) as AxeViolation[];
+  const where = new URL(page.url()).pathname + (state ? ` (${state})` : '');
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${where}: ${v.id} [${v.impact}] ${v.help} at ${v.targets.join(' | ')}`);
+}
+
+/** Opens the page, waits until it has loaded, and checks it with axe as shown and with every disclosure open. */
+async function axePage(page: Page, path: string): Promise<string[]> {
+  await page.goto(`${base}${path}`);
+  await visible(page.getByRole('heading', { level: 1 }));
+  await page.waitForFunction(`!document.querySelector('.loading')`);
+  const found = await axeFindings(page);
+  if ((await page.locator('details:not([open])').count()) > 0) {
+    await page.evaluate(`document.querySelectorAll('details').forEach((d) => { d.open = true; })`);
+    await page.waitForFunction(`!document.querySelector('.loading')`);
+    found.push(...(await axeFindings(page, 'disclosures open')));
+  }
+  return found;
+}
+
+/** Signs a fresh browser in with a caller's tokens, as the portal stores them. */
+async function signedInPage(caller: Caller): Promise<Page> {
+  const page = await newPage(undefined, { bypassCSP: true });
+  await page.goto(`${base}/sign-in`);
+  await page.evaluate(`localStorage.setItem('coaching-portal.session', ${JSON.stringify(JSON.stringify({ accessToken: caller.token, refreshToken: caller.refreshToken }))})`);
+  return page;
+}
+
+/** The focused element: what it is, its name, and whether the focus shows (an outline or a ring). */
+interface Focused {
+  tag: string;
+  text: string;
+  href: string | null;
+  label: string | null;
+  shows: boolean;
+  onScreen: boolean;
+}
+const focused = (page: Page) =>
+  page.evaluate(`(() => {
+    const el = document.activeElement;
+    if (!el || el === document.body) return { tag: 'body', text: '', href: null, label: null, shows: false, onScreen: false };
+    const cs = getComputedStyle(el);
+    const r = el.getBoundingClientRect();
+    const label = el.id ? document.querySelector('label[for="' + el.id + '"]') : null;
+    return {
+      tag: el.tagName.toLowerCase(),
+      text: (el.textContent || '').replace(/\\s+/g, ' ').trim(),
+      href: el.getAttribute('href'),
+      label: el.getAttribute('aria-label') || (label ? label.textContent.trim() : null),
+      shows: (cs.outlineStyle !== 'none' && parseFloat(cs.outlineWidth) > 0) || cs.boxShadow !== 'none',
+      onScreen: r.bottom > 0 && r.right > 0 && r.top < innerHeight && r.left < innerWidth,
+    };
+  })()`) as Promise<Focused>;
+
+/** Presses Tab (or Shift+Tab) until the focus is on what is wanted, each stop with its focus showing. */
+async function tabTo(page: Page, want: (f: Focused) => boolean, what: string, key = 'Tab', limit = 60): Promise<Focused> {
+  const seen: string[] = [];
+  for (let i = 0; i < limit; i++) {
+    await page.keyboard.press(key);
+    const f = await focused(page);
+    seen.push(f.label ?? f.text.slice(0, 40));
+    if (f.tag !== 'body' && f.tag !== 'h1') {
+      if (!f.shows) throw new Error(`the focus on "${f.label ?? f.text}" (${f.tag}) does not show`);
+      if (!f.onScreen) throw new Error(`the focused "${f.label ?? f.text}" (${f.tag}) is off screen`);
+    }
+    if (want(f)) return f;
+  }
+  throw new Error(`${what} not reached with ${key}; stops: ${seen.join(' → ')}`);
 }
 
 /** The number of points a metric's chart draws. */
@@ -662,6 +744,56 @@ describe('the portal', () => {
     }
   });
 
+  it('every page of both portals and the signed-out pages pass axe-core with nothing serious or critical', async () => {
+    const findings: string[] = [];
+    const sessions = (await coach.get(`/v1/sessions?engagementId=${engagementId}`).expect(200)).body.data as { id: string; status: string }[];
+    const upcoming = sessions.find((s) => s.status === 'scheduled')!.id;
+    const reviewId = ((await coach.get(`/v1/engagements/${engagementId}/reviews`).expect(200)).body.data as { id: string }[])[0].id;
+    const goals = (await coach.get(`/v1/engagements/${engagementId}/goals`).expect(200)).body.data as { id: string; title: string }[];
+    const sleepGoalId = goals.find((g) => g.title === 'Sleep before 23:00')!.id;
+    // A draft: the coach's goal page shows its editing form.
+    const draft = await draftGoal(coach, engagementId, { title: 'Read one book a month' });
+
+    // Signed out: sign in (also with an error shown), an invitation link, an incomplete one.
+    const out = await newPage(undefined, { bypassCSP: true });
+    findings.push(...(await axePage(out, '/sign-in')));
+    await out.getByLabel('Practice').fill(p.slug);
+    await out.getByLabel('Email').fill(clientEmail);
+    await out.getByLabel('Password').fill('not the password');
+    await out.getByRole('button', { name: 'Sign in' }).click();
+    await visible(out.getByRole('alert'));
+    findings.push(...(await axeFindings(out, 'refused sign-in')));
+    findings.push(...(await axePage(out, `/accept?${new URLSearchParams({ token: 'an-invitation-token', practice: p.slug, practiceName: 'Northstar Coaching' })}`)));
+    findings.push(...(await axePage(out, '/accept')));
+
+    const coachPaths = ['/', '/clients', `/clients/${client.clientId}`, `/engagements/${engagementId}`, `/engagements/${engagementId}/plan`, `/goals/${runGoalId}`, `/goals/${sleepGoalId}`, `/goals/${cookGoalId}`, `/goals/${draft.id}`, `/sessions/${sessionId}`, `/sessions/${upcoming}`, '/reviews', `/reviews/${reviewId}`, '/notifications', '/account', '/no-such-page'];
+    const asCoach = await signedInPage(coach);
+    for (const path of coachPaths) findings.push(...(await axePage(asCoach, path)));
+
+    const asOwner = await signedInPage(p.owner);
+    for (const path of ['/', '/clients', '/reviews', '/settings', '/mailbox', '/notifications', '/account']) findings.push(...(await axePage(asOwner, path)));
+    // The settings with a webhook's deliveries open.
+    await asOwner.goto(`${base}/settings`);
+    const hooks = asOwner.getByRole('region', { name: 'Webhooks' });
+    await hooks.getByRole('button', { name: 'Deliveries' }).first().click();
+    await visible(hooks.locator('table').first());
+    findings.push(...(await axeFindings(asOwner, 'deliveries open')));
+
+    const clientPaths = ['/', '/goals', `/goals/${runGoalId}`, `/goals/${sleepGoalId}`, `/goals/${cookGoalId}`, '/sessions', `/sessions/${sessionId}`, `/sessions/${upcoming}`, '/reviews', `/reviews/${reviewId}`, '/wins', '/notifications', '/account', '/no-such-page'];
+    const asClient = await signedInPage(client);
+    for (const path of clientPaths) findings.push(...(await axePage(asClient, path)));
+
+    expect(findings).toEqual([]);
+
+    // A chart's text equivalent: a table of every point it draws, read by screen readers.
+    await asClient.goto(`${base}/goals/${runGoalId}`);
+    const chart = asClient.getByRole('group', { name: '5 km time' });
+    const points = await eventually(() => chartPoints(asClient, '5 km time'), (n) => n > 0, 'the chart drawn');
+    const table = chart.getByRole('table', { name: /^5 km time: measurements \(baseline 35 min, target 28 min\)$/ });
+    expect(await table.locator('tbody tr').count()).toBe(points);
+    expect(squash(await table.locator('tbody tr').last().textContent())).toMatch(/ min$/);
+  });
+
   it('refreshes an expired session once, accepts invitations, and signs out', async () => {
     const page = coachPage;
     // A stale access token: the portal refreshes the session and retries instead of failing.
@@ -685,6 +817,83 @@ describe('the portal', () => {
     await fresh.getByRole('button', { name: 'Create my account' }).click();
     await containsText(fresh.getByRole('heading', { level: 1 }), 'Nora');
     await visible(fresh.getByText('Coach portal'));
+  });
+  it('a client signs in, skips to the content, opens a goal and logs a measurement with the keyboard alone', async () => {
+    const page = await newPage();
+    await page.goto(`${base}/sign-in`);
+    await visible(page.getByRole('heading', { name: 'Sign in' }));
+    // The practice may be remembered from an earlier sign-in on this browser: type over it.
+    await tabTo(page, (f) => f.label === 'Practice', 'the practice field');
+    await page.keyboard.press('ControlOrMeta+A');
+    await page.keyboard.type(p.slug);
+    await tabTo(page, (f) => f.label === 'Email', 'the email field');
+    await page.keyboard.type(clientEmail);
+    await tabTo(page, (f) => f.label === 'Password', 'the password field');
+    await page.keyboard.type(PASSWORD);
+    await page.keyboard.press('Enter');
+    await hasText(page.getByRole('heading', { level: 1 }), 'Hello, Hannah');
+
+    // A page opened afresh: the first Tab reaches the skip link, which leads past the navigation.
+    await page.goto(`${base}/goals`);
+    await hasText(page.getByRole('heading', { level: 1 }), 'Your goals');
+    await page.waitForFunction(`!document.querySelector('.loading')`);
+    const skip = await tabTo(page, () => true, 'the first stop', 'Tab', 1);
+    expect(skip).toMatchObject({ tag: 'a', text: 'Skip to content', shows: true, onScreen: true });
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate(`document.activeElement.id`)).toBe('main');
+
+    // A goal opened from its card's title with Enter: every stop on the way is in the content.
+    const first = await tabTo(page, () => true, 'the first stop in the content', 'Tab', 1);
+    expect(await page.evaluate(`document.activeElement.closest('main') !== null`)).toBe(true);
+    const isRun = (f: Focused) => f.tag === 'a' && f.text === 'Run a 5k';
+    if (!isRun(first)) await tabTo(page, isRun, 'the link to the goal Run a 5k');
+    await page.keyboard.press('Enter');
+    await hasText(page.getByRole('heading', { level: 1 }), 'Run a 5k');
+    await hasTitle(page, 'Run a 5k · Coaching portal');
+    // The new page's heading has the focus, so a screen reader announces it.
+    await eventually(() => page.evaluate(`document.activeElement && document.activeElement.id`), (id) => id === 'page-title', 'the focus on the new page\'s heading');
+
+    // The disclosure opens with Enter; the measurement is typed and sent with Enter.
+    await page.waitForFunction(`!document.querySelector('.loading')`);
+    await tabTo(page, (f) => f.tag === 'summary' && f.text === 'Log a measurement', 'the disclosure to log a measurement');
+    await page.keyboard.press('Enter');
+    await tabTo(page, (f) => f.label === '5 km time (min)', 'the value field');
+    await page.keyboard.type('30');
+    await page.keyboard.press('Enter');
+    await hasText(page.getByRole('group', { name: '5 km time' }).getByRole('status'), 'Logged 30 min.');
+    // Back up the page to the navigation, and to the goals list.
+    await tabTo(page, (f) => f.tag === 'a' && f.text === 'Goals', 'the navigation link Goals', 'Shift+Tab', 80);
+    await page.keyboard.press('Enter');
+    await hasText(page.getByRole('heading', { level: 1 }), 'Your goals');
+  });
+  it("loads each page's code when it is first opened, and offers a reload when that code cannot be fetched", async () => {
+    const page = await newPage();
+    const scripts: string[] = [];
+    page.on('request', (r) => {
+      if (r.resourceType() === 'script') scripts.push(new URL(r.url()).pathname);
+    });
+    await page.goto(`${base}/sign-in`);
+    await page.evaluate(`localStorage.setItem('coaching-portal.session', ${JSON.stringify(JSON.stringify({ accessToken: client.token, refreshToken: client.refreshToken }))})`);
+    await page.goto(`${base}/`);
+    await hasText(page.getByRole('heading', { level: 1 }), 'Hello, Hannah');
+    // A client's browser fetched the client's home page, none of the coach's pages.
+    expect(scripts.some((s) => /\/HomePage-/.test(s))).toBe(true);
+    expect(scripts.filter((s) => /\/(SettingsPage|DashboardPage|SessionPage|EngagementPage|MailboxPage)-/.test(s))).toEqual([]);
+
+    // The review page's code cannot be fetched, as when a release has replaced it since the tab opened.
+    const reviewCode = /\/assets\/ReviewPage-[^/]+\.js$/;
+    await page.route(reviewCode, (route) => route.abort());
+    const reviewId = ((await client.get(`/v1/engagements/${engagementId}/reviews`).expect(200)).body.data as { id: string }[])[0].id;
+    await page.goto(`${base}/reviews/${reviewId}`);
+    const alert = page.getByRole('alert').filter({ hasText: 'This page could not be opened' });
+    await visible(alert);
+    // The frame stays usable around the message.
+    await visible(page.getByRole('navigation', { name: 'Main' }));
+    await page.unroute(reviewCode);
+    await alert.getByRole('button', { name: 'Reload' }).click();
+    await visible(page.getByRole('heading', { level: 1 }));
+    expect(await alert.count()).toBe(0);
+    expect(new URL(page.url()).pathname).toBe(`/reviews/${reviewId}`);
   });
 
   it('every page above loaded under the Content Security Policy without a refusal, and so does the API reference', async () => {

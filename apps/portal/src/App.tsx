@@ -1,30 +1,36 @@
 // Which page a path shows: signed out, the sign-in and invitation pages; signed in, the role's portal.
-import { ReactNode, useEffect } from 'react';
+import { lazy, ReactNode, Suspense, useEffect, useRef } from 'react';
 import { AuthProvider, useAuth } from './api/auth';
 import { Layout } from './components/Layout';
-import { DocumentTitle, Spinner } from './components/ui';
-import { ClientGoalPage, ClientGoalsPage } from './pages/client/GoalsPage';
-import { ClientHomePage } from './pages/client/HomePage';
-import { ClientReviewPage } from './pages/client/ReviewPage';
-import { ClientReviewsPage } from './pages/client/ReviewsPage';
-import { ClientSessionPage, ClientSessionsPage } from './pages/client/SessionsPage';
-import { WinsPage } from './pages/client/WinsPage';
-import { ClientPage } from './pages/coach/ClientPage';
-import { ClientsPage } from './pages/coach/ClientsPage';
-import { DashboardPage } from './pages/coach/DashboardPage';
-import { EngagementPage } from './pages/coach/EngagementPage';
-import { CoachGoalPage } from './pages/coach/GoalPage';
-import { MailboxPage } from './pages/coach/MailboxPage';
-import { PlanSessionPage } from './pages/coach/PlanSessionPage';
-import { CoachReviewPage, ReviewsPage } from './pages/coach/ReviewsPage';
-import { CoachSessionPage } from './pages/coach/SessionPage';
-import { SettingsPage } from './pages/coach/SettingsPage';
+import { DocumentTitle, PageLoadBoundary, Spinner } from './components/ui';
 import { AcceptInvitationPage } from './pages/shared/AcceptInvitationPage';
-import { AccountPage } from './pages/shared/AccountPage';
 import { NotFoundPage } from './pages/shared/NotFoundPage';
-import { NotificationsPage } from './pages/shared/NotificationsPage';
 import { safeNext, SignInPage } from './pages/shared/SignInPage';
 import { match, Redirect, useLocation } from './router';
+
+// Each page is its own chunk, fetched when first opened: a client never downloads the coach's pages,
+// and the sign-in page comes with the first load.
+const ClientGoalPage = lazy(() => import('./pages/client/GoalsPage').then((m) => ({ default: m.ClientGoalPage })));
+const ClientGoalsPage = lazy(() => import('./pages/client/GoalsPage').then((m) => ({ default: m.ClientGoalsPage })));
+const ClientHomePage = lazy(() => import('./pages/client/HomePage').then((m) => ({ default: m.ClientHomePage })));
+const ClientReviewPage = lazy(() => import('./pages/client/ReviewPage').then((m) => ({ default: m.ClientReviewPage })));
+const ClientReviewsPage = lazy(() => import('./pages/client/ReviewsPage').then((m) => ({ default: m.ClientReviewsPage })));
+const ClientSessionPage = lazy(() => import('./pages/client/SessionsPage').then((m) => ({ default: m.ClientSessionPage })));
+const ClientSessionsPage = lazy(() => import('./pages/client/SessionsPage').then((m) => ({ default: m.ClientSessionsPage })));
+const WinsPage = lazy(() => import('./pages/client/WinsPage').then((m) => ({ default: m.WinsPage })));
+const ClientPage = lazy(() => import('./pages/coach/ClientPage').then((m) => ({ default: m.ClientPage })));
+const ClientsPage = lazy(() => import('./pages/coach/ClientsPage').then((m) => ({ default: m.ClientsPage })));
+const DashboardPage = lazy(() => import('./pages/coach/DashboardPage').then((m) => ({ default: m.DashboardPage })));
+const EngagementPage = lazy(() => import('./pages/coach/EngagementPage').then((m) => ({ default: m.EngagementPage })));
+const CoachGoalPage = lazy(() => import('./pages/coach/GoalPage').then((m) => ({ default: m.CoachGoalPage })));
+const MailboxPage = lazy(() => import('./pages/coach/MailboxPage').then((m) => ({ default: m.MailboxPage })));
+const PlanSessionPage = lazy(() => import('./pages/coach/PlanSessionPage').then((m) => ({ default: m.PlanSessionPage })));
+const CoachReviewPage = lazy(() => import('./pages/coach/ReviewsPage').then((m) => ({ default: m.CoachReviewPage })));
+const ReviewsPage = lazy(() => import('./pages/coach/ReviewsPage').then((m) => ({ default: m.ReviewsPage })));
+const CoachSessionPage = lazy(() => import('./pages/coach/SessionPage').then((m) => ({ default: m.CoachSessionPage })));
+const SettingsPage = lazy(() => import('./pages/coach/SettingsPage').then((m) => ({ default: m.SettingsPage })));
+const AccountPage = lazy(() => import('./pages/shared/AccountPage').then((m) => ({ default: m.AccountPage })));
+const NotificationsPage = lazy(() => import('./pages/shared/NotificationsPage').then((m) => ({ default: m.NotificationsPage })));
 
 type Route = [pattern: string, title: string, render: (p: Record<string, string>) => ReactNode];
 
@@ -81,11 +87,32 @@ function Pages() {
   const { status, me, problem } = useAuth();
   const { path, query } = useLocation();
 
-  // A new page: start at the top and move focus to its heading, so screen readers announce it.
+  // A new page: start at the top and move focus to its heading, so screen readers announce it. Not on
+  // the first page the browser opens: there the first Tab must reach the skip link.
+  const shown = useRef<string | null>(null);
   useEffect(() => {
+    const first = shown.current === null;
+    // StrictMode runs the effect twice on mount: the same path is not a new page.
+    if (first || shown.current === path) {
+      shown.current = path;
+      return;
+    }
+    shown.current = path;
     window.scrollTo(0, 0);
-    const t = window.setTimeout(() => document.getElementById('page-title')?.focus({ preventScroll: true }), 50);
-    return () => window.clearTimeout(t);
+    // The heading may come with the page's data: wait for it, unless the person moves the focus first
+    // (the link that was followed is gone by then, so the focus is on the body until the heading takes it).
+    const from = document.activeElement;
+    let tries = 0;
+    const t = window.setInterval(() => {
+      const heading = document.getElementById('page-title');
+      const now = document.activeElement;
+      const moved = now !== null && now !== document.body && now !== from;
+      if (heading || moved || ++tries > 100) {
+        window.clearInterval(t);
+        if (heading && !moved) heading.focus({ preventScroll: true });
+      }
+    }, 50);
+    return () => window.clearInterval(t);
   }, [path]);
 
   if (path === '/accept') return <AcceptInvitationPage />;
@@ -110,7 +137,11 @@ function Pages() {
   const page = resolve(me.role === 'client' ? CLIENT : COACH, path);
   return (
     <Layout>
-      <div key={page.key}>{page.node}</div>
+      <div key={page.key}>
+        <PageLoadBoundary>
+          <Suspense fallback={<Spinner label="Opening the page" />}>{page.node}</Suspense>
+        </PageLoadBoundary>
+      </div>
     </Layout>
   );
 }

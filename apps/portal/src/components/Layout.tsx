@@ -76,7 +76,7 @@ export function Layout({ children }: { children: ReactNode }) {
       </a>
       <header className="topbar">
         <div className="topbar-inner">
-          <Link to="/" className="brand" aria-label={`${me.practice.name}, home`}>
+          <Link to="/" className="brand">
             <span className="brand-mark" aria-hidden="true">
               <svg viewBox="0 0 32 32" width="28" height="28">
                 <rect width="32" height="32" rx="8" />
@@ -87,9 +87,12 @@ export function Layout({ children }: { children: ReactNode }) {
               <span className="brand-name">{me.practice.name}</span>
               <span className="brand-sub">{me.role === 'client' ? 'Client portal' : 'Coach portal'}</span>
             </span>
+            <span className="sr-only">, home</span>
           </Link>
           <div className="topbar-user">
-            <Link to="/account" className="user-chip" aria-label={`Your account: ${me.name}, ${ROLE_LABEL[me.role]}`}>
+            {/* The name spoken is the text shown, with what the link is for in front. */}
+            <Link to="/account" className="user-chip">
+              <span className="sr-only">Your account: </span>
               <Avatar name={me.name} />
               <span className="user-chip-text">
                 <span className="user-name">{me.name}</span>
@@ -114,8 +117,10 @@ export function Layout({ children }: { children: ReactNode }) {
                 <Link to={i.to} className={active(i) ? 'nav-link active' : 'nav-link'} aria-current={active(i) ? 'page' : undefined}>
                   {i.label}
                   {!!i.badge && (
-                    <span className="nav-badge" aria-label={`${i.badge} unread`}>
-                      {i.badge > 99 ? '99+' : i.badge}
+                    <span className="nav-badge">
+                      <span aria-hidden="true">{i.badge > 99 ? '99+' : i.badge}</span>
+                      {/* aria-label is not allowed on a plain span: the count is read as text. */}
+                      <span className="sr-only">{`, ${i.badge} unread`}</span>
                     </span>
                   )}
                 </Link>
@@ -124,7 +129,7 @@ export function Layout({ children }: { children: ReactNode }) {
           </ul>
         </nav>
       </header>
-      <main id="main" className="main">
+      <main id="main" className="main" tabIndex={-1}>
         {children}
       </main>
       <footer className="footer">

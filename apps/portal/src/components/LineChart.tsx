@@ -1,6 +1,6 @@
 // A measurement series over time as an SVG line chart, with the baseline and the target drawn in.
 import { RefObject, useLayoutEffect, useRef, useState } from 'react';
-import { num, shortDay } from '../format';
+import { day, num, shortDay } from '../format';
 
 export interface ChartPoint {
   at: string;
@@ -121,6 +121,29 @@ export function LineChart({ title, points, baseline, target, unit, timezone }: P
           </text>
         )}
       </svg>
+      {/* The drawing's text equivalent: every point, for screen readers (the summary above gives the gist). */}
+      {sorted.length > 0 && (
+        // In a clipped box: a table would otherwise keep its full width and widen a phone's page.
+        <div className="sr-only">
+          <table>
+            <caption>{`${title}: measurements (baseline ${num(baseline, unit)}, target ${num(target, unit)})`}</caption>
+            <thead>
+              <tr>
+                <th scope="col">Measured on</th>
+                <th scope="col">Value</th>
+              </tr>
+            </thead>
+            <tbody>
+              {sorted.map((p, i) => (
+                <tr key={`${p.at}-${i}`}>
+                  <td>{day(p.at, timezone)}</td>
+                  <td>{num(p.value, unit)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
     </figure>
   );
 }

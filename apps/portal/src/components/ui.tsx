@@ -1,5 +1,5 @@
 // The portal's building blocks: page headers, cards, badges, loading and error states, form fields.
-import { ReactNode, useCallback, useEffect, useId, useLayoutEffect, useState } from 'react';
+import { Component, ReactNode, useCallback, useEffect, useId, useLayoutEffect, useState } from 'react';
 import { ApiError, FieldError } from '../api/client';
 import type { Resource } from '../api/use-resource';
 import { initials } from '../format';
@@ -231,4 +231,36 @@ export function Stat({ label, value, hint }: { label: string; value: ReactNode; 
       {hint && <div className="stat-hint">{hint}</div>}
     </div>
   );
+}
+
+/** A table that scrolls sideways inside its card on a phone; focusable so the keyboard can scroll it. */
+export function TableScroll({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div className="table-scroll" role="region" aria-label={label} tabIndex={0}>
+      {children}
+    </div>
+  );
+}
+
+/**
+ * Catches a page whose code could not be fetched (offline, or a release replaced it since this tab
+ * opened) and offers to reload, instead of a blank portal.
+ */
+export class PageLoadBoundary extends Component<{ children: ReactNode }, { failed: boolean }> {
+  override state = { failed: false };
+  static getDerivedStateFromError() {
+    return { failed: true };
+  }
+  override render() {
+    if (!this.state.failed) return this.props.children;
+    return (
+      <div className="alert alert-error" role="alert">
+        <strong>This page could not be opened</strong>
+        <p>The connection may have dropped, or the portal was updated. Reload to get the latest version.</p>
+        <button type="button" className="btn btn-small" onClick={() => window.location.reload()}>
+          Reload
+        </button>
+      </div>
+    );
+  }
 }

@@ -5,7 +5,7 @@ import { byId, getEngagement, listClients, listEngagements, listGoals, listRevie
 import type { Adjustment, Client, Engagement, Metric, Review, ReviewDetail } from '../../api/types';
 import { useResource } from '../../api/use-resource';
 import { GoalStatusBadge, ReviewStatusBadge } from '../../components/status';
-import { Async, Avatar, Card, Empty, Field, FormError, PageHeader, ProgressBar, useSubmit } from '../../components/ui';
+import { Async, Avatar, Card, Empty, Field, FormError, PageHeader, ProgressBar, TableScroll, useSubmit } from '../../components/ui';
 import { ADJUSTMENT_LABEL, calendarDate, change, dateTime, num, relative } from '../../format';
 import { Link } from '../../router';
 
@@ -162,7 +162,7 @@ function ReviewGoals({ review: r, directions, clientFirstName, onCompleted }: { 
               <div>
                 <ProgressBar value={g.progress} label={`${g.title} progress`} />
                 {g.metrics.length > 0 && (
-                  <div className="table-scroll">
+                  <TableScroll label={`${g.title}: metrics over the period`}>
                     <table className="table">
                       <caption className="sr-only">Metrics over the period</caption>
                       <thead>
@@ -187,7 +187,7 @@ function ReviewGoals({ review: r, directions, clientFirstName, onCompleted }: { 
                         })}
                       </tbody>
                     </table>
-                  </div>
+                  </TableScroll>
                 )}
                 {g.milestonesCompleted.length > 0 && (
                   <p className="small">

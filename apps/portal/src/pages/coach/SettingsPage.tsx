@@ -6,7 +6,7 @@ import { listMembers } from '../../api/queries';
 import type { components } from '../../api/schema';
 import type { Cadence, Practice, Webhook } from '../../api/types';
 import { useResource } from '../../api/use-resource';
-import { Async, Badge, Card, Empty, Field, FormError, OneTimeSecret, PageHeader, useSubmit } from '../../components/ui';
+import { Async, Badge, Card, Empty, Field, FormError, OneTimeSecret, PageHeader, TableScroll, useSubmit } from '../../components/ui';
 import { CADENCE, dateTime, minutes, relative, ROLE_LABEL } from '../../format';
 import { timeZones } from '../shared/AccountPage';
 import { invitationLink } from '../shared/SignInPage';
@@ -424,7 +424,7 @@ function Deliveries({ hook }: { hook: Webhook }) {
           ds.length === 0 ? (
             <Empty>No deliveries yet.</Empty>
           ) : (
-            <div className="table-scroll">
+            <TableScroll label={`Deliveries to ${hook.description || hook.url}`}>
               <table className="table">
                 <thead>
                   <tr>
@@ -451,7 +451,7 @@ function Deliveries({ hook }: { hook: Webhook }) {
                   })}
                 </tbody>
               </table>
-            </div>
+            </TableScroll>
           )
         }
       </Async>

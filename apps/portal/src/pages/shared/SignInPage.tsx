@@ -68,7 +68,7 @@ export function AuthFrame({ title, subtitle, children }: { title: string; subtit
   return (
     <div className="auth">
       <DocumentTitle title={title} />
-      <main className="auth-card" id="main">
+      <main className="auth-card" id="main" tabIndex={-1}>
         <div className="auth-brand" aria-hidden="true">
           <svg viewBox="0 0 32 32" width="40" height="40">
             <rect width="32" height="32" rx="8" />
