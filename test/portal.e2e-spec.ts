@@ -126,11 +126,11 @@ async function axeFindings(page: Page, state = ''): Promise<string[]> {
 async function axePage(page: Page, path: string): Promise<string[]> {
   await page.goto(`${base}${path}`);
   await visible(page.getByRole('heading', { level: 1 }));
-  await page.waitForFunction(`!document.querySelector('.loading')`);
+  await noneLoading(page);
   const found = await axeFindings(page);
   if ((await page.locator('details:not([open])').count()) > 0) {
     await page.evaluate(`document.querySelectorAll('details').forEach((d) => { d.open = true; })`);
-    await page.waitForFunction(`!document.querySelector('.loading')`);
+    await noneLoading(page);
     found.push(...(await axeFindings(page, 'disclosures open')));
   }
   return found;
@@ -836,7 +836,7 @@ describe('the portal', () => {
     // A page opened afresh: the first Tab reaches the skip link, which leads past the navigation.
     await page.goto(`${base}/goals`);
     await hasText(page.getByRole('heading', { level: 1 }), 'Your goals');
-    await page.waitForFunction(`!document.querySelector('.loading')`);
+    await noneLoading(page);
     const skip = await tabTo(page, () => true, 'the first stop', 'Tab', 1);
     expect(skip).toMatchObject({ tag: 'a', text: 'Skip to content', shows: true, onScreen: true });
     await page.keyboard.press('Enter');
@@ -854,7 +854,7 @@ describe('the portal', () => {
     await eventually(() => page.evaluate(`document.activeElement && document.activeElement.id`), (id) => id === 'page-title', 'the focus on the new page\'s heading');
 
     // The disclosure opens with Enter; the measurement is typed and sent with Enter.
-    await page.waitForFunction(`!document.querySelector('.loading')`);
+    await noneLoading(page);
     await tabTo(page, (f) => f.tag === 'summary' && f.text === 'Log a measurement', 'the disclosure to log a measurement');
     await page.keyboard.press('Enter');
     await tabTo(page, (f) => f.label === '5 km time (min)', 'the value field');
