@@ -70,7 +70,7 @@ export async function createApi(config: AppConfig = AppConfig.fromProcess()): Pr
 export async function configureApi(app: NestFastifyApplication): Promise<void> {
   app.useLogger(app.get(Logger));
   app.useGlobalPipes(validationPipe());
-  await registerSecurityHeaders(app);
+  registerSecurityHeaders(app);
   const fastify = app.getHttpAdapter().getInstance();
   // JSON only: a body of any other type is 415 (Fastify's own answer once no parser matches it),
   // not silently ignored; an empty JSON body is no body. Prototype keys are refused (400). Bytes that
