@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { QueryFailedError } from 'typeorm';
+import { ActingUserGone } from '@app/database';
 import { ProblemFilter } from './problem.filter';
 
 const dbError = (code: string, detail = '') => new QueryFailedError('SELECT 1', [], Object.assign(new Error('db says no: secret value'), { code, detail }));
@@ -31,5 +32,9 @@ describe('ProblemFilter: PostgreSQL data errors are the caller\'s, never a 500',
   it("Fastify's own 4xx errors keep their status", () => {
     const err = Object.assign(new Error('Body is not valid'), { code: 'FST_ERR_CTP_INVALID_CONTENT_LENGTH', statusCode: 400 });
     expect(filter.toProblem(err)).toMatchObject({ status: 400, type: '/problems/malformed-request' });
+  });
+
+  it('a user who lost access since their credential was issued is 401 unauthenticated, not a 500', () => {
+    expect(filter.toProblem(new ActingUserGone())).toMatchObject({ status: 401, type: '/problems/unauthenticated', detail: 'This account no longer has access.' });
   });
 });

@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logge
 import { randomUUID } from 'node:crypto';
 import type { FastifyReply } from 'fastify';
 import { QueryFailedError } from 'typeorm';
+import { ActingUserGone } from '@app/database';
 import { DomainError, FieldError, TooManyRequests } from './errors';
 
 export interface Problem {
@@ -72,6 +73,8 @@ export class ProblemFilter implements ExceptionFilter {
   toProblem(err: unknown, requestId?: string): Problem {
     if (err instanceof DomainError) return problem(err.status, err.code, err.message, err.errors);
     if (err instanceof HttpException) return this.fromHttp(err);
+    // The request's user lost access after its credential was issued (checked as its transaction began).
+    if (err instanceof ActingUserGone) return problem(401, 'unauthenticated', 'This account no longer has access.');
     const fromServer = this.fromHttpServer(err);
     if (fromServer) return fromServer;
     if (err instanceof QueryFailedError) {

@@ -9,6 +9,13 @@ export interface ActingUser {
   readonly claims?: { readonly role: string; readonly clientId: string | null };
   /** The request may write (any method but GET/HEAD/OPTIONS): checked in every transaction, never from memory. */
   readonly writes: boolean;
+  /** Who was checked (practice, user, claims): what a passed check is remembered under. */
+  readonly key: string;
+}
+
+/** The acting user of one request, with the key its checks are remembered under worked out once. */
+export function actingUser(u: Omit<ActingUser, 'key'>): ActingUser {
+  return { ...u, key: `${u.practiceId}:${u.userId}:${u.claims ? `${u.claims.role}:${u.claims.clientId}` : 'key'}` };
 }
 
 /** How long a read-only request may rely on an earlier check of the same user (in this process). */
@@ -16,18 +23,17 @@ export const ACTING_USER_CHECK_KEPT_MS = 5_000;
 const CHECKS_KEPT = 10_000;
 /** User (with the claims checked) → until when a passed check stands for reads. */
 const passed = new Map<string, number>();
-const keyOf = (u: ActingUser) => `${u.practiceId}:${u.userId}:${u.claims ? `${u.claims.role}:${u.claims.clientId}` : 'key'}`;
 
 /** Whether this transaction must check its user: always for a request that may write, else once every few seconds per user. */
 export function mustCheck(u: ActingUser, now = Date.now()): boolean {
   if (u.writes) return true;
-  const until = passed.get(keyOf(u));
+  const until = passed.get(u.key);
   return until === undefined || until <= now;
 }
 
 /** A check passed: reads by the same user rely on it for a few seconds. */
 export function checkPassed(u: ActingUser, now = Date.now()): void {
-  const key = keyOf(u);
+  const key = u.key;
   passed.delete(key);
   if (passed.size >= CHECKS_KEPT) passed.delete(passed.keys().next().value!);
   passed.set(key, now + ACTING_USER_CHECK_KEPT_MS);

@@ -1,7 +1,7 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
-import { catchError, Observable, throwError } from 'rxjs';
-import { AuthedRequest, Unauthenticated } from '@app/common';
-import { ActingUser, ActingUserGone, runAsUser } from '@app/database';
+import { Observable } from 'rxjs';
+import { AuthedRequest } from '@app/common';
+import { actingUser, runAsUser } from '@app/database';
 
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -10,6 +10,7 @@ const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * that the user still exists and may act (TenantDb.run): a request that may write, always; a read, when this
  * process has not checked the user in the last few seconds. An access token outlives an archived or erased
  * account by nothing on the copy that archived it, and by at most those seconds for reads elsewhere.
+ * A failed check (ActingUserGone) reaches the problem filter as a 401.
  */
 @Injectable()
 export class ActingUserInterceptor implements NestInterceptor {
@@ -17,15 +18,13 @@ export class ActingUserInterceptor implements NestInterceptor {
     const req = context.switchToHttp().getRequest<AuthedRequest & { method: string }>();
     const auth = req.auth;
     if (!auth?.userId) return next.handle();
-    const user: ActingUser = {
+    const user = actingUser({
       practiceId: auth.practiceId,
       userId: auth.userId,
       claims: auth.apiKeyId ? undefined : { role: auth.role, clientId: auth.clientId },
       writes: !READ_METHODS.has(req.method),
-    };
+    });
     // Subscribed inside the store: the handler (called on subscription) and all it starts carry the user.
-    return new Observable<unknown>((subscriber) => runAsUser(user, () => next.handle().subscribe(subscriber))).pipe(
-      catchError((e: unknown) => throwError(() => (e instanceof ActingUserGone ? new Unauthenticated('This account no longer has access.') : e))),
-    );
+    return new Observable<unknown>((subscriber) => runAsUser(user, () => next.handle().subscribe(subscriber)));
   }
 }

@@ -13,9 +13,9 @@ export const policyField = (policies: readonly RateLimitPolicy[]): string => pol
 export const limitField = (policy: RateLimitPolicy, remaining: number, resetSeconds: number): string =>
   `"${policy.name}";r=${Math.max(0, remaining)};t=${Math.max(0, Math.ceil(resetSeconds))}`;
 
-/** Announces the route's policies and where the caller stands in the one that was counted. */
-export function setRateLimitHeaders(reply: FastifyReply | undefined, policies: readonly RateLimitPolicy[], counted: RateLimitPolicy, remaining: number, resetSeconds: number): void {
+/** Announces the route's policies (or their field, worked out once) and where the caller stands in the one that was counted. */
+export function setRateLimitHeaders(reply: FastifyReply | undefined, policies: readonly RateLimitPolicy[] | string, counted: RateLimitPolicy, remaining: number, resetSeconds: number): void {
   if (!reply || typeof reply.header !== 'function') return;
-  reply.header('RateLimit-Policy', policyField(policies));
+  reply.header('RateLimit-Policy', typeof policies === 'string' ? policies : policyField(policies));
   reply.header('RateLimit', limitField(counted, remaining, resetSeconds));
 }

@@ -7,7 +7,7 @@ import { TooManyRequests } from '@app/common';
 import { REDIS } from '../redis/redis.module';
 import type { RedisClient } from '../redis/redis-client';
 import { CredentialLimiter } from './credential-limiter';
-import { RateLimitPolicy, setRateLimitHeaders } from './rate-limit-headers';
+import { policyField, RateLimitPolicy, setRateLimitHeaders } from './rate-limit-headers';
 
 const LOGIN_FAILURES_ALLOWED = 10;
 const LOGIN_FAILURE_WINDOW_S = 15 * 60;
@@ -22,6 +22,8 @@ export class RateLimitsService implements BeforeApplicationShutdown {
   private readonly perCredential: CredentialLimiter;
   /** Authenticated requests per credential and minute. */
   readonly credentialPolicy: RateLimitPolicy;
+  /** Its RateLimit-Policy field, sent on every authenticated answer: worked out once. */
+  private readonly credentialPolicyField: string;
   /** Unauthenticated auth requests per client address and minute. */
   readonly addressPolicy: RateLimitPolicy;
   /** Failed logins per account in 15 minutes. */
@@ -29,6 +31,7 @@ export class RateLimitsService implements BeforeApplicationShutdown {
 
   constructor(@Inject(REDIS) redis: RedisClient, config: AppConfig) {
     this.credentialPolicy = { name: 'credential', quota: config.apiRateLimitPerMinute, windowSeconds: 60 };
+    this.credentialPolicyField = policyField([this.credentialPolicy]);
     this.addressPolicy = { name: 'address', quota: config.authRateLimitPerMinute, windowSeconds: 60 };
     // With Redis unreachable each copy counts in memory instead (at once, not after a timeout): the limits
     // hold per copy, and signing in never fails for it.
@@ -43,7 +46,7 @@ export class RateLimitsService implements BeforeApplicationShutdown {
   hitCredential(credential: string, reply?: FastifyReply): void {
     const wait = this.perCredential.hit(credential);
     const { remaining, resetSeconds } = this.perCredential.standing(credential);
-    setRateLimitHeaders(reply, [this.credentialPolicy], this.credentialPolicy, wait === null ? remaining : 0, wait ?? resetSeconds);
+    setRateLimitHeaders(reply, this.credentialPolicyField, this.credentialPolicy, wait === null ? remaining : 0, wait ?? resetSeconds);
     if (wait !== null) throw new TooManyRequests(wait);
   }
 
