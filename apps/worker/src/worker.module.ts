@@ -2,7 +2,7 @@
 import { Inject, Injectable, Logger, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { Job, Queue, UnrecoverableError, Worker } from 'bullmq';
 import { LoggerModule } from 'nestjs-pino';
-import { Gauge, Histogram } from 'prom-client';
+import { Counter, Gauge, Histogram } from 'prom-client';
 import { AppConfig, ConfigModule } from '@app/config';
 import { AuditModule, CoachingModule, DatabaseModule, NotificationsModule, RedisModule } from '@app/core';
 import { WebhooksModule } from '@app/core/webhooks/webhooks.module';
@@ -23,6 +23,7 @@ import { metricsRegistry } from '@app/core/observability/metrics';
 import { PurgeIdempotencyJob } from '@app/core/queues/jobs/purge-idempotency.job';
 import { QUEUE_JOBS, QueueJobHandler, QueueName } from '@app/core/queues/queue-names';
 import { DeliverWebhookJob } from '@app/core/webhooks/jobs/deliver-webhook.job';
+import { ConsumerWatch } from './consumer-watch';
 
 /** Every job class the worker runs; add new ones here. */
 const JOBS = [PurgeIdempotencyJob, DispatchDueJob, ProcessOutboxJob, SendNotificationJob, SendNotificationBatchJob, DeliverWebhookJob, ReviewCadenceJob, NudgesJob];
@@ -30,6 +31,9 @@ const JOBS = [PurgeIdempotencyJob, DispatchDueJob, ProcessOutboxJob, SendNotific
 export const JOB_HANDLERS = Symbol('JOB_HANDLERS');
 
 const SCHEDULER_REASSERT_MS = 10_000;
+/** How often each queue's consumer is looked at, and how long waiting work may be left untouched before it is replaced (see ConsumerWatch). */
+const CONSUMER_WATCH_EVERY_MS = 5_000;
+const CONSUMER_STALL_MS = 20_000;
 
 /** Jobs per queue and state, read from Redis when Prometheus scrapes (cheap: a few counters). */
 const QUEUE_STATES = ['waiting', 'active', 'delayed', 'failed', 'completed'] as const;
@@ -45,6 +49,13 @@ new Gauge({
       if (counts) for (const state of QUEUE_STATES) this.set({ queue: q.name, state }, counts[state] ?? 0);
     }
   },
+});
+
+const consumersReplaced = new Counter({
+  name: 'queue_consumers_replaced_total',
+  help: 'Queue consumers replaced because they took no job while work waited (e.g. after a Redis failover)',
+  labelNames: ['queue'],
+  registers: [metricsRegistry],
 });
 
 const jobDuration = new Histogram({
@@ -117,19 +128,54 @@ export class QueueRunner implements OnModuleInit, OnApplicationShutdown {
         this.timers.push(timer);
       }
 
-      const worker = new Worker(queueName, (job: Job) => this.process(queueName, handlers, job), {
-        connection,
-        prefix,
-        concurrency: this.config.workerConcurrency,
-      });
-      worker.on('error', (err) => this.logger.error({ err, queue: queueName }, 'worker error'));
-      worker.on('failed', (job, err) =>
-        this.logger.error({ err, queue: queueName, job: job?.name, jobId: job?.id, attempts: job?.attemptsMade }, 'job failed'),
-      );
-      this.workers.push(worker);
-      await worker.waitUntilReady();
+      const watch = new ConsumerWatch(this.config.workerConcurrency, CONSUMER_STALL_MS);
+      const index = this.workers.push(this.openWorker(queueName, handlers, watch)) - 1;
+      await this.workers[index].waitUntilReady();
+      const timer = setInterval(() => void this.look(queue, index, handlers, watch), CONSUMER_WATCH_EVERY_MS);
+      timer.unref();
+      this.timers.push(timer);
     }
     this.logger.log({ queues: this.workers.map((w) => w.name), concurrency: this.config.workerConcurrency, prefix }, 'consuming queues');
+  }
+
+  private openWorker(queueName: QueueName, handlers: Map<string, QueueJobHandler>, watch: ConsumerWatch): Worker {
+    const worker = new Worker(
+      queueName,
+      async (job: Job) => {
+        watch.started();
+        try {
+          return await this.process(queueName, handlers, job);
+        } finally {
+          watch.finished();
+        }
+      },
+      { connection: this.connection!, prefix: this.config.redisPrefix, concurrency: this.config.workerConcurrency },
+    );
+    worker.on('error', (err) => this.logger.error({ err, queue: queueName }, 'worker error'));
+    worker.on('failed', (job, err) =>
+      this.logger.error({ err, queue: queueName, job: job?.name, jobId: job?.id, attempts: job?.attemptsMade }, 'job failed'),
+    );
+    return worker;
+  }
+
+  /**
+   * Replaces a queue's consumer that has stopped taking jobs (see ConsumerWatch). The old one is closed
+   * without waiting for it: it may be stuck on a command that never answers. A job it held is handed out
+   * again once its lock lapses, as for a crashed worker; what the jobs do is safe to repeat.
+   */
+  private async look(queue: Queue, index: number, handlers: Map<string, QueueJobHandler>, watch: ConsumerWatch): Promise<void> {
+    if (this.stopping) return;
+    const waiting = await queue.getWaitingCount().catch(() => null);
+    // Redis unreachable: nothing can be taken anyway, and ioredis is still reconnecting.
+    if (waiting === null || !watch.stalled(waiting) || this.stopping) return;
+    const old = this.workers[index];
+    this.logger.warn({ queue: queue.name, waiting, stalledForMs: watch.stallMs }, 'queue consumer took no job while work waited: replacing it');
+    watch.replaced();
+    this.workers[index] = this.openWorker(queue.name as QueueName, handlers, watch);
+    consumersReplaced.inc({ queue: queue.name });
+    old.removeAllListeners();
+    old.on('error', () => undefined);
+    void old.close(true).catch(() => undefined);
   }
 
   /** Closes the workers (each waits for its active jobs), then the queues, then their Redis connection. */
