@@ -81,7 +81,26 @@ async function waitHttp(url, ms = 30_000) {
   throw new Error(`${url} did not come up`);
 }
 
+// BENCH_TRACING=on: the API and the worker export traces (OTLP/HTTP) to a sink in this process that
+// answers every export at once, so what is measured is the cost of tracing in the processes themselves.
+const TRACING = process.env.BENCH_TRACING === 'on';
+const OTLP_PORT = API_PORT + 4;
+let tracesReceived = 0;
+if (TRACING) {
+  const { createServer } = await import('node:http');
+  const sink = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      tracesReceived++;
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+  });
+  await new Promise((r) => sink.listen(OTLP_PORT, '127.0.0.1', r));
+  sink.unref();
+}
+
 const appEnv = {
+  ...(TRACING ? { OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${OTLP_PORT}` } : {}),
   NODE_ENV: 'production',
   DATABASE_URL: DB_URL,
   REDIS_URL,
@@ -440,7 +459,7 @@ function writeReport(env, counts, r) {
   lines.push(`# Benchmark ${date.slice(0, 10)}`, '');
   lines.push(`Run ${date} on ${env.cpus} × ${env.cpuModel}, ${env.memGb} GB, Node ${env.node}, ${env.pg}. Load average at start ${env.load}, at end ${env.loadEnd}.`);
   lines.push(`Dataset: ${counts.practices.toLocaleString('en')} practices, ${counts.sessions.toLocaleString('en')} sessions, ${counts.measurements.toLocaleString('en')} measurements, ${counts.future_notifications.toLocaleString('en')} future notifications (\`npm run seed:scale\`).`);
-  lines.push(`autocannon from the bench process, ${CONNECTIONS} connections, ${WARMUP} s warm-up then ${DURATION} s per run; the API and the baseline each with a pool of ${POOL_SIZE} connections as role coaching_app, logging at ${appEnv.LOG_LEVEL}.`);
+  lines.push(`autocannon from the bench process, ${CONNECTIONS} connections, ${WARMUP} s warm-up then ${DURATION} s per run; the API and the baseline each with a pool of ${POOL_SIZE} connections as role coaching_app, logging at ${appEnv.LOG_LEVEL}; tracing ${TRACING ? `on (OTLP/HTTP to a sink in the bench process, ${tracesReceived.toLocaleString('en')} exports received)` : 'off'}.`);
   lines.push(`"Other CPU" is the share of both cores used by processes outside this benchmark and its PostgreSQL during the run (e.g. another engineer's test suite): above a few percent the figures are noisy. "Stolen" is the share of both vCPUs the hypervisor gave to other machines (steal time in /proc/stat): it varies by the minute and moves every figure with it.`, '');
   lines.push('## Requests', '');
   lines.push('| scenario | API req/s | p50 ms | p99 ms | baseline req/s | p50 ms | p99 ms | ratio | API p99 at half peak | target | met | other CPU | stolen |');
