@@ -5,7 +5,7 @@ import { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Browser, chromium, Page, Route } from 'playwright-core';
 import { startApp, TestApp } from './support/app';
-import { as, PASSWORD, PracticeFixture, signupPractice } from './support/factories';
+import { addCoach, as, PASSWORD, PracticeFixture, signupPractice } from './support/factories';
 
 jest.setTimeout(120_000);
 
@@ -114,4 +114,43 @@ it('keeps the person signed in when refresh answers 429 or a 5xx, and signs them
   await nav(page).getByRole('link', { name: 'Reviews' }).click();
   await eventually(async () => new URL(page.url()).pathname, (path) => path === '/sign-in', 'expected the sign-in page');
   expect(await session(page)).toBeNull();
+});
+
+it('server state: a list opened again shows what changed elsewhere, and signing out forgets everything loaded', async () => {
+  const q = await signupPractice(t, { practiceName: 'Cache Practice' });
+  const coach = await addCoach(t, q, 'Cache Coach');
+  const addClientRecord = (name: string) => q.owner.post('/v1/clients', { name, email: `${name.toLowerCase().replace(/ /g, '-')}-${Date.now()}@example.test`, timezone: 'UTC' }).expect(201);
+  await addClientRecord('Early Client');
+  const page = await (await browser.newContext({ timezoneId: 'UTC', locale: 'en-GB' })).newPage();
+  page.setDefaultTimeout(20_000);
+  const signIn = async (email: string) => {
+    await page.goto(`${base}/sign-in`);
+    await page.getByLabel('Practice').fill(q.slug);
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await nav(page).waitFor({ state: 'visible' });
+  };
+  await signIn(q.owner.email!);
+  await nav(page).getByRole('link', { name: 'Clients', exact: true }).click();
+  await page.getByText('Early Client').first().waitFor();
+
+  // Added elsewhere (another tab, an integration) while the owner looks at another page: the list opened
+  // again shows it, though the cache had the list without it.
+  await nav(page).getByRole('link', { name: 'Dashboard', exact: true }).click();
+  await addClientRecord('Later Client');
+  await nav(page).getByRole('link', { name: 'Clients', exact: true }).click();
+  await page.getByText('Later Client').first().waitFor();
+
+  // Signed out and in as the coach, with the API held from answering the client list: the page waits for
+  // the coach's own list and shows nothing the owner had loaded.
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByRole('button', { name: 'Sign in' }).waitFor();
+  await signIn(coach.email!);
+  await page.route(/\/v1\/clients(\?|$)/, () => undefined);
+  await nav(page).getByRole('link', { name: 'Clients', exact: true }).click();
+  await page.locator('.loading').first().waitFor();
+  expect(await page.getByText('Early Client').count()).toBe(0);
+  expect(await page.getByText('Later Client').count()).toBe(0);
+  await page.context().close();
 });

@@ -2,6 +2,7 @@
 // own /openapi.json (schema.d.ts), so a change of contract breaks the portal's build, not its users.
 import createClient from 'openapi-fetch';
 import type { paths } from './schema';
+import { queryClient } from './query-client';
 import { tokens } from './tokens';
 
 export interface FieldError {
@@ -125,7 +126,18 @@ async function authorizedFetch(request: Request): Promise<Response> {
   return fetch(retry);
 }
 
-export const api = createClient<paths>({ baseUrl: window.location.origin, fetch: authorizedFetch });
+/**
+ * A change that went through makes everything loaded stale, so any other page loads afresh when next shown.
+ * The page on screen is not reloaded under the person's hands: it shows the change itself (a ticked item
+ * stays in its list until they leave), and is refreshed when the window comes back into focus.
+ */
+async function fetchAndInvalidate(request: Request): Promise<Response> {
+  const res = await authorizedFetch(request);
+  if (res.ok && request.method !== 'GET' && request.method !== 'HEAD') void queryClient.invalidateQueries({ refetchType: 'none' });
+  return res;
+}
+
+export const api = createClient<paths>({ baseUrl: window.location.origin, fetch: fetchAndInvalidate });
 
 /** Resolves to the response body, or throws an ApiError for any non-2xx answer. */
 export async function call<T>(request: Promise<{ data?: T; error?: unknown; response: Response }>): Promise<T> {

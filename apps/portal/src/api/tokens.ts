@@ -1,4 +1,6 @@
 // The signed-in session's tokens, kept in localStorage so a reload (or a second tab) stays signed in.
+import { queryClient } from './query-client';
+
 const KEY = 'coaching-portal.session';
 
 export interface TokenPair {
@@ -18,7 +20,9 @@ export const tokens = {
   set(pair: TokenPair): void {
     localStorage.setItem(KEY, JSON.stringify({ accessToken: pair.accessToken, refreshToken: pair.refreshToken }));
   },
+  /** The session is over: its tokens and everything loaded with them are forgotten. */
   clear(): void {
     localStorage.removeItem(KEY);
+    queryClient.clear();
   },
 };

@@ -1,5 +1,7 @@
-// Loads data for a page: loading and error states, a reload after a change, and no update after unmount.
-import { useCallback, useEffect, useRef, useState } from 'react';
+// Loads data for a page through the portal's query cache (query-client.ts): loading and error states, a
+// reload after a change, and data kept per key, so a page opened again shows its last data while it refreshes.
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useCallback } from 'react';
 
 export interface Resource<T> {
   data: T | undefined;
@@ -10,39 +12,22 @@ export interface Resource<T> {
   setData: (update: (current: T) => T) => void;
 }
 
-export function useResource<T>(load: () => Promise<T>, deps: unknown[]): Resource<T> {
-  const [data, setState] = useState<T | undefined>(undefined);
-  const [error, setError] = useState<Error | null>(null);
-  const [loading, setLoading] = useState(true);
-  const generation = useRef(0);
-  const loadRef = useRef(load);
-  loadRef.current = load;
-
-  const run = useCallback(async () => {
-    const mine = ++generation.current;
-    setLoading(true);
-    try {
-      const value = await loadRef.current();
-      if (mine !== generation.current) return;
-      setState(() => value);
-      setError(null);
-    } catch (e) {
-      if (mine !== generation.current) return;
-      setError(e instanceof Error ? e : new Error(String(e)));
-    } finally {
-      if (mine === generation.current) setLoading(false);
-    }
-  }, []);
-
-  useEffect(() => {
-    setState(undefined);
-    void run();
-    return () => {
-      generation.current++;
-    };
-    // The caller's deps decide when to load again; load itself is read through a ref.
-  }, deps);
-
-  const setData = useCallback((update: (current: T) => T) => setState((c) => (c === undefined ? c : update(c))), []);
-  return { data, error, loading, reload: run, setData };
+/**
+ * `key` names what is loaded (a word for the resource, then the ids it depends on): the same key is the same
+ * data wherever it is shown, and a new key loads anew.
+ */
+export function useResource<T>(key: readonly unknown[], load: () => Promise<T>): Resource<T> {
+  const client = useQueryClient();
+  const query = useQuery({ queryKey: key, queryFn: load });
+  const { refetch } = query;
+  const reload = useCallback(async () => {
+    await refetch();
+  }, [refetch]);
+  const keyHash = JSON.stringify(key);
+  const setData = useCallback(
+    (update: (current: T) => T) => client.setQueryData<T>(key, (c) => (c === undefined ? c : update(c))),
+    // The key's contents, not its identity (a new array each render).
+    [client, keyHash],
+  );
+  return { data: query.data, error: query.error, loading: query.isFetching, reload, setData };
 }

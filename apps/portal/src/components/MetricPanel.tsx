@@ -16,9 +16,8 @@ interface Props {
 }
 
 export function MetricPanel({ metric, timezone, canLog, onLogged }: Props) {
-  const series = useResource(
-    () => all((cursor) => call(api.GET('/v1/metrics/{id}/measurements', { params: { path: { id: metric.id }, query: { limit: 100, cursor } } }))),
-    [metric.id, metric.current],
+  const series = useResource(['metric-measurements', metric.id, metric.current], () =>
+    all((cursor) => call(api.GET('/v1/metrics/{id}/measurements', { params: { path: { id: metric.id }, query: { limit: 100, cursor } } }))),
   );
   return (
     <div className="metric" role="group" aria-label={metric.name}>

@@ -14,10 +14,10 @@ import { Link } from '../../router';
 
 export function ClientGoalsPage() {
   const me = useMe();
-  const data = useResource(async () => {
+  const data = useResource(['client-goals'], async () => {
     const engagements = await listEngagements();
     return (await mapLimit(engagements, 4, (e) => listGoals(e.id))).flat();
-  }, []);
+  });
   return (
     <>
       <PageHeader title="Your goals" subtitle="Log measurements and tick off milestones as you go." />
@@ -128,11 +128,11 @@ export function RevisionDiff({ before, after }: { before: GoalRevision; after: G
 
 export function ClientGoalPage({ id }: { id: string }) {
   const me = useMe();
-  const data = useResource(async () => {
+  const data = useResource(['client-goal', id], async () => {
     const goal = await call(api.GET('/v1/goals/{id}', { params: { path: { id } } }));
     const [engagement, revisions] = await Promise.all([getEngagement(goal.engagementId), call(api.GET('/v1/goals/{id}/revisions', { params: { path: { id } } }))]);
     return { goal, engagement, revisions: [...revisions.data].sort((a, b) => a.version - b.version) };
-  }, [id]);
+  });
   const [asking, setAsking] = useState(false);
   const [comment, setComment] = useState('');
   const [done, setDone] = useState<string | null>(null);

@@ -46,7 +46,7 @@ export async function loadClientOverview(): Promise<ClientOverview> {
 
 export function ClientHomePage() {
   const me = useMe();
-  const data = useResource(loadClientOverview, []);
+  const data = useResource(['client-home'], loadClientOverview);
   return (
     <>
       <PageHeader title={`Hello, ${me.name.split(' ')[0]}`} docTitle="Home" subtitle="Your goals, your next session and what to do before it." />

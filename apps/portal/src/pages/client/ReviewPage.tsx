@@ -18,10 +18,10 @@ interface Answer {
 
 export function ClientReviewPage({ id }: { id: string }) {
   const me = useMe();
-  const review = useResource(async () => {
+  const review = useResource(['client-review', id], async () => {
     const r = await call(api.GET('/v1/reviews/{id}', { params: { path: { id } } }));
     return { ...r, directions: metricDirections(await listGoals(r.engagementId)) };
-  }, [id]);
+  });
   return (
     <Async resource={review} label="Loading review">
       {(r) => (

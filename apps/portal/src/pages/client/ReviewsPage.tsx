@@ -31,7 +31,7 @@ async function loadClientReviews(): Promise<Row[]> {
 
 export function ClientReviewsPage() {
   const me = useMe();
-  const data = useResource(loadClientReviews, []);
+  const data = useResource(['client-reviews'], loadClientReviews);
   return (
     <>
       <PageHeader title="Your reviews" subtitle="Looking back on each period with your coach: what moved, what helped, what comes next." />

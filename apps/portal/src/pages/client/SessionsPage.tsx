@@ -13,7 +13,7 @@ import { CalendarFeedCard } from '../shared/AccountPage';
 
 export function ClientSessionsPage() {
   const me = useMe();
-  const sessions = useResource(() => listSessions({}), []);
+  const sessions = useResource(['client-sessions'], () => listSessions({}));
   return (
     <>
       <PageHeader title="Sessions" subtitle="Your upcoming sessions with their agendas, and the ones behind you." />
@@ -77,11 +77,11 @@ export function ClientSessionsPage() {
 
 export function ClientSessionPage({ id }: { id: string }) {
   const me = useMe();
-  const data = useResource(async () => {
+  const data = useResource(['client-session', id], async () => {
     const [session, agenda] = await Promise.all([call(api.GET('/v1/sessions/{id}', { params: { path: { id } } })), call(api.GET('/v1/sessions/{id}/agenda', { params: { path: { id } } }))]);
     const [goals, actionItems] = await Promise.all([listGoals(session.engagementId), listActionItems(session.engagementId)]);
     return { session, agenda, goals, actionItems };
-  }, [id]);
+  });
   const reloadAgenda = async () => {
     const agenda = await call(api.GET('/v1/sessions/{id}/agenda', { params: { path: { id } } }));
     data.setData((d) => ({ ...d, agenda }));

@@ -40,11 +40,11 @@ export function WinList({ wins, timezone }: { wins: Win[]; timezone: string }) {
 
 export function WinsPage() {
   const me = useMe();
-  const wins = useResource(async () => {
+  const wins = useResource(['client-wins'], async () => {
     const engagements = await listEngagements();
     const lists = await mapLimit(engagements, 4, (e) => all((cursor) => call(api.GET('/v1/engagements/{id}/wins', { params: { path: { id: e.id }, query: { limit: 100, cursor } } }))));
     return lists.flat().sort((a, b) => b.at.localeCompare(a.at));
-  }, []);
+  });
   return (
     <>
       <PageHeader title="Wins" subtitle="Small steps add up. Everything you have achieved, newest first." />

@@ -12,7 +12,7 @@ import { invitationLink } from '../shared/SignInPage';
 
 export function ClientPage({ id }: { id: string }) {
   const me = useMe();
-  const data = useResource(async () => {
+  const data = useResource(['coach-client', id], async () => {
     const [client, engagements, practice] = await Promise.all([
       call(api.GET('/v1/clients/{id}', { params: { path: { id } } })),
       listEngagements({ clientId: id }),
@@ -21,7 +21,7 @@ export function ClientPage({ id }: { id: string }) {
     const details = await mapLimit(engagements, 4, (e) => getEngagement(e.id));
     const rank = (st: string) => ['active', 'paused', 'planned', 'completed', 'cancelled'].indexOf(st);
     return { client, engagements: details.sort((a, b) => rank(a.status) - rank(b.status) || b.startsOn.localeCompare(a.startsOn)), practice };
-  }, [id]);
+  });
   const [creating, setCreating] = useState(false);
 
   return (

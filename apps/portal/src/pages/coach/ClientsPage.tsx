@@ -14,10 +14,10 @@ export function ClientsPage() {
   const [q, setQ] = useState('');
   const [showArchived, setShowArchived] = useState(false);
   const [adding, setAdding] = useState(false);
-  const data = useResource(async () => {
+  const data = useResource(['coach-clients'], async () => {
     const [clients, engagements, members] = await Promise.all([listClients(), listEngagements(), me.role === 'owner' ? listMembers() : Promise.resolve([])]);
     return { clients, engagements, members };
-  }, []);
+  });
 
   return (
     <>

@@ -8,7 +8,7 @@ import { Link } from '../../router';
 
 export function DashboardPage() {
   const me = useMe();
-  const dash = useResource(loadCoachDashboard, []);
+  const dash = useResource(['coach-dashboard'], loadCoachDashboard);
   const firstName = me.name.split(' ')[0];
   const hour = Number(new Intl.DateTimeFormat('en-GB', { hour: 'numeric', hourCycle: 'h23', timeZone: me.timezone }).format(new Date()));
   const greeting = hour < 12 ? 'Good morning' : hour < 18 ? 'Good afternoon' : 'Good evening';

@@ -31,7 +31,7 @@ const NEXT_STATUS: Record<EngagementStatus, { to: EngagementStatus; label: strin
 
 export function EngagementPage({ id }: { id: string }) {
   const me = useMe();
-  const data = useResource(async () => {
+  const data = useResource(['coach-engagement', id], async () => {
     const engagement = await getEngagement(id);
     const [client, goals, sessions, actionItems, reviews] = await Promise.all([
       call(api.GET('/v1/clients/{id}', { params: { path: { id: engagement.clientId } } })),
@@ -41,7 +41,7 @@ export function EngagementPage({ id }: { id: string }) {
       listReviews(id),
     ]);
     return { engagement, client, goals, sessions, actionItems, reviews };
-  }, [id]);
+  });
   const [addingGoal, setAddingGoal] = useState(false);
   const status = useSubmit();
 

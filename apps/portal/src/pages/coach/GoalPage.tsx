@@ -14,7 +14,7 @@ import { GoalForm, termsBody } from './GoalForm';
 
 export function CoachGoalPage({ id }: { id: string }) {
   const me = useMe();
-  const data = useResource(async () => {
+  const data = useResource(['coach-goal', id], async () => {
     const goal = await call(api.GET('/v1/goals/{id}', { params: { path: { id } } }));
     const [engagement, revisions, members] = await Promise.all([
       getEngagement(goal.engagementId),
@@ -23,7 +23,7 @@ export function CoachGoalPage({ id }: { id: string }) {
     ]);
     const client = await call(api.GET('/v1/clients/{id}', { params: { path: { id: engagement.clientId } } }));
     return { goal, engagement, client, revisions: revisions.data, names: new Map(members.map((m) => [m.id, m.name])) };
-  }, [id]);
+  });
   const [editing, setEditing] = useState(false);
   const action = useSubmit();
 

@@ -10,13 +10,11 @@ const fetchMail = (cursor: string | undefined) => call(api.GET('/v1/dev/mailbox'
 
 export function MailboxPage() {
   const me = useMe();
-  const mail = useResource(
-    () =>
-      pages(fetchMail, 1).catch((e: unknown) => {
-        if (e instanceof ApiError && e.status === 404) return null;
-        throw e;
-      }),
-    [],
+  const mail = useResource(['coach-mailbox'], () =>
+    pages(fetchMail, 1).catch((e: unknown) => {
+      if (e instanceof ApiError && e.status === 404) return null;
+      throw e;
+    }),
   );
   const more = useSubmit();
   const showMore = (cursor: string) =>

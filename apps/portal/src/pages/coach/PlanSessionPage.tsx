@@ -16,11 +16,11 @@ function defaultStart(tz: string): string {
 
 export function PlanSessionPage({ engagementId }: { engagementId: string }) {
   const me = useMe();
-  const data = useResource(async () => {
+  const data = useResource(['coach-plan-session', engagementId], async () => {
     const engagement = await getEngagement(engagementId);
     const client = await call(api.GET('/v1/clients/{id}', { params: { path: { id: engagement.clientId } } }));
     return { engagement, client };
-  }, [engagementId]);
+  });
   const [start, setStart] = useState(() => defaultStart(me.timezone));
   const [duration, setDuration] = useState('60');
   const [location, setLocation] = useState('');
@@ -29,9 +29,8 @@ export function PlanSessionPage({ engagementId }: { engagementId: string }) {
 
   const dayOf = start.slice(0, 10);
   const dayIso = useMemo(() => (dayOf.length === 10 ? { from: zonedToIso(`${dayOf}T00:00`, me.timezone), to: zonedToIso(`${dayOf}T23:59`, me.timezone) } : null), [dayOf, me.timezone]);
-  const sameDay = useResource(
-    () => (dayIso && data.data ? listSessions({ ...dayIso, status: 'scheduled' }).then((s) => s.filter((x) => x.coachId === data.data!.engagement.coachId)) : Promise.resolve([])),
-    [dayIso?.from, data.data?.engagement.coachId],
+  const sameDay = useResource(['coach-plan-session-same-day', dayIso?.from, data.data?.engagement.coachId], () =>
+    dayIso && data.data ? listSessions({ ...dayIso, status: 'scheduled' }).then((s) => s.filter((x) => x.coachId === data.data!.engagement.coachId)) : Promise.resolve([]),
   );
 
   const submit = async (e: FormEvent) => {

@@ -26,7 +26,7 @@ async function loadReviews(): Promise<{ clients: Map<string, Client>; reviews: R
 
 export function ReviewsPage() {
   const me = useMe();
-  const data = useResource(loadReviews, []);
+  const data = useResource(['coach-reviews'], loadReviews);
   const [allCompleted, setAllCompleted] = useState(false);
   return (
     <>
@@ -95,12 +95,12 @@ export function ReviewsPage() {
 
 export function CoachReviewPage({ id }: { id: string }) {
   const me = useMe();
-  const data = useResource(async () => {
+  const data = useResource(['coach-review', id], async () => {
     const review = await call(api.GET('/v1/reviews/{id}', { params: { path: { id } } }));
     const [engagement, goals] = await Promise.all([getEngagement(review.engagementId), listGoals(review.engagementId)]);
     const client = await call(api.GET('/v1/clients/{id}', { params: { path: { id: engagement.clientId } } }));
     return { review, engagement, client, directions: metricDirections(goals) };
-  }, [id]);
+  });
   return (
     <Async resource={data} label="Loading review">
       {({ review: r, engagement, client, directions }) => (

@@ -13,12 +13,12 @@ import { AddTopic, useAgendaAdd } from '../../components/AgendaForms';
 
 export function CoachSessionPage({ id }: { id: string }) {
   const me = useMe();
-  const data = useResource(async () => {
+  const data = useResource(['coach-session', id], async () => {
     const [session, agenda] = await Promise.all([call(api.GET('/v1/sessions/{id}', { params: { path: { id } } })), call(api.GET('/v1/sessions/{id}/agenda', { params: { path: { id } } }))]);
     const [engagement, goals, actionItems] = await Promise.all([getEngagement(session.engagementId), listGoals(session.engagementId), listActionItems(session.engagementId)]);
     const client = await call(api.GET('/v1/clients/{id}', { params: { path: { id: session.clientId } } }));
     return { session, agenda, engagement, goals, actionItems, client };
-  }, [id]);
+  });
   const reloadAgenda = async () => {
     const agenda = await call(api.GET('/v1/sessions/{id}/agenda', { params: { path: { id } } }));
     data.setData((d) => ({ ...d, agenda }));

@@ -76,7 +76,7 @@ export function SettingsPage() {
 }
 
 function PracticeSettings() {
-  const practice = useResource(() => call(api.GET('/v1/practice')), []);
+  const practice = useResource(['coach-settings-practice'], () => call(api.GET('/v1/practice')));
   return (
     <Card title="Practice" id="practice">
       <Async resource={practice} label="Loading settings">
@@ -162,8 +162,8 @@ function PracticeForm({ practice, onSaved }: { practice: Practice; onSaved: (p: 
 
 function Team() {
   const me = useMe();
-  const members = useResource(listMembers, []);
-  const pending = useResource(() => call(api.GET('/v1/invitations', { params: { query: { limit: 100 } } })).then((p) => p.data), []);
+  const members = useResource(['coach-settings-members'], listMembers);
+  const pending = useResource(['coach-settings-pending'], () => call(api.GET('/v1/invitations', { params: { query: { limit: 100 } } })).then((p) => p.data));
   const [email, setEmail] = useState('');
   const [link, setLink] = useState<{ email: string; url: string } | null>(null);
   const form = useSubmit();
@@ -248,8 +248,8 @@ function Team() {
 
 function ApiKeys() {
   const me = useMe();
-  const keys = useResource(() => call(api.GET('/v1/api-keys')).then((p) => p.data), []);
-  const members = useResource(listMembers, []);
+  const keys = useResource(['coach-settings-keys'], () => call(api.GET('/v1/api-keys')).then((p) => p.data));
+  const members = useResource(['coach-settings-members'], listMembers);
   const [name, setName] = useState('');
   const [role, setRole] = useState<'owner' | 'coach'>('owner');
   const [userId, setUserId] = useState('');
@@ -330,7 +330,7 @@ function ApiKeys() {
 
 function Webhooks() {
   const me = useMe();
-  const hooks = useResource(() => all((cursor) => call(api.GET('/v1/webhooks', { params: { query: { limit: 100, cursor } } }))), []);
+  const hooks = useResource(['coach-settings-hooks'], () => all((cursor) => call(api.GET('/v1/webhooks', { params: { query: { limit: 100, cursor } } }))));
   const [url, setUrl] = useState('');
   const [description, setDescription] = useState('');
   const [events, setEvents] = useState<WebhookEvent[]>(['session.scheduled', 'goal.agreed', 'review.submitted']);
@@ -416,7 +416,7 @@ function Webhooks() {
 
 function Deliveries({ hook }: { hook: Webhook }) {
   const me = useMe();
-  const list = useResource(() => call(api.GET('/v1/webhooks/{id}/deliveries', { params: { path: { id: hook.id }, query: { limit: 20 } } })).then((p) => p.data), [hook.id]);
+  const list = useResource(['coach-webhook-deliveries', hook.id], () => call(api.GET('/v1/webhooks/{id}/deliveries', { params: { path: { id: hook.id }, query: { limit: 20 } } })).then((p) => p.data));
   return (
     <div className="inset full">
       <Async resource={list} label="Loading deliveries">

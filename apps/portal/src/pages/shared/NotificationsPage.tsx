@@ -37,7 +37,7 @@ const fetchNotifications = (cursor: string | undefined) => call(api.GET('/v1/not
 export function NotificationsPage() {
   const me = useMe();
   const [onlyUnread, setOnlyUnread] = useState(false);
-  const inbox = useResource(() => pages(fetchNotifications, 1), []);
+  const inbox = useResource(['shared-notifications-inbox'], () => pages(fetchNotifications, 1));
   const more = useSubmit();
   const showMore = (cursor: string) =>
     more.run(async () => {
