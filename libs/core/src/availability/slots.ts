@@ -65,6 +65,51 @@ export function localInstant(zone: IANAZone, wallAsUtc: number): number | null {
   return best;
 }
 
+// A zone's offset at an instant never changes while the process runs (its tz data is fixed), and asking
+// Intl costs ~10 µs: the few instants the slot passes ask about are kept, a bounded number of them.
+const OFFSETS = new Map<string, number>();
+const OFFSETS_KEPT = 50_000;
+
+function offsetAt(zone: IANAZone, t: number): number {
+  const key = `${zone.name}|${t}`;
+  let o = OFFSETS.get(key);
+  if (o === undefined) {
+    if (OFFSETS.size >= OFFSETS_KEPT) OFFSETS.clear();
+    o = zone.offset(t);
+    OFFSETS.set(key, o);
+  }
+  return o;
+}
+
+/**
+ * The instant of a wall-clock time (as UTC) on one local day, or null when it does not exist. The
+ * instants of a local day lie between 14 hours before and 36 hours after its midnight read as UTC: most
+ * days have one offset throughout, and a day with a change has one transition, found once by bisection,
+ * so no start time needs to ask the zone (which costs more than everything else here).
+ */
+function dayInstants(zone: IANAZone, day: number): (wallAsUtc: number) => number | null {
+  // Whole days either side, so neighbouring days (and later requests) share the zone lookups.
+  let lo = (day - 1) * DAY;
+  let hi = (day + 2) * DAY;
+  const before = offsetAt(zone, lo);
+  const after = offsetAt(zone, hi);
+  if (before === after) return (wall) => wall - before * MINUTE;
+  while (hi - lo > MINUTE) {
+    const mid = lo + Math.floor((hi - lo) / 2 / MINUTE) * MINUTE;
+    if (offsetAt(zone, mid) === before) lo = mid;
+    else hi = mid;
+  }
+  const offsetOn = (t: number) => (t < hi ? before : after);
+  return (wall) => {
+    let best: number | null = null;
+    for (const o of [before, after]) {
+      const t = wall - o * MINUTE;
+      if (offsetOn(t) === o && (best === null || t < best)) best = t;
+    }
+    return best;
+  };
+}
+
 /** Day number (days since 1970-01-01) of a YYYY-MM-DD, as UTC calendar arithmetic. */
 const dayNumber = (date: string) => Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10))) / DAY;
 const dateOf = (day: number) => new Date(day * DAY).toISOString().slice(0, 10);
@@ -95,13 +140,20 @@ export function candidateStarts(rules: AvailabilityRules, from: Date, to: Date, 
   const last = localDay(zone, to.getTime());
   for (let day = localDay(zone, from.getTime()) - 1; day <= last; day++) {
     const date = dateOf(day);
-    for (const r of rangesOn(rules, date, overrides)) {
+    const ranges = rangesOn(rules, date, overrides);
+    if (!ranges.length) continue;
+    // Most days have one offset from end to end (the instants of a local day lie within 14 hours before
+    // and 36 hours after its wall-clock midnight read as UTC): then a wall time is that offset away, and
+    // only the days of a change ask the zone per start time.
+    const instant = dayInstants(zone, day);
+    for (const r of ranges) {
       const start = minutesOf(r.start);
-      const endWall = day * DAY + minutesOf(r.end) * MINUTE;
+      const end = minutesOf(r.end);
+      const endWall = day * DAY + end * MINUTE;
       // The range ends at its wall-clock end, or (that time skipped) at the first instant after it.
-      const endsAt = localInstant(zone, endWall) ?? endWall - zone.offset(endWall) * MINUTE;
-      for (let m = Math.ceil(start / SLOT_GRID_MINUTES) * SLOT_GRID_MINUTES; m < minutesOf(r.end); m += SLOT_GRID_MINUTES) {
-        const t = localInstant(zone, day * DAY + m * MINUTE);
+      const endsAt = instant(endWall) ?? endWall - zone.offset(endWall) * MINUTE;
+      for (let m = Math.ceil(start / SLOT_GRID_MINUTES) * SLOT_GRID_MINUTES; m < end; m += SLOT_GRID_MINUTES) {
+        const t = instant(day * DAY + m * MINUTE);
         if (t === null) continue;
         if (t + durationMinutes * MINUTE > endsAt) break;
         if (out.length && t <= out[out.length - 1]) continue;
