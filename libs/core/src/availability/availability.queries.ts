@@ -17,6 +17,9 @@ export const BUSY_SQL = `
    WHERE s.practice_id = $1 AND s.coach_id = $2 AND s.status = 'scheduled'
      AND s.starts_at < $4 AND s.starts_at > $3::timestamptz - make_interval(hours => $5) AND s.ends_at > $3`;
 
+/** A user ($2) of practice $1 who can coach (a coach or an owner), with their time zone, or no row. */
+export const COACH_SQL = `SELECT id, role, timezone FROM users WHERE practice_id = $1 AND id = $2 AND role IN ('coach', 'owner')`;
+
 /** What a coach who has not set their hours offers: nothing, in their own zone. */
 export const defaultAvailability = (timezone: string): AvailabilityRules => ({
   timezone, weekly: [], overrides: [], bufferMinutes: 0, minNoticeMinutes: 0, horizonDays: 60,

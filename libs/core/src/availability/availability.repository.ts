@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { TenantTx } from '@app/database';
 import { MAX_SESSION_HOURS } from '../sessions/session.queries';
-import { AVAILABILITY_SQL, BUSY_SQL } from './availability.queries';
+import { AVAILABILITY_SQL, BUSY_SQL, COACH_SQL } from './availability.queries';
 import { AvailabilityRules, Interval } from './slots';
 
 export interface CoachRow {
@@ -31,7 +31,7 @@ export class AvailabilityRepository {
 
   /** A user of the practice who can coach (a coach or an owner), or null. */
   async coach(tx: TenantTx, userId: string): Promise<CoachRow | null> {
-    const [row]: CoachRow[] = await tx.em.query(`SELECT id, role, timezone FROM users WHERE practice_id = $1 AND id = $2 AND role IN ('coach', 'owner')`, [tx.practiceId, userId]);
+    const [row]: CoachRow[] = await tx.em.query(COACH_SQL, [tx.practiceId, userId]);
     return row ?? null;
   }
 
