@@ -6,6 +6,7 @@ import { NotificationsService } from '@app/core/notifications/notifications.serv
 import { startApp, TestApp } from './support/app';
 import { activeEngagement, scheduleSession } from './support/coaching';
 import { addClient, addCoach, Caller, PracticeFixture, signupPractice } from './support/factories';
+import { sendDueNotifications } from './support/outbox';
 
 let t: TestApp;
 let p: PracticeFixture;
@@ -334,6 +335,15 @@ describe('video rooms', () => {
         res.on('end', () => cb(null, text));
       });
       expect((ics.body as string).replace(/\r\n[ \t]/g, '')).toContain(a.videoUrl);
+      // The client's email reminder carries the room, in its text and in its calendar invitation.
+      await t.sql.query(`UPDATE notifications SET due_at = now() WHERE subject_id = $1 AND kind = 'session_reminder' AND channel = 'email' AND recipient_user_id = $2`, [a.id, client.userId]);
+      expect(await sendDueNotifications(t, p.practiceId)).toBeGreaterThan(0);
+      const mail = (await t.sql.query(`SELECT m.text, m.ics FROM mail_messages m JOIN notifications n ON n.id = m.notification_id WHERE n.subject_id = $1 AND n.recipient_user_id = $2`, [a.id, client.userId])).rows;
+      expect(mail.length).toBeGreaterThan(0);
+      for (const m of mail) {
+        expect(m.text).toContain(`Video link: ${a.videoUrl}`);
+        expect((m.ics as string).replace(/\r\n[ \t]/g, '')).toContain(a.videoUrl);
+      }
     } finally {
       await p.owner.patch('/v1/practice', { videoRoomBaseUrl: null }).expect(200);
     }

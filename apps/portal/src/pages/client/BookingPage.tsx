@@ -188,8 +188,10 @@ export function SessionsLeftCard({ engagementIds }: { engagementIds: string[] })
             <ul className="list">
               {withPackage.map((e) => (
                 <li key={e.id} className="list-row">
-                  <span className="list-title">{sessionsLeft(e)}</span>
-                  <span className="list-sub">{e.title}</span>
+                  <span className="list-main">
+                    <span className="list-title sessions-left">{sessionsLeft(e)}</span>
+                    <span className="list-sub">{e.title}</span>
+                  </span>
                   {e.status === 'active' && (e.summary.sessionsRemaining ?? 0) > 0 && (
                     <Link to={`/book/${e.id}`} className="btn btn-primary btn-small">
                       Book a session
