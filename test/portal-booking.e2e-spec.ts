@@ -2,7 +2,7 @@
 // client on a phone sees how many sessions are left, picks a day and a time in their own zone, confirms,
 // finds the session, and cancels one (told first whether it is late); the coach's dashboard shows the
 // client's bookings. Screenshots go to .test-results/screenshots-booking/.
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Browser, BrowserContext, chromium, Locator, Page } from 'playwright-core';
@@ -65,6 +65,19 @@ async function signedIn(caller: Caller, viewport = { width: 1280, height: 860 },
   return page;
 }
 
+const AXE = join(ROOT, 'node_modules', 'axe-core', 'axe.min.js');
+
+/** What axe-core finds serious or critical on the page as it stands, one line per rule. */
+async function axeFindings(page: Page): Promise<string[]> {
+  // Evaluated through the browser's debugging protocol, which the page's Content Security Policy does not govern.
+  if (!(await page.evaluate(`typeof window.axe !== 'undefined'`))) await page.evaluate(readFileSync(AXE, 'utf8'));
+  const violations = (await page.evaluate(
+    `axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => n.target.join(' ')) })))`,
+  )) as { id: string; impact: string | null; help: string; targets: string[] }[];
+  const where = new URL(page.url()).pathname;
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${where}: ${v.id} [${v.impact}] ${v.help} at ${v.targets.slice(0, 3).join(' | ')}`);
+}
+
 /** The page is no wider than the screen: nothing to scroll sideways on a phone. */
 const fitsWidth = async (page: Page) => (await page.evaluate('document.documentElement.scrollWidth')) as number;
 
@@ -92,7 +105,8 @@ describe('booking in the portal', () => {
     const page = await signedIn(coach);
     await page.goto(`${base}/availability`);
     await visible(page.getByRole('heading', { level: 1, name: 'Availability' }));
-    await noneLoading(page);
+    // The grid is drawn once the saved availability has loaded (painting before would be overwritten).
+    await visible(page.getByText('No hours yet: clients cannot book.'));
     for (const day of ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun']) {
       for (const half of ['09:00–09:30', '09:30–10:00', '10:00–10:30', '10:30–11:00', '14:00–14:30', '14:30–15:00']) {
         await page.getByRole('button', { name: `${day} ${half}`, exact: true }).click();
@@ -105,13 +119,14 @@ describe('booking in the portal', () => {
     await page.getByRole('button', { name: 'Save availability' }).click();
     await visible(page.getByRole('status').filter({ hasText: 'Saved' }));
     await shot(page, '01-coach-availability-week-grid');
+    expect(await axeFindings(page)).toEqual([]);
     const saved = (await coach.get(`/v1/users/${coach.userId}/availability`).expect(200)).body;
     expect(saved.weekly).toHaveLength(14);
     expect(saved.weekly).toContainEqual({ day: 'wed', start: '14:00', end: '15:00' });
     expect(saved.overrides).toEqual([{ date: '2031-12-24', slots: [] }]);
     // Painted again when opened anew.
     await page.reload();
-    await noneLoading(page);
+    await containsText(page.locator('.card', { hasText: 'Weekly hours' }), 'Mon–Sun 09:00–11:00, 14:00–15:00');
     expect(await page.getByRole('button', { name: 'Tue 09:30–10:00', exact: true }).getAttribute('aria-pressed')).toBe('true');
     expect(await page.getByRole('button', { name: 'Tue 11:00–11:30', exact: true }).getAttribute('aria-pressed')).toBe('false');
   });
@@ -139,6 +154,7 @@ describe('booking in the portal', () => {
     const confirm = phone.locator('.card', { hasText: 'Confirm your session' });
     await containsText(confirm, 'You can cancel free of charge until');
     await shot(phone, '03-client-pick-time-phone');
+    expect(await axeFindings(phone)).toEqual([]);
     expect(await fitsWidth(phone)).toBeLessThanOrEqual(PHONE.width);
     await confirm.getByRole('button', { name: 'Confirm booking' }).click();
     await visible(phone.getByRole('heading', { level: 1, name: /^Session on / }));
@@ -167,6 +183,7 @@ describe('booking in the portal', () => {
       await phone.getByRole('button', { name: 'Cancel this session' }).click();
       await containsText(phone.getByRole('status'), 'cancelling now is a late cancellation and still uses up one of your sessions');
       await shot(phone, '06-client-cancel-late-warning-phone');
+      expect(await axeFindings(phone)).toEqual([]);
       await phone.getByRole('button', { name: 'Yes, cancel the session' }).click();
       await containsText(phone.locator('.alert-info').first(), 'It was cancelled late');
       expect((await client.get(`/v1/sessions/${booked.id}`).expect(200)).body.lateCancellation).toBe(true);
@@ -189,6 +206,7 @@ describe('booking in the portal', () => {
     await containsText(page.locator('.card', { hasText: 'Client bookings' }), 'Hannah Clarke');
     await containsText(page.locator('.card', { hasText: 'Client bookings' }), 'Booked');
     await shot(page, '07-coach-dashboard-client-bookings');
+    expect(await axeFindings(page)).toEqual([]);
     expect(pageErrors).toEqual([]);
   });
 });
