@@ -4,7 +4,7 @@
 //
 //   DATABASE_URL=... JWT_SECRET=... PORT=3301 node bench/baseline-server.mjs   (after npm run build)
 import { createServer } from 'node:http';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { verifyAccessToken } from './lib/jwt.mjs';
 
@@ -18,6 +18,10 @@ const { GOAL_DETAIL_SQL, goalDetailParts, toGoalDto, METRIC_ACCESS_SQL, MEASUREM
 const { AUDIT_EVENT_INSERT_SQL } = core('audit/audit.queries');
 const { DOMAIN_EVENT_INSERT_SQL } = core('outbox/outbox.queries');
 const { REMINDER_RECIPIENTS_SQL, sessionReminderRows, notificationsInsert } = core('notifications/notification.queries');
+const { SESSIONS_BOOKED_SQL } = core('engagements/engagement.queries');
+const { AVAILABILITY_SQL, BUSY_SQL, COACH_SQL, defaultAvailability } = core('availability/availability.queries');
+const { busyWindow, freeSlots } = core('availability/slots');
+const { MAX_SESSION_HOURS } = core('sessions/session.queries');
 
 const PORT = Number(process.env.PORT ?? 3301);
 const SECRET = process.env.JWT_SECRET;
@@ -140,17 +144,23 @@ function scheduleSession(ctx, engagementId, body, requestId) {
     const { rows: [e] } = await c.query(`SELECT ${ENGAGEMENT_COLUMNS} FROM engagements e WHERE e.practice_id = $1 AND e.id = $2 FOR UPDATE`, [ctx.practiceId, engagementId]);
     if (!e || !canSee(ctx, e)) throw notFound('Engagement');
     if (e.status !== 'planned' && e.status !== 'active') throw new HttpError(409, 'engagement-not-schedulable', `The engagement is ${e.status}.`);
+    if (e.plannedSessions !== null) {
+      const { rows: [b] } = await c.query(SESSIONS_BOOKED_SQL, [ctx.practiceId, e.id]);
+      if (b.n >= e.plannedSessions) throw new HttpError(409, 'allocation-exhausted', 'The allocation is used up.');
+    }
+    const pr = body.videoUrl ? null : (await c.query(`SELECT video_room_base_url AS base FROM practices WHERE id = $1`, [ctx.practiceId])).rows[0];
     let s;
     try {
       ({ rows: [s] } = await c.query(SESSION_INSERT_SQL, sessionInsertValues({
         id: v7(), practiceId: ctx.practiceId, engagementId: e.id, coachId: e.coachId, clientId: e.clientId, startsAt, durationMinutes: duration,
-        endsAt: new Date(startsAt.getTime() + duration * 60_000), location: body.location ?? null, videoUrl: body.videoUrl ?? null,
+        endsAt: new Date(startsAt.getTime() + duration * 60_000), location: body.location ?? null,
+        videoUrl: body.videoUrl ?? (pr?.base ? pr.base + randomBytes(16).toString('base64url') : null), bookedBy: 'coach',
       })));
     } catch (err) {
       if (err.code === '23P01') throw new HttpError(409, 'session-overlaps', 'The coach has another scheduled session at that time.');
       throw err;
     }
-    await audit(c, ctx, requestId, 'create', 'session', s.id, { engagementId: e.id, startsAt: startsAt.toISOString(), durationMinutes: s.durationMinutes, location: s.location, videoUrl: s.videoUrl });
+    await audit(c, ctx, requestId, 'create', 'session', s.id, { engagementId: e.id, startsAt: startsAt.toISOString(), durationMinutes: s.durationMinutes, location: s.location, videoUrl: s.videoUrl, bookedBy: s.bookedBy });
     const { rows: recipients } = await c.query(REMINDER_RECIPIENTS_SQL, [ctx.practiceId, s.clientId, s.coachId]);
     const reminders = sessionReminderRows(ctx.practiceId, s, recipients, new Date(), v7);
     if (reminders.length) {
@@ -158,9 +168,29 @@ function scheduleSession(ctx, engagementId, body, requestId) {
       await c.query(text, values);
     }
     await emit(c, ctx, 'session.scheduled', 'session', s.id, {
-      sessionId: s.id, engagementId: s.engagementId, coachId: s.coachId, clientId: s.clientId, startsAt: s.startsAt.toISOString(), endsAt: s.endsAt.toISOString(), sequence: s.sequence,
+      sessionId: s.id, engagementId: s.engagementId, coachId: s.coachId, clientId: s.clientId, startsAt: s.startsAt.toISOString(), endsAt: s.endsAt.toISOString(), sequence: s.sequence, bookedBy: s.bookedBy,
     });
     return toSessionDto(ctx, s);
+  });
+}
+
+// GET /v1/engagements/:id/slots?from&to&durationMinutes: the coach's busy time in one read, cut out in one pass.
+function slots(ctx, engagementId, q) {
+  const from = new Date(q.get('from') ?? '');
+  const to = new Date(q.get('to') ?? '');
+  const duration = q.get('durationMinutes') ? Number(q.get('durationMinutes')) : undefined;
+  if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime()) || to <= from || to - from > 62 * 86_400_000) throw new HttpError(400, 'invalid-input', 'from and to must be timestamps at most 62 days apart.');
+  if (duration !== undefined && (!Number.isInteger(duration) || duration < 15 || duration > 480)) throw new HttpError(400, 'invalid-input', 'durationMinutes must be 15–480.');
+  return tenant(ctx.practiceId, async (c) => {
+    const { rows: [e] } = await c.query(`SELECT ${ENGAGEMENT_COLUMNS} FROM engagements e WHERE e.practice_id = $1 AND e.id = $2`, [ctx.practiceId, engagementId]);
+    if (!e || !canSee(ctx, e)) throw notFound('Engagement');
+    const durationMinutes = duration ?? e.sessionDurationMinutes ?? 60;
+    const { rows: [coach] } = await c.query(COACH_SQL, [ctx.practiceId, e.coachId]);
+    const { rows: [found] } = await c.query(AVAILABILITY_SQL, [ctx.practiceId, e.coachId]);
+    const rules = found ?? defaultAvailability(coach?.timezone ?? 'UTC');
+    const w = busyWindow(rules, from, to, durationMinutes, MAX_SESSION_HOURS);
+    const { rows: busy } = await c.query(BUSY_SQL, [ctx.practiceId, e.coachId, w.from, w.to, MAX_SESSION_HOURS]);
+    return { data: freeSlots(rules, { from, to, now: new Date(), durationMinutes, busy }).map((x) => ({ startsAt: x.startsAt.toISOString(), endsAt: x.endsAt.toISOString() })) };
   });
 }
 
@@ -198,6 +228,7 @@ const server = createServer(async (req, res) => {
     if (parts[2] && !UUID.test(parts[2])) throw new HttpError(400, 'invalid-input', 'id must be a UUID.');
     const id = parts[2]?.toLowerCase();
     if (req.method === 'GET' && parts[1] === 'engagements' && parts.length === 3) return send(res, 200, await engagement(ctx, id));
+    if (req.method === 'GET' && parts[1] === 'engagements' && parts[3] === 'slots' && parts.length === 4) return send(res, 200, await slots(ctx, id, url.searchParams));
     if (req.method === 'GET' && parts[1] === 'goals' && parts.length === 3) return send(res, 200, await goal(ctx, id));
     if (req.method === 'POST' && parts[1] === 'metrics' && parts[3] === 'measurements') return send(res, 201, await recordMeasurement(ctx, id, await readBody(req), requestId));
     if (req.method === 'POST' && parts[1] === 'engagements' && parts[3] === 'sessions') return send(res, 201, await scheduleSession(ctx, id, await readBody(req), requestId));

@@ -6,7 +6,9 @@
 //
 // Environment: BENCH_DATABASE_URL (default: coaching_scale on the `npm start` instance), BENCH_REDIS_URL
 // (default redis://127.0.0.1:56379), BENCH_DURATION seconds per run (10), BENCH_CONNECTIONS (20),
-// BENCH_REMINDERS (20000), BENCH_ONLY (comma-separated: reads, writes, reminders, scheduler).
+// BENCH_REMINDERS (20000), BENCH_ONLY (comma-separated: reads, writes, booking, reminders, scheduler).
+// The booking runs make their own practice (a coach with 200 sessions in a 31-day window, 20 clients), so
+// `BENCH_ONLY=booking` also runs against a small database (any migrated one).
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
@@ -31,7 +33,9 @@ const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
 const REMINDERS = Number(process.env.BENCH_REMINDERS ?? 20000);
-const ONLY = new Set((process.env.BENCH_ONLY ?? 'reads,writes,reminders,scheduler').split(','));
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'reads,writes,booking,reminders,scheduler').split(','));
+/** Only the booking runs: they bring their own data, so the scale dataset is not required. */
+const BOOKING_ONLY = [...ONLY].every((x) => x === 'booking');
 const API_PORT = Number(process.env.BENCH_API_PORT ?? 3300);
 const BASE_PORT = API_PORT + 1;
 const WORKER_HEALTH_PORT = API_PORT + 2;
@@ -223,12 +227,12 @@ async function main() {
            (SELECT count(*) FROM measurements)::int AS measurements,
            (SELECT count(*) FROM notifications WHERE status = 'scheduled' AND due_at > now())::int AS future_notifications,
            version() AS pg`);
-  if (counts.practices < 1000) throw new Error(`The database at ${DB_URL} holds ${counts.practices} practices; run npm run seed:scale first.`);
+  if (counts.practices < 1000 && !BOOKING_ONLY) throw new Error(`The database at ${DB_URL} holds ${counts.practices} practices; run npm run seed:scale first.`);
   log(`dataset: ${counts.practices} practices, ${counts.sessions} sessions, ${counts.measurements} measurements, ${counts.future_notifications} future notifications`);
   const env = { load: loadavg().map((l) => l.toFixed(2)).join(' '), cpus: cpus().length, cpuModel: cpus()[0]?.model ?? '?', memGb: Math.round(totalmem() / 2 ** 30), node: process.version, pg: counts.pg.split(' ').slice(0, 2).join(' ') };
 
   // Requests: coaches of practices spread over the whole dataset; their own engagements, goals, metrics.
-  const P = counts.practices;
+  const P = Math.max(1, counts.practices);
   const now = new Date();
   const monday = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() - ((now.getUTCDay() + 6) % 7));
   const actors = [];
@@ -277,7 +281,12 @@ async function main() {
     else seen.add(k);
   }
 
-  const results = { reads: [], writes: [], parity: [], reminders: null, scheduler: null, memory: {} };
+  const results = { reads: [], writes: [], booking: [], parity: [], reminders: null, scheduler: null, memory: {} };
+  // Coaches may now book only within an engagement's allocation: the sessions the write runs book (past
+  // runs included) would use up the seeded 12–24, so the actors' engagements get a large one (the
+  // allocation is still counted on each request, by the API and the baseline alike).
+  if (ONLY.has('writes')) await owner.query(`UPDATE engagements SET planned_sessions = 1000000 WHERE id = ANY($1::uuid[])`, [actors.map((a) => seedId(ID_KIND.engagement, a.engagements.find((e) => e % 20 !== 0)))]);
+  const booking = ONLY.has('booking') ? await bookingSetup(owner) : null;
   const api = start('api', ['dist/apps/api/src/main.js'], { ...appEnv, PORT: String(API_PORT) });
   const base = start('baseline', ['bench/baseline-server.mjs'], { ...appEnv, PORT: String(BASE_PORT) });
   try {
@@ -288,7 +297,7 @@ async function main() {
     const baseUrl = `http://127.0.0.1:${BASE_PORT}`;
 
     // Same JSON from both for the same requests.
-    for (const [name, gen] of Object.entries(reads)) {
+    for (const [name, gen] of ONLY.has('reads') ? Object.entries(reads) : []) {
       let same = 0;
       let n = 0;
       for (let i = 0; i < 10; i++) {
@@ -326,7 +335,8 @@ async function main() {
         results.writes.push({ key, title, api: a, base: b, apiHalf: ah });
       }
     }
-    results.memory.max = Math.max(0, ...[...results.reads, ...results.writes].flatMap((r) => [r.api.maxRss, r.apiHalf.maxRss]));
+    if (booking) results.booking = await bookingRuns(owner, booking, apiUrl, baseUrl, api.pid);
+    results.memory.max = Math.max(0, ...[...results.reads, ...results.writes, ...results.booking.filter((b) => b.api)].flatMap((r) => [r.api.maxRss, r.apiHalf.maxRss]));
     results.memory.end = rssOf(api.pid);
   } finally {
     await stop(api);
@@ -342,6 +352,91 @@ async function main() {
   await owner.end();
   env.loadEnd = loadavg().map((l) => l.toFixed(2)).join(' ');
   writeReport(env, counts, results);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Booking: a practice of its own with a coach (Europe/Berlin, 07:00–21:00 every day, 10-minute buffer),
+// 200 scheduled sessions in a 31-day window, and 200 clients with an engagement each (no allocation): many
+// credentials, as the API limits each to API_RATE_LIMIT_PER_MINUTE.
+async function bookingSetup(owner) {
+  const { randomUUID } = await import('node:crypto');
+  const id = () => randomUUID();
+  const practice = id();
+  const coach = id();
+  await owner.query(`INSERT INTO practices (id, name, slug, timezone) VALUES ($1, $2, $3, 'Europe/Berlin')`, [practice, `Bench booking ${RUN}`, `bench-booking-${RUN}`]);
+  await owner.query(`INSERT INTO users (id, practice_id, email, name, role, timezone, password_hash) VALUES ($1, $2, $3, 'Bench Coach', 'coach', 'Europe/Berlin', 'x')`, [coach, practice, `coach-${RUN}@bench.example`]);
+  const weekly = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((day) => ({ day, start: '07:00', end: '21:00' }));
+  await owner.query(`INSERT INTO availabilities (id, practice_id, user_id, timezone, weekly, overrides, buffer_minutes, min_notice_minutes, horizon_days) VALUES ($1, $2, $3, 'Europe/Berlin', $4::jsonb, '[]', 10, 0, 365)`, [id(), practice, coach, JSON.stringify(weekly)]);
+  const clients = [];
+  for (let k = 0; k < 200; k++) {
+    const client = id();
+    const user = id();
+    const engagement = id();
+    await owner.query(`INSERT INTO clients (id, practice_id, name, email, timezone, coach_id, status) VALUES ($1, $2, $3, $4, 'America/New_York', $5, 'active')`, [client, practice, `Bench Client ${k}`, `client${k}-${RUN}@bench.example`, coach]);
+    await owner.query(`INSERT INTO users (id, practice_id, email, name, role, timezone, password_hash, client_id) VALUES ($1, $2, $3, $4, 'client', 'America/New_York', 'x', $5)`, [user, practice, `client${k}-${RUN}@bench.example`, `Bench Client ${k}`, client]);
+    await owner.query(`UPDATE clients SET user_id = $1 WHERE id = $2`, [user, client]);
+    await owner.query(
+      `INSERT INTO engagements (id, practice_id, client_id, coach_id, title, starts_on, planned_sessions, review_cadence, status, activated_at) VALUES ($1, $2, $3, $4, 'Bench booking', current_date, NULL, 'none', 'active', now())`,
+      [engagement, practice, client, coach],
+    );
+    clients.push({ engagement, auth: `Bearer ${mintAccessToken(JWT_SECRET, { userId: user, practiceId: practice, role: 'client', clientId: client })}` });
+  }
+  // The 31-day window starts 100 days ahead (inside the 365-day horizon); 200 sessions of 45 minutes in it,
+  // 6–7 a day two hours apart from 06:00 UTC (07:00 or 08:00 in Berlin), all with the first client.
+  const windowFrom = new Date(Math.floor(Date.now() / 86_400_000 + 100) * 86_400_000);
+  const windowTo = new Date(windowFrom.getTime() + 31 * 86_400_000);
+  await owner.query(
+    `INSERT INTO sessions (id, practice_id, engagement_id, coach_id, client_id, starts_at, duration_minutes, ends_at, status)
+     SELECT gen_random_uuid(), $1, $2, $3, e.client_id, t, 45, t + interval '45 minutes', 'scheduled'
+       FROM engagements e, LATERAL (SELECT $4::timestamptz + (n / 7) * interval '1 day' + interval '6 hours' + (n % 7) * interval '2 hours' AS t FROM generate_series(0, 199) n) x
+      WHERE e.id = $2`,
+    [practice, clients[0].engagement, coach, windowFrom],
+  );
+  // The week the contention run books: 40 days after the window, empty.
+  const weekFrom = new Date(windowTo.getTime() + 9 * 86_400_000);
+  return { practice, coach, clients, windowFrom, windowTo, weekFrom };
+}
+
+/** Slots of a 31-day window against the baseline, then 20 connections booking one week of the coach. */
+async function bookingRuns(owner, b, apiUrl, baseUrl, apiPid) {
+  const out = [];
+  const slotsPath = `/v1/engagements/${b.clients[0].engagement}/slots?from=${b.windowFrom.toISOString()}&to=${b.windowTo.toISOString()}&durationMinutes=60`;
+  const headers = { authorization: b.clients[0].auth };
+  const [x, y] = await Promise.all([apiUrl, baseUrl].map((u) => fetch(u + slotsPath, { headers }).then(async (res) => ({ status: res.status, body: await res.json() }))));
+  const same = x.status === 200 && x.status === y.status && isDeepStrictEqual(x.body, y.body);
+  log(`slots parity: API ${x.status} (${x.body.data?.length} slots), baseline ${y.status} (${y.body.data?.length} slots), ${same ? 'same JSON' : 'DIFFERENT'}`);
+  // Every client of the coach asks for the same window: the same busy time, the same answer.
+  const requests = [{ setupRequest: (req) => { const c = pick(b.clients); return { ...req, method: 'GET', path: slotsPath.replace(b.clients[0].engagement, c.engagement), headers: { authorization: c.auth } }; } }];
+  const base = await measure('slots baseline peak', baseUrl, requests);
+  const api = await measure('slots API peak', apiUrl, requests, { watchPid: apiPid });
+  const apiHalf = await measure('slots API at half its peak', apiUrl, requests, { rate: api.rps / 2, watchPid: apiPid });
+  const baseHalf = await measure('slots baseline at half its peak', baseUrl, requests, { rate: base.rps / 2 });
+  out.push({ key: 'slots', title: `free slots of a 31-day window, coach with 200 sessions in it (${x.body.data?.length ?? 0} slots)`, api, base, apiHalf, baseHalf, parity: same });
+
+  // Contention: every request a client booking a random quarter hour of the coach's 07:00–20:00 Berlin week.
+  const starts = [];
+  for (let d = 0; d < 7; d++) for (let m = 5 * 60; m < 19 * 60; m += 15) starts.push(new Date(b.weekFrom.getTime() + d * 86_400_000 + m * 60_000).toISOString());
+  const bookingRequests = [{
+    setupRequest: (req) => {
+      const c = pick(b.clients);
+      return { ...req, method: 'POST', path: `/v1/engagements/${c.engagement}/bookings`, headers: { authorization: c.auth, ...json }, body: JSON.stringify({ startsAt: pick(starts), durationMinutes: 60 }) };
+    },
+  }];
+  const cpu = cpuMeter();
+  const r = await cannon({ url: apiUrl, requests: bookingRequests, duration: DURATION });
+  const load = cpu();
+  const { rows: [booked] } = await owner.query(
+    `SELECT count(*)::int AS n,
+            (SELECT count(*)::int FROM sessions a JOIN sessions z ON z.coach_id = a.coach_id AND z.id < a.id AND z.status = 'scheduled'
+              AND tstzrange(z.starts_at - interval '10 minutes', z.ends_at + interval '10 minutes') && tstzrange(a.starts_at, a.ends_at)
+              WHERE a.coach_id = $1 AND a.status = 'scheduled' AND a.starts_at >= $2) AS clashes
+       FROM sessions WHERE coach_id = $1 AND status = 'scheduled' AND starts_at >= $2`,
+    [b.coach, b.weekFrom],
+  );
+  const contention = { label: 'booking one coach\'s week, 20 connections', rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, total: r.requests.total, created: r['2xx'], refused: r['4xx'], errors: r['5xx'] + r.errors + r.timeouts, booked: booked.n, clashes: booked.clashes, ...load };
+  log(`booking contention: ${Math.round(contention.rps)} req/s p50 ${contention.p50} ms p99 ${contention.p99} ms; 201 ${contention.created}, 409 ${contention.refused}, errors ${contention.errors}; ${booked.n} sessions booked in the week, ${booked.clashes} clashing`);
+  out.push({ key: 'booking', title: 'booking under contention', contention });
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -472,9 +567,19 @@ function writeReport(env, counts, r) {
     const rt = x.api.rps / x.base.rps;
     lines.push(`| ${x.title} | ${Math.round(x.api.rps)} | ${ms(x.api.p50)} | ${ms(x.api.p99)} | ${Math.round(x.base.rps)} | ${ms(x.base.p50)} | ${ms(x.base.p99)} | ${ratio(x.api.rps, x.base.rps)} | ${ms(x.apiHalf.p99)} (at ${Math.round(x.apiHalf.rps)}/s) | ≥ 0.5× | ${ok(rt >= 0.5)} | ${x.api.otherPct}% | ${x.api.stealPct}% |`);
   }
-  const errs = [...r.reads, ...r.writes].flatMap((x) => [x.api, x.base, x.apiHalf, x.baseHalf].filter(Boolean)).filter((x) => x.non2xx);
+  for (const x of r.booking.filter((b) => b.key === 'slots')) {
+    const rt = x.api.rps / x.base.rps;
+    const p99ok = x.apiHalf.p99 <= 1.25 * x.baseHalf.p99;
+    lines.push(`| ${x.title} | ${Math.round(x.api.rps)} | ${ms(x.api.p50)} | ${ms(x.api.p99)} | ${Math.round(x.base.rps)} | ${ms(x.base.p50)} | ${ms(x.base.p99)} | ${ratio(x.api.rps, x.base.rps)} | ${ms(x.apiHalf.p99)} (at ${Math.round(x.apiHalf.rps)}/s; baseline ${ms(x.baseHalf.p99)} at ${Math.round(x.baseHalf.rps)}/s) | ≥ 0.8×, p99 ≤ 1.25× baseline's | ${ok(rt >= 0.8 && p99ok)} | ${x.api.otherPct}% | ${x.api.stealPct}% |`);
+  }
+  for (const x of r.booking.filter((b) => b.key === 'booking')) {
+    const c = x.contention;
+    lines.push('', `Booking under contention (${CONNECTIONS} connections, clients of one coach booking random quarter hours of one week, ${DURATION} s): ${Math.round(c.rps)} req/s, p50 ${c.p50} ms, p99 ${c.p99} ms; ${c.created} booked (201), ${c.refused} refused (409 slot-unavailable), ${c.errors} errors; ${c.booked} sessions in the week afterwards, ${c.clashes} overlapping another within the buffer ${ok(c.clashes === 0 && c.errors === 0 && c.booked >= c.created && c.booked <= c.created + CONNECTIONS)} (a request still in flight when the run stops may book without being counted). Other CPU ${c.otherPct}%, stolen ${c.stealPct}%.`);
+  }
+  const slotParity = r.booking.filter((b) => b.key === 'slots').map((b) => `slots ${b.parity ? 'same' : 'DIFFERENT'}`);
+  const errs = [...r.reads, ...r.writes, ...r.booking.filter((b) => b.api)].flatMap((x) => [x.api, x.base, x.apiHalf, x.baseHalf].filter(Boolean)).filter((x) => x.non2xx);
   lines.push('', errs.length ? `Non-2xx or failed responses: ${errs.map((x) => `${x.label} ${x.non2xx}`).join(', ')}.` : 'Every response was 2xx.');
-  lines.push(`Same JSON from the API and the baseline for sampled requests: ${r.parity.map((p) => `${p.name} ${p.same}/${p.n}`).join(', ')}.`);
+  lines.push(`Same JSON from the API and the baseline for sampled requests: ${[...r.parity.map((p) => `${p.name} ${p.same}/${p.n}`), ...slotParity].join(', ')}.`);
   lines.push('', '## Reminders, scheduler, memory', '');
   lines.push('| measure | result | baseline | target | met |');
   lines.push('|---|---:|---:|---|:-:|');
@@ -490,7 +595,7 @@ function writeReport(env, counts, r) {
   if (r.reminders) lines.push(`| worker memory (RSS) while sending | max ${mb(r.reminders.workerRss)} | – | – | |`);
   if (r.scheduler) lines.push('', 'The pass\'s notification query with nothing due:', '', '```', ...r.scheduler.plan, '```');
   lines.push('', '## All runs', '', '| run | req/s | p50 ms | p99 ms | requests | non-2xx | other CPU | stolen |', '|---|---:|---:|---:|---:|---:|---:|---:|');
-  for (const x of [...r.reads, ...r.writes].flatMap((x) => [x.base, x.api, x.apiHalf, x.baseHalf].filter(Boolean))) {
+  for (const x of [...r.reads, ...r.writes, ...r.booking.filter((b) => b.api)].flatMap((x) => [x.base, x.api, x.apiHalf, x.baseHalf].filter(Boolean))) {
     lines.push(`| ${x.label} | ${Math.round(x.rps)} | ${x.p50} | ${x.p99} | ${x.total} | ${x.non2xx} | ${x.otherPct}% | ${x.stealPct}% |`);
   }
   const text = lines.join('\n') + '\n';

@@ -16,7 +16,7 @@ describe('signup', () => {
       .post('/v1/auth/signup')
       .send({ practiceName: 'Northside Coaching', practiceSlug: 'northside', timezone: 'Europe/Berlin', name: 'An Owner', email: 'Owner@Northside.test', password: PASSWORD })
       .expect(201);
-    expect(res.body.practice).toEqual({ id: expect.any(String), name: 'Northside Coaching', slug: 'northside', timezone: 'Europe/Berlin', reminderOffsetsMinutes: [1440, 60], defaultReviewCadence: 'monthly', stalledAfterDays: 14 });
+    expect(res.body.practice).toEqual({ id: expect.any(String), name: 'Northside Coaching', slug: 'northside', timezone: 'Europe/Berlin', reminderOffsetsMinutes: [1440, 60], defaultReviewCadence: 'monthly', stalledAfterDays: 14, cancellationNoticeHours: 24, videoRoomBaseUrl: null });
     expect(res.body.user).toMatchObject({ role: 'owner', email: 'owner@northside.test', timezone: 'Europe/Berlin', clientId: null });
     expect(res.body.user.passwordHash).toBeUndefined();
     const me = await as(t, res.body.accessToken, { userId: null, practiceId: '' }).get('/v1/me').expect(200);

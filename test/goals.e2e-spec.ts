@@ -28,7 +28,7 @@ describe('engagements', () => {
     const res = await coach.post('/v1/engagements', { clientId: client.clientId, title: 'Career move', startsOn: '2026-12-01', endsOn: '2027-06-01', plannedSessions: 12, sessionCadence: 'biweekly', reviewCadence: 'monthly' }).expect(201);
     expect(res.body).toMatchObject({ clientId: client.clientId, coachId: coach.userId, status: 'planned', startsOn: '2026-12-01', endsOn: '2027-06-01', plannedSessions: 12, sessionCadence: 'biweekly', reviewCadence: 'monthly' });
     const detail = await client.get(`/v1/engagements/${res.body.id}`).expect(200);
-    expect(detail.body.summary).toEqual({ goals: 0, agreedGoals: 0, progress: 0, sessionsCompleted: 0, plannedSessions: 12, nextSessionAt: null, nextReviewDueAt: '2026-12-31T23:00:00.000Z', openActionItems: 0, stalled: false });
+    expect(detail.body.summary).toEqual({ goals: 0, agreedGoals: 0, progress: 0, sessionsCompleted: 0, plannedSessions: 12, sessionsBooked: 0, sessionsRemaining: 12, nextSessionAt: null, nextReviewDueAt: '2026-12-31T23:00:00.000Z', openActionItems: 0, stalled: false });
   });
 
   it('follow the state machine exactly', async () => {

@@ -62,7 +62,7 @@ describe('scheduling', () => {
     });
     const evs = await events(res.body.id);
     expect(evs.map((e) => e.type)).toEqual(['session.scheduled']);
-    expect(evs[0].data).toEqual({ sessionId: res.body.id, engagementId, coachId: coach.userId, clientId: client.clientId, startsAt, endsAt: plus(startsAt, 45), sequence: 0 });
+    expect(evs[0].data).toEqual({ sessionId: res.body.id, engagementId, coachId: coach.userId, clientId: client.clientId, startsAt, endsAt: plus(startsAt, 45), sequence: 0, bookedBy: 'coach' });
     expect(await auditActions(res.body.id)).toEqual(['create']);
     // Offsets other than Z name the same instant.
     const berlin = await scheduleSession(coach, engagementId, '2031-06-01T10:00:00+02:00');
@@ -217,16 +217,18 @@ describe('rescheduling and the state machine', () => {
     expect(await auditActions(missed.id)).toEqual(['no_show', 'create']);
   });
 
-  it('the client may not edit or move sessions; others do not see them', async () => {
+  it('the client may not edit or move sessions (only cancel their own); others do not see them', async () => {
     const s = await scheduleSession(coach, engagementId, at(day(), 10));
     await client.patch(`/v1/sessions/${s.id}`, { location: 'my place' }).expect(403);
-    for (const action of ['cancel', 'complete', 'no-show']) await client.post(`/v1/sessions/${s.id}/${action}`, {}).expect(403);
+    for (const action of ['complete', 'no-show']) await client.post(`/v1/sessions/${s.id}/${action}`, {}).expect(403);
     await otherCoach.get(`/v1/sessions/${s.id}`).expect(404);
     await otherCoach.patch(`/v1/sessions/${s.id}`, { location: 'x' }).expect(404);
     await otherCoach.post(`/v1/sessions/${s.id}/cancel`, {}).expect(404);
     await otherClient.get(`/v1/sessions/${s.id}`).expect(404);
     await client.get(`/v1/sessions/${s.id}`).expect(200);
     expect((await coach.get(`/v1/sessions/${s.id}`).expect(200)).body.status).toBe('scheduled');
+    await otherClient.post(`/v1/sessions/${s.id}/cancel`, {}).expect(404);
+    expect((await client.post(`/v1/sessions/${s.id}/cancel`, {}).expect(200)).body.status).toBe('cancelled');
   });
 
   it('bad edits are 400 and write nothing', async () => {
@@ -817,7 +819,7 @@ describe('the engagement summary', () => {
   it('counts completed sessions, the next session, open action items', async () => {
     const e = await activeEngagement(coach, client.clientId);
     const fresh = (await client.get(`/v1/engagements/${e}`).expect(200)).body.summary;
-    expect(fresh).toMatchObject({ sessionsCompleted: 0, nextSessionAt: null, openActionItems: 0, stalled: false, plannedSessions: 10 });
+    expect(fresh).toMatchObject({ sessionsCompleted: 0, nextSessionAt: null, openActionItems: 0, stalled: false, plannedSessions: 500 });
     const past = await scheduleSession(coach, e, daysFromNow(-3));
     const past2 = await scheduleSession(coach, e, daysFromNow(-2));
     const soon = await scheduleSession(coach, e, daysFromNow(2, 11));

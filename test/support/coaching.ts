@@ -9,13 +9,15 @@ export const SMART = {
   targetDate: '2027-06-30',
 };
 
+// The allocation is the largest allowed, so suites that book many sessions in one engagement never run out
+// of it; the booking suite sets its own.
 export async function createEngagement(coach: Caller, clientId: string, overrides: object = {}): Promise<string> {
-  const res = await coach.post('/v1/engagements', { clientId, title: 'Leadership 2027', startsOn: '2026-11-01', reviewCadence: 'monthly', plannedSessions: 10, ...overrides }).expect(201);
+  const res = await coach.post('/v1/engagements', { clientId, title: 'Leadership 2027', startsOn: '2026-11-01', reviewCadence: 'monthly', plannedSessions: 500, ...overrides }).expect(201);
   return res.body.id;
 }
 
-export async function activeEngagement(coach: Caller, clientId: string): Promise<string> {
-  const id = await createEngagement(coach, clientId);
+export async function activeEngagement(coach: Caller, clientId: string, overrides: object = {}): Promise<string> {
+  const id = await createEngagement(coach, clientId, overrides);
   await coach.patch(`/v1/engagements/${id}`, { status: 'active' }).expect(200);
   return id;
 }

@@ -5,6 +5,7 @@ import { AppConfig, ConfigModule } from '@app/config';
 import { ProblemFilter } from '@app/common';
 import { IdempotencyInterceptor } from '@app/common/idempotency/idempotency.interceptor';
 import { AuditModule, CoachingHttpModule, DatabaseModule, IdentityHttpModule, RedisModule } from '@app/core';
+import { AvailabilityModule } from '@app/core/availability/availability.module';
 import { ActingUserInterceptor } from '@app/core/auth/acting-user.interceptor';
 import { AuthGuard, RolesGuard } from '@app/core/auth/auth.guard';
 import { loggerParams } from '@app/core/observability/logging';
@@ -27,6 +28,7 @@ import { MetricsPort } from './health/metrics-port';
     IdentityHttpModule,
     CoachingHttpModule,
     SessionsModule,
+    AvailabilityModule,
     ReviewsHttpModule,
     PrivacyModule,
     NotificationsHttpModule,

@@ -10,6 +10,8 @@ import { match, Redirect, useLocation } from './router';
 
 // Each page is its own chunk, fetched when first opened: a client never downloads the coach's pages,
 // and the sign-in page comes with the first load.
+const ClientBookingPage = lazy(() => import('./pages/client/BookingPage').then((m) => ({ default: m.ClientBookingPage })));
+const AvailabilityPage = lazy(() => import('./pages/coach/AvailabilityPage').then((m) => ({ default: m.AvailabilityPage })));
 const ClientGoalPage = lazy(() => import('./pages/client/GoalsPage').then((m) => ({ default: m.ClientGoalPage })));
 const ClientGoalsPage = lazy(() => import('./pages/client/GoalsPage').then((m) => ({ default: m.ClientGoalsPage })));
 const ClientHomePage = lazy(() => import('./pages/client/HomePage').then((m) => ({ default: m.ClientHomePage })));
@@ -49,6 +51,7 @@ const COACH: Route[] = [
   ['/sessions/:id', 'Session', (p) => <CoachSessionPage id={p.id} />],
   ['/reviews', 'Reviews', () => <ReviewsPage />],
   ['/reviews/:id', 'Review', (p) => <CoachReviewPage id={p.id} />],
+  ['/availability', 'Availability', () => <AvailabilityPage />],
   ['/settings', 'Settings', () => <SettingsPage />],
   ['/mailbox', 'Development mailbox', () => <MailboxPage />],
   ...SHARED,
@@ -63,6 +66,7 @@ const CLIENT: Route[] = [
   ['/reviews', 'Your reviews', () => <ClientReviewsPage />],
   ['/reviews/:id', 'Progress review', (p) => <ClientReviewPage id={p.id} />],
   ['/wins', 'Wins', () => <WinsPage />],
+  ['/book/:id', 'Book a session', (p) => <ClientBookingPage engagementId={p.id} />],
   // Links in emails about an engagement land on the client's overview.
   ['/engagements/:id', 'Home', () => <Redirect to="/" />],
   ...SHARED,

@@ -2,6 +2,7 @@
 import { IdempotencyRecord } from '@app/common/idempotency/idempotency-record.entity';
 import { ApiKey } from './api-keys/api-key.entity';
 import { AuditEvent } from './audit/audit-event.entity';
+import { Availability } from './availability/availability.entity';
 import { RefreshToken } from './auth/refresh-token.entity';
 import { Client } from './clients/client.entity';
 import { Engagement } from './engagements/engagement.entity';
@@ -29,5 +30,5 @@ export const ENTITIES = [
   Practice, User, Client, RefreshToken, Invitation, ApiKey, AuditEvent, IdempotencyRecord,
   DomainEvent, Engagement, Goal, GoalRevision, Milestone, Metric, Measurement,
   Session, AgendaItem, ActionItem, Review, ReviewEntry,
-  Notification, MailMessage, WebhookEndpoint, WebhookDelivery, WebhookDeliveryAttempt,
+  Notification, MailMessage, WebhookEndpoint, WebhookDelivery, WebhookDeliveryAttempt, Availability,
 ];

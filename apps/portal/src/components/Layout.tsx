@@ -63,6 +63,7 @@ export function Layout({ children }: { children: ReactNode }) {
           { to: '/', label: 'Dashboard' },
           { to: '/clients', label: 'Clients', also: ['/clients/', '/engagements/', '/goals/', '/sessions/'] },
           { to: '/reviews', label: 'Reviews', also: ['/reviews/'] },
+          { to: '/availability', label: 'Availability' },
           { to: '/notifications', label: 'Notifications', badge: unread },
           ...(me.role === 'owner' ? [{ to: '/settings', label: 'Settings' }] : []),
           ...(mailbox ? [{ to: '/mailbox', label: 'Mailbox' }] : []),

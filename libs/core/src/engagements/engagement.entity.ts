@@ -25,6 +25,8 @@ export class Engagement {
   @Column('date', { nullable: true }) endsOn!: string | null;
   @Column('int', { nullable: true }) plannedSessions!: number | null;
   @Column('text', { nullable: true }) sessionCadence!: ReviewCadence | null;
+  /** The length of a booked session when the booking does not say. */
+  @Column('int', { nullable: true }) sessionDurationMinutes!: number | null;
   @Column('text') reviewCadence!: ReviewCadence;
   @Column('text', { default: 'planned' }) status!: EngagementStatus;
   /** When it last became active: the stall clock starts here. */

@@ -10,14 +10,14 @@ import type { Engagement } from './engagement.entity';
 /** An engagement as a plain row: the entity's fields, no relations. */
 export type EngagementRow = Pick<
   Engagement,
-  | 'id' | 'practiceId' | 'clientId' | 'coachId' | 'title' | 'startsOn' | 'endsOn' | 'plannedSessions' | 'sessionCadence' | 'reviewCadence' | 'status'
+  | 'id' | 'practiceId' | 'clientId' | 'coachId' | 'title' | 'startsOn' | 'endsOn' | 'plannedSessions' | 'sessionCadence' | 'sessionDurationMinutes' | 'reviewCadence' | 'status'
   | 'activatedAt' | 'createdAt' | 'updatedAt'
 >;
 
 /** The columns of an EngagementRow, from `engagements e`. */
 export const ENGAGEMENT_COLUMNS = `e.id, e.practice_id AS "practiceId", e.client_id AS "clientId", e.coach_id AS "coachId", e.title,
   to_char(e.starts_on, 'YYYY-MM-DD') AS "startsOn", to_char(e.ends_on, 'YYYY-MM-DD') AS "endsOn", e.planned_sessions AS "plannedSessions",
-  e.session_cadence AS "sessionCadence", e.review_cadence AS "reviewCadence", e.status, e.activated_at AS "activatedAt",
+  e.session_cadence AS "sessionCadence", e.session_duration_minutes AS "sessionDurationMinutes", e.review_cadence AS "reviewCadence", e.status, e.activated_at AS "activatedAt",
   e.created_at AS "createdAt", e.updated_at AS "updatedAt"`;
 
 export const toEngagementDto = (e: EngagementRow): EngagementDto => ({
@@ -29,11 +29,21 @@ export const toEngagementDto = (e: EngagementRow): EngagementDto => ({
   endsOn: e.endsOn,
   plannedSessions: e.plannedSessions,
   sessionCadence: e.sessionCadence,
+  sessionDurationMinutes: e.sessionDurationMinutes,
   reviewCadence: e.reviewCadence,
   status: e.status,
   createdAt: e.createdAt.toISOString(),
   updatedAt: e.updatedAt.toISOString(),
 });
+
+/**
+ * Whether a session (alias `s`) uses up one of the engagement's plannedSessions: scheduled, completed,
+ * no-show, and cancelled by the client too late; the one definition the summary and the booking check share.
+ */
+export const countsTowardAllocation = (s: string) => `(${s}.status <> 'cancelled' OR ${s}.late_cancellation)`;
+
+/** Sessions of an engagement ($1 practice, $2 engagement) that use up its allocation. */
+export const SESSIONS_BOOKED_SQL = `SELECT count(*)::int AS n FROM sessions s WHERE s.practice_id = $1 AND s.engagement_id = $2 AND ${countsTowardAllocation('s')}`;
 
 /** A goal of the engagement as the summary needs it: agreed goals carry their metrics' progress and milestone counts. */
 interface SummaryGoal {
@@ -54,6 +64,8 @@ export const ENGAGEMENT_DETAIL_SQL = `
   SELECT ${ENGAGEMENT_COLUMNS},
          (SELECT count(*)::int FROM sessions s
            WHERE s.practice_id = e.practice_id AND s.engagement_id = e.id AND s.status = 'completed') AS "sessionsCompleted",
+         (SELECT count(*)::int FROM sessions s
+           WHERE s.practice_id = e.practice_id AND s.engagement_id = e.id AND ${countsTowardAllocation('s')}) AS "sessionsBooked",
          (SELECT min(s.starts_at) FROM sessions s
            WHERE s.practice_id = e.practice_id AND s.engagement_id = e.id AND s.status = 'scheduled' AND s.starts_at > now()) AS "nextSessionAt",
          (SELECT count(*)::int FROM action_items a
@@ -83,6 +95,7 @@ export const ENGAGEMENT_DETAIL_SQL = `
 
 export interface EngagementDetailRow extends EngagementRow {
   sessionsCompleted: number;
+  sessionsBooked: number;
   nextSessionAt: Date | null;
   openActionItems: number;
   stalled: boolean | null;
@@ -117,6 +130,8 @@ export function toEngagementSummary(ctx: Pick<AuthContext, 'role'>, row: Engagem
     progress: agreed.length ? Math.round((progressSum / agreed.length) * 10000) / 10000 : 0,
     sessionsCompleted: row.sessionsCompleted,
     plannedSessions: row.plannedSessions,
+    sessionsBooked: row.sessionsBooked,
+    sessionsRemaining: row.plannedSessions === null ? null : row.plannedSessions - row.sessionsBooked,
     nextSessionAt: row.nextSessionAt?.toISOString() ?? null,
     nextReviewDueAt: nextReviewDueAt?.toISOString() ?? null,
     openActionItems: row.openActionItems,

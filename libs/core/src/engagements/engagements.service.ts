@@ -40,6 +40,7 @@ export class EngagementsService {
         endsOn: dto.endsOn ?? null,
         plannedSessions: dto.plannedSessions ?? null,
         sessionCadence: dto.sessionCadence ?? null,
+        sessionDurationMinutes: dto.sessionDurationMinutes ?? null,
         reviewCadence: dto.reviewCadence,
         status: 'planned',
         activatedAt: null,

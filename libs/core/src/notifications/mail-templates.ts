@@ -45,6 +45,13 @@ function body(kind: NotificationKind, c: MailContext): Body {
       return { subject: `Due tomorrow: ${str(d.title)}`, lines: [`Your action item "${str(d.title)}" is due ${str(d.dueOn)}.`], action: 'Open your action items', path: `/engagements/${str(d.engagementId)}` };
     case 'engagement_stalled':
       return { subject: `Engagement stalled: ${str(d.title)}`, lines: [`"${str(d.title)}" has had no session for ${String(d.days ?? '')} days and none is planned. A session keeps the momentum.`], action: 'Plan a session', path: `/engagements/${str(d.engagementId)}` };
+    case 'booking_nudge':
+      return {
+        subject: `Book your next session: ${str(d.title)}`,
+        lines: [`You have ${String(d.remaining ?? '')} session${d.remaining === 1 ? '' : 's'} left in "${str(d.title)}" and none in the calendar.`, "Pick a time that suits you from your coach's open hours."],
+        action: 'Book a session',
+        path: `/book/${str(d.engagementId)}`,
+      };
   }
 }
 

@@ -9,4 +9,6 @@ export const toPracticeDto = (p: Practice): PracticeDto => ({
   reminderOffsetsMinutes: [...p.reminderOffsetsMinutes].sort((a, b) => b - a),
   defaultReviewCadence: p.defaultReviewCadence,
   stalledAfterDays: p.stalledAfterDays,
+  cancellationNoticeHours: p.cancellationNoticeHours,
+  videoRoomBaseUrl: p.videoRoomBaseUrl,
 });

@@ -6,6 +6,8 @@ import { User } from '../users/user.entity';
 
 export const SESSION_STATUSES = ['scheduled', 'completed', 'cancelled', 'no_show'] as const;
 export type SessionStatus = (typeof SESSION_STATUSES)[number];
+export const BOOKED_BY = ['client', 'coach'] as const;
+export type BookedBy = (typeof BOOKED_BY)[number];
 
 /**
  * A coaching session. The exclusion constraint makes double booking a coach impossible even under
@@ -41,6 +43,10 @@ export class Session {
   /** Increases on each reschedule; calendar feeds need it. */
   @Column('int', { default: 0 }) sequence!: number;
   @Column('text', { nullable: true }) cancelReason!: string | null;
+  /** Who put it in the calendar: the client booking it themself, or a coach (or owner, or integration). */
+  @Column('text', { default: 'coach' }) bookedBy!: BookedBy;
+  /** Cancelled by the client later than the practice's cancellationNoticeHours: it still counts against the allocation. */
+  @Column('boolean', { default: false }) lateCancellation!: boolean;
   @Column('timestamptz', { nullable: true }) completedAt!: Date | null;
   @Column('timestamptz', { nullable: true }) cancelledAt!: Date | null;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt!: Date;

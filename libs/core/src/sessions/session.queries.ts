@@ -9,23 +9,25 @@ export type SessionRow = Pick<
   Session,
   | 'id' | 'practiceId' | 'engagementId' | 'coachId' | 'clientId' | 'startsAt' | 'durationMinutes' | 'endsAt' | 'location' | 'videoUrl' | 'status'
   | 'sharedSummary' | 'privateNotes' | 'sequence' | 'cancelReason' | 'completedAt' | 'cancelledAt' | 'createdAt' | 'updatedAt'
+  | 'bookedBy' | 'lateCancellation'
 >;
 
 /** The columns of a SessionRow, from `sessions s`. */
 export const SESSION_COLUMNS = `s.id, s.practice_id AS "practiceId", s.engagement_id AS "engagementId", s.coach_id AS "coachId", s.client_id AS "clientId",
   s.starts_at AS "startsAt", s.duration_minutes AS "durationMinutes", s.ends_at AS "endsAt", s.location, s.video_url AS "videoUrl", s.status,
   s.shared_summary AS "sharedSummary", s.private_notes AS "privateNotes", s.sequence, s.cancel_reason AS "cancelReason",
-  s.completed_at AS "completedAt", s.cancelled_at AS "cancelledAt", s.created_at AS "createdAt", s.updated_at AS "updatedAt"`;
+  s.completed_at AS "completedAt", s.cancelled_at AS "cancelledAt", s.created_at AS "createdAt", s.updated_at AS "updatedAt",
+  s.booked_by AS "bookedBy", s.late_cancellation AS "lateCancellation"`;
 
-export type NewSession = Pick<SessionRow, 'id' | 'practiceId' | 'engagementId' | 'coachId' | 'clientId' | 'startsAt' | 'durationMinutes' | 'endsAt' | 'location' | 'videoUrl'>;
+export type NewSession = Pick<SessionRow, 'id' | 'practiceId' | 'engagementId' | 'coachId' | 'clientId' | 'startsAt' | 'durationMinutes' | 'endsAt' | 'location' | 'videoUrl' | 'bookedBy'>;
 
-/** Books a scheduled session ($1 id … $10 videoUrl, in NewSession's order) and answers it as a SessionRow. */
+/** Books a scheduled session ($1 id … $11 bookedBy, in NewSession's order) and answers it as a SessionRow. */
 export const SESSION_INSERT_SQL = `
-  INSERT INTO sessions AS s (id, practice_id, engagement_id, coach_id, client_id, starts_at, duration_minutes, ends_at, location, video_url, status, sequence)
-  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'scheduled', 0)
+  INSERT INTO sessions AS s (id, practice_id, engagement_id, coach_id, client_id, starts_at, duration_minutes, ends_at, location, video_url, booked_by, status, sequence)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'scheduled', 0)
   RETURNING ${SESSION_COLUMNS}`;
 
-export const sessionInsertValues = (s: NewSession): unknown[] => [s.id, s.practiceId, s.engagementId, s.coachId, s.clientId, s.startsAt, s.durationMinutes, s.endsAt, s.location, s.videoUrl];
+export const sessionInsertValues = (s: NewSession): unknown[] => [s.id, s.practiceId, s.engagementId, s.coachId, s.clientId, s.startsAt, s.durationMinutes, s.endsAt, s.location, s.videoUrl, s.bookedBy];
 
 /** The longest a session may last (the DTOs' limit, and the sessions_span_check constraint's). */
 export const MAX_SESSION_HOURS = 8;
@@ -82,6 +84,8 @@ export function toSessionDto(ctx: Pick<AuthContext, 'role'>, s: SessionRow): Ses
     sequence: s.sequence,
     sharedSummary: s.sharedSummary,
     cancelReason: s.cancelReason,
+    bookedBy: s.bookedBy,
+    lateCancellation: s.lateCancellation,
     cancelledAt: s.cancelledAt?.toISOString() ?? null,
     completedAt: s.completedAt?.toISOString() ?? null,
     createdAt: s.createdAt.toISOString(),

@@ -44,9 +44,9 @@ export class SessionsController {
     return this.sessions.update(ctx, id, dto);
   }
 
+  /** The client may cancel a session of theirs; less than the practice's cancellationNoticeHours ahead it is a lateCancellation and still counts. */
   @Post('sessions/:id/cancel')
   @HttpCode(200)
-  @Roles('owner', 'coach')
   cancel(@Ctx() ctx: AuthContext, @IdParam() id: string, @Body() dto: CancelSessionDto): Promise<SessionDto> {
     return this.sessions.cancel(ctx, id, dto);
   }

@@ -1,8 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { AuthContext, Conflict, decodeCursor, FieldError, Forbidden, InvalidInput, Page, pageSize, toPage } from '@app/common';
 import { newId, TenantDb, TenantTx } from '@app/database';
 import { AuditService, Changes, created, diff } from '../audit/audit.service';
 import { Engagement } from '../engagements/engagement.entity';
+import { SESSIONS_BOOKED_SQL } from '../engagements/engagement.queries';
 import { EngagementsRepository } from '../engagements/engagements.repository';
 import { ReminderDto } from '../notifications/dto/notification.dto';
 import { NotificationsService } from '../notifications/notifications.service';
@@ -10,7 +12,7 @@ import { OutboxService } from '../outbox/outbox.service';
 import { assertTransition } from '../state/state-machine';
 import { AgendaItem } from './agenda-item.entity';
 import { CancelSessionDto, CompleteItemDto, CompleteSessionDto, CreateSessionDto, SessionDto, SessionsQuery, UpdateSessionDto } from './dto/session.dto';
-import { Session, SessionStatus } from './session.entity';
+import { BookedBy, Session, SessionStatus } from './session.entity';
 import { SESSION_TRANSITION_EFFECTS, SESSION_TRANSITIONS } from './session-status';
 import { SessionRow, toSessionDto } from './session.queries';
 import { SessionsRepository } from './sessions.repository';
@@ -32,6 +34,25 @@ export function assertSchedulable(e: Engagement): void {
   }
 }
 
+/** The engagement's plannedSessions are used up: nothing more is booked until one is given back or the allocation is raised. */
+export class AllocationExhausted extends Conflict {
+  constructor(planned: number) {
+    super('allocation-exhausted', `All ${planned} sessions of the engagement's allocation are booked.`);
+  }
+}
+
+/** What puts a session in the calendar, whoever asks: a coach scheduling, or a client (or coach) booking a slot. */
+export interface NewBooking {
+  startsAt: Date;
+  durationMinutes: number;
+  location?: string | null;
+  videoUrl?: string | null;
+  bookedBy: BookedBy;
+}
+
+/** An unguessable video room name: 128 random bits, URL-safe. */
+export const videoRoomName = () => randomBytes(16).toString('base64url');
+
 const eventData = (s: SessionRow): Record<string, unknown> => ({
   sessionId: s.id,
   engagementId: s.engagementId,
@@ -41,6 +62,9 @@ const eventData = (s: SessionRow): Record<string, unknown> => ({
   endsAt: s.endsAt.toISOString(),
   sequence: s.sequence,
 });
+
+/** A client's cancellation is late when it comes less than noticeHours before the start. */
+export const isLateCancellation = (startsAt: Date, at: Date, noticeHours: number): boolean => startsAt.getTime() - at.getTime() < noticeHours * 3_600_000;
 
 const coachOnly = (ctx: AuthContext) => {
   if (ctx.role === 'client') throw new Forbidden();
@@ -62,28 +86,49 @@ export class SessionsService {
   /** Books a session in a planned or active engagement; a coach's overlapping scheduled session is 409. */
   schedule(ctx: AuthContext, engagementId: string, dto: CreateSessionDto): Promise<SessionDto> {
     coachOnly(ctx);
-    const startsAt = new Date(dto.startsAt);
     return this.db.run(ctx.practiceId, async (tx) => {
       const e = await this.engagements.require(tx, ctx, engagementId, true);
-      assertSchedulable(e);
-      const s = await this.sessions.insert(tx, {
-        id: newId(),
-        practiceId: tx.practiceId,
-        engagementId: e.id,
-        coachId: e.coachId,
-        clientId: e.clientId,
-        startsAt,
-        durationMinutes: dto.durationMinutes,
-        endsAt: addMinutes(startsAt, dto.durationMinutes),
-        location: dto.location ?? null,
-        videoUrl: dto.videoUrl ?? null,
-      });
-      await this.audit.record(tx, ctx, 'create', 'session', s.id, created({ engagementId: e.id, startsAt: startsAt.toISOString(), durationMinutes: s.durationMinutes, location: s.location, videoUrl: s.videoUrl }));
-      // Reminders are planned in the same transaction: a booked session always has them.
-      await this.notifications.scheduleSessionReminders(tx, s);
-      await this.outbox.emit(tx, ctx, 'session.scheduled', 'session', s.id, eventData(s));
+      const s = await this.scheduleIn(tx, ctx, e, { startsAt: new Date(dto.startsAt), durationMinutes: dto.durationMinutes, location: dto.location, videoUrl: dto.videoUrl, bookedBy: 'coach' });
       return toSessionDto(ctx, s);
     });
+  }
+
+  /**
+   * The one way a session enters the calendar (a coach scheduling, a client booking): within the
+   * allocation, with a video room when the practice has one, audited, its reminders planned, and
+   * `session.scheduled` recorded, all in the caller's transaction. The engagement must have been read
+   * FOR UPDATE in it, so two bookings of one engagement count its allocation one after the other.
+   */
+  async scheduleIn(tx: TenantTx, ctx: AuthContext, e: Pick<Engagement, 'id' | 'status' | 'coachId' | 'clientId' | 'plannedSessions'>, b: NewBooking): Promise<SessionRow> {
+    assertSchedulable(e as Engagement);
+    if (e.plannedSessions !== null) {
+      const [{ n }]: { n: number }[] = await tx.em.query(SESSIONS_BOOKED_SQL, [tx.practiceId, e.id]);
+      if (n >= e.plannedSessions) throw new AllocationExhausted(e.plannedSessions);
+    }
+    const s = await this.sessions.insert(tx, {
+      id: newId(),
+      practiceId: tx.practiceId,
+      engagementId: e.id,
+      coachId: e.coachId,
+      clientId: e.clientId,
+      startsAt: b.startsAt,
+      durationMinutes: b.durationMinutes,
+      endsAt: addMinutes(b.startsAt, b.durationMinutes),
+      location: b.location ?? null,
+      videoUrl: b.videoUrl ?? (await this.videoRoom(tx)),
+      bookedBy: b.bookedBy,
+    });
+    await this.audit.record(tx, ctx, 'create', 'session', s.id, created({ engagementId: e.id, startsAt: b.startsAt.toISOString(), durationMinutes: s.durationMinutes, location: s.location, videoUrl: s.videoUrl, bookedBy: s.bookedBy }));
+    // Reminders are planned in the same transaction: a booked session always has them.
+    await this.notifications.scheduleSessionReminders(tx, s);
+    await this.outbox.emit(tx, ctx, 'session.scheduled', 'session', s.id, { ...eventData(s), bookedBy: s.bookedBy });
+    return s;
+  }
+
+  /** A fresh room under the practice's videoRoomBaseUrl, or null when it has none. */
+  private async videoRoom(tx: TenantTx): Promise<string | null> {
+    const [p]: { base: string | null }[] = await tx.em.query(`SELECT video_room_base_url AS base FROM practices WHERE id = $1`, [tx.practiceId]);
+    return p?.base ? p.base + videoRoomName() : null;
   }
 
   /** The calendar, ordered by startsAt: overlapping [from, to) when given, scoped to what the caller may see. */
@@ -134,13 +179,25 @@ export class SessionsService {
     });
   }
 
-  /** Its reminders not yet sent are cancelled. */
+  /**
+   * Its reminders not yet sent are cancelled. The client may cancel a session of theirs: at least the
+   * practice's cancellationNoticeHours before it starts the session goes back to the allocation; later
+   * it is a lateCancellation and still counts.
+   */
   cancel(ctx: AuthContext, id: string, dto: CancelSessionDto): Promise<SessionDto> {
-    coachOnly(ctx);
-    return this.transition(ctx, id, 'cancelled', async () => ({
-      patch: { cancelledAt: new Date(), cancelReason: dto.reason ?? null },
-      changes: dto.reason ? { cancelReason: dto.reason } : undefined,
-    }));
+    return this.transition(ctx, id, 'cancelled', async (tx, s) => {
+      const cancelledAt = new Date();
+      const late = ctx.role === 'client' && isLateCancellation(s.startsAt, cancelledAt, await this.cancellationNoticeHours(tx));
+      const changes: Changes = {};
+      if (dto.reason) changes.cancelReason = dto.reason;
+      if (late) changes.lateCancellation = true;
+      return { patch: { cancelledAt, cancelReason: dto.reason ?? null, lateCancellation: late }, changes };
+    });
+  }
+
+  private async cancellationNoticeHours(tx: TenantTx): Promise<number> {
+    const [p]: { hours: number }[] = await tx.em.query(`SELECT cancellation_notice_hours AS hours FROM practices WHERE id = $1`, [tx.practiceId]);
+    return p.hours;
   }
 
   /** Records the summary, private notes, and per agenda item achieved (objectives) or result (outcomes). */

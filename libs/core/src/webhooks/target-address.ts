@@ -138,3 +138,20 @@ export function isLocalhostName(hostname: string): boolean {
   const h = hostname.toLowerCase().replace(/\.+$/, '');
   return h === 'localhost' || h.endsWith('.localhost');
 }
+
+/**
+ * A link a tenant gives us to hand to people (a video room base): without credentials, and its host
+ * not an address or name that is local, private or reserved (the same ranges webhooks may not reach).
+ */
+export function isPublicLink(raw: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return false;
+  }
+  if (url.username || url.password) return false;
+  const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
+  if (isIP(host)) return blockedRange(host) === null;
+  return !isLocalhostName(host);
+}

@@ -7,6 +7,7 @@ import { GoalStatusBadge } from '../../components/status';
 import { Async, Card, Empty, FormError, PageHeader, ProgressBar, useSubmit } from '../../components/ui';
 import { AGENDA_KIND, calendarDate, dateTime, longDate, relative, time } from '../../format';
 import { Link } from '../../router';
+import { SessionsLeftCard } from './BookingPage';
 import { WinList } from './WinsPage';
 
 export interface ClientOverview {
@@ -79,6 +80,7 @@ export function ClientHomePage() {
                   ))}
                 </section>
               )}
+              <SessionsLeftCard engagementIds={o.engagements.map((e) => e.id)} />
               <div className="grid-2">
                 <Card title="Your next session" actions={next && <Link to={`/sessions/${next.id}`} className="btn btn-small">Agenda and topics</Link>}>
                   {next ? (

@@ -10,6 +10,7 @@ import { Link } from '../../router';
 import { AddTopic } from '../../components/AgendaForms';
 import { ClientActionItems } from './HomePage';
 import { CalendarFeedCard } from '../shared/AccountPage';
+import { CancelSession } from './BookingPage';
 
 export function ClientSessionsPage() {
   const me = useMe();
@@ -130,7 +131,13 @@ export function ClientSessionPage({ id }: { id: string }) {
                 )
               }
             />
-            {s.status === 'cancelled' && <p className="alert alert-info">This session was cancelled{s.cancelReason ? `: ${s.cancelReason}` : '.'}</p>}
+            {s.status === 'cancelled' && (
+              <p className="alert alert-info">
+                This session was cancelled{s.cancelReason ? `: ${s.cancelReason}` : '.'}
+                {s.lateCancellation ? ' It was cancelled late, so it still counts as one of your sessions.' : ''}
+              </p>
+            )}
+            <CancelSession session={s} onCancelled={() => void data.reload()} />
             <div className="grid-2">
               <Card title="Agenda" className="span-2-md">
                 {agenda.items.length === 0 ? (

@@ -5,6 +5,7 @@ import { GoalStatusBadge } from '../../components/status';
 import { Async, Avatar, Badge, Card, Empty, PageHeader, ProgressBar, Stat } from '../../components/ui';
 import { calendarDate, dateTime, day, percent, relative, time } from '../../format';
 import { Link } from '../../router';
+import { ClientBookings } from './ClientBookings';
 
 export function DashboardPage() {
   const me = useMe();
@@ -40,6 +41,7 @@ export function DashboardPage() {
                 <Stat label="Reviews to complete" value={submitted.length} />
                 <Stat label="Average progress" value={percent(avg)} hint={`${active.length} active engagement${active.length === 1 ? '' : 's'}`} />
               </div>
+              <ClientBookings clients={clients} />
               <div className="grid-2">
                 <Card title="Sessions in the next 7 days" className="span-2-md">
                   {upcoming.length === 0 ? (

@@ -194,7 +194,7 @@ function EngagementStats({ e, timezone }: { e: EngagementDetail; timezone: strin
     <div className="stats">
       <Stat label="Progress" value={percent(s.progress)} hint={<ProgressBar value={s.progress} label="Engagement progress" size="small" showValue={false} />} />
       <Stat label="Goals agreed" value={`${s.agreedGoals} of ${s.goals}`} />
-      <Stat label="Sessions" value={`${s.sessionsCompleted}${s.plannedSessions ? ` of ${s.plannedSessions}` : ''}`} hint={s.nextSessionAt ? `Next ${dateTime(s.nextSessionAt, timezone)}` : 'None booked'} />
+      <Stat label="Sessions" value={`${s.sessionsCompleted}${s.plannedSessions ? ` of ${s.plannedSessions}` : ''}`} hint={`${s.nextSessionAt ? `Next ${dateTime(s.nextSessionAt, timezone)}` : 'None booked'}${s.sessionsRemaining !== null ? ` · ${s.sessionsRemaining} left to book` : ''}`} />
       <Stat label="Open action items" value={s.openActionItems} hint={s.nextReviewDueAt ? `Review due ${dateTime(s.nextReviewDueAt, timezone)}` : undefined} />
     </div>
   );

@@ -29,6 +29,8 @@ export function describeNotification(n: Notification, tz: string, isClient: bool
       return { tag: 'Action item', title: `Due ${d.dueOn ? calendarDate(str(d.dueOn)) : 'soon'}: ${str(d.title)}`, body: 'Tick it off when it is done.', to: isClient ? '/#action-items' : `/engagements/${str(d.engagementId)}` };
     case 'engagement_stalled':
       return { tag: 'Engagement', title: `Stalled: ${str(d.title)}`, body: `No session for ${String(d.days ?? 'many')} days and none planned.`, to: `/engagements/${str(d.engagementId)}` };
+    case 'booking_nudge':
+      return { tag: 'Booking', title: `Book your next session: ${str(d.title)}`, body: `${String(d.remaining ?? 'Some')} session${d.remaining === 1 ? '' : 's'} left and none in the calendar.`, to: `/book/${str(d.engagementId)}` };
   }
 }
 

@@ -29,6 +29,10 @@ export class CreateEngagementDto {
   @IsOptional() @IsIn(CADENCES)
   sessionCadence?: ReviewCadence;
 
+  /** The length of a booked session when the booking does not say (15–480). */
+  @IsOptional() @IsInt() @Min(15) @Max(480)
+  sessionDurationMinutes?: number;
+
   @IsIn(CADENCES)
   reviewCadence!: ReviewCadence;
 }
@@ -45,6 +49,9 @@ export class UpdateEngagementDto {
 
   @IsOptional() @ValidateIf((_, v) => v !== null) @IsIn(CADENCES)
   sessionCadence?: ReviewCadence | null;
+
+  @IsOptional() @ValidateIf((_, v) => v !== null) @IsInt() @Min(15) @Max(480)
+  sessionDurationMinutes?: number | null;
 
   @IsOptionalNotNull() @IsIn(CADENCES)
   reviewCadence?: ReviewCadence;
@@ -74,6 +81,7 @@ export class EngagementDto {
   endsOn!: string | null;
   plannedSessions!: number | null;
   sessionCadence!: ReviewCadence | null;
+  sessionDurationMinutes!: number | null;
   reviewCadence!: ReviewCadence;
   status!: EngagementStatus;
   createdAt!: string;
@@ -88,7 +96,12 @@ export class EngagementSummaryDto {
   /** Mean progress of the agreed goals, 0..1. */
   progress!: number;
   sessionsCompleted!: number;
+  /** The allocation: how many sessions the engagement includes; null without one. */
   plannedSessions!: number | null;
+  /** Sessions that use up the allocation: scheduled, completed, no-show, and cancelled by the client too late. */
+  sessionsBooked!: number;
+  /** plannedSessions − sessionsBooked; null when there is no allocation. */
+  sessionsRemaining!: number | null;
   /** The next scheduled session's start, after now. */
   nextSessionAt!: string | null;
   nextReviewDueAt!: string | null;

@@ -3,6 +3,7 @@ import type { JobSchedulerTemplateOptions } from 'bullmq';
 import { CrossPracticeDb, TenantDb, TenantTx } from '@app/database';
 import { eachPractice } from '../../queues/practice-pass';
 import { JobSchedule, QueueJobHandler, QueueName, SchedulerJob } from '../../queues/queue-names';
+import { BOOKING_GAPS_SQL, BookingGap, nudgeDueAt } from '../booking-nudge';
 import { NotificationsService } from '../notifications.service';
 
 interface DueItem {
@@ -24,12 +25,13 @@ interface Stalled {
 /**
  * Every quarter hour, per practice: reminds clients of action items due tomorrow (their tomorrow, in
  * their zone) and nudges coaches of stalled engagements — once per stall, keyed by the last session
- * before it, so only a session that ends the stall makes the next stall nudge again. Each practice
+ * before it, so only a session that ends the stall makes the next stall nudge again. Clients with
+ * sessions left and none booked are nudged to book the same way, once per gap, after their quiet hours. Each practice
  * runs in its own transaction: one that fails is logged and counted, and the pass goes on. Reads go
  * through partial indexes (open action items by due day, active engagements).
  */
 @Injectable()
-export class NudgesJob implements QueueJobHandler<unknown, { actionItems: number; stalled: number; failed: number }> {
+export class NudgesJob implements QueueJobHandler<unknown, { actionItems: number; stalled: number; booking: number; failed: number }> {
   readonly queue = QueueName.Scheduler;
   readonly name = SchedulerJob.Nudges;
   readonly schedule: JobSchedule = { every: 15 * 60_000 };
@@ -43,17 +45,18 @@ export class NudgesJob implements QueueJobHandler<unknown, { actionItems: number
 
   private readonly logger = new Logger(NudgesJob.name);
 
-  async handle(): Promise<{ actionItems: number; stalled: number; failed: number }> {
+  async handle(): Promise<{ actionItems: number; stalled: number; booking: number; failed: number }> {
     const { results, failed } = await eachPractice(this.db, this.crossPractice, this.name, this.logger, 'active-engagements', (tx) => this.practicePass(tx));
-    const total = { actionItems: 0, stalled: 0, failed };
+    const total = { actionItems: 0, stalled: 0, booking: 0, failed };
     for (const r of results) {
       total.actionItems += r.actionItems;
       total.stalled += r.stalled;
+      total.booking += r.booking;
     }
     return total;
   }
 
-  async practicePass(tx: TenantTx): Promise<{ actionItems: number; stalled: number }> {
+  async practicePass(tx: TenantTx): Promise<{ actionItems: number; stalled: number; booking: number }> {
     const due: DueItem[] = await tx.em.query(
       `SELECT a.id, a.title, to_char(a.due_on, 'YYYY-MM-DD') AS due_on, a.engagement_id, u.id AS user_id
          FROM action_items a
@@ -97,6 +100,19 @@ export class NudgesJob implements QueueJobHandler<unknown, { actionItems: number
         data: { engagementId: e.id, title: e.title, days: e.days },
       });
     }
-    return { actionItems: due.length, stalled: stalled.length };
+    const gaps: BookingGap[] = await tx.em.query(BOOKING_GAPS_SQL, [tx.practiceId]);
+    const now = new Date();
+    for (const g of gaps) {
+      await this.notifications.prompt(tx, {
+        kind: 'booking_nudge',
+        recipientUserId: g.user_id,
+        subjectType: 'engagement',
+        subjectId: g.id,
+        occurrence: `after:${g.last_session_id ?? 'start'}`,
+        data: { engagementId: g.id, title: g.title, remaining: g.remaining },
+        dueAt: nudgeDueAt(now, g.timezone, g.quiet_hours),
+      });
+    }
+    return { actionItems: due.length, stalled: stalled.length, booking: gaps.length };
   }
 }

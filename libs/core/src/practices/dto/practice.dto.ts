@@ -1,5 +1,6 @@
 import { IsOptionalNotNull, IsTimeZoneName } from '@app/common';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsInt, IsOptional, IsString, IsUrl, Max, MaxLength, Min, MinLength, ValidateBy, ValidateIf } from 'class-validator';
+import { isPublicLink } from '../../webhooks/target-address';
 import { REVIEW_CADENCES, ReviewCadence } from '../practice.entity';
 
 export class PracticeDto {
@@ -10,6 +11,10 @@ export class PracticeDto {
   reminderOffsetsMinutes!: number[];
   defaultReviewCadence!: ReviewCadence;
   stalledAfterDays!: number;
+  /** A client's cancellation at least this many hours before the start gives the session back to the allocation. */
+  cancellationNoticeHours!: number;
+  /** When set, a new session without a video link gets this followed by an unguessable room name. */
+  videoRoomBaseUrl!: string | null;
 }
 
 export class UpdatePracticeDto {
@@ -28,4 +33,12 @@ export class UpdatePracticeDto {
 
   @IsOptionalNotNull() @IsInt() @Min(1) @Max(365)
   stalledAfterDays?: number;
+
+  @IsOptionalNotNull() @IsInt() @Min(0) @Max(720)
+  cancellationNoticeHours?: number;
+
+  /** An https URL (without credentials, on a public host) that room names are appended to; null turns video rooms off. */
+  @IsOptional() @ValidateIf((_, v) => v !== null) @IsUrl({ protocols: ['https'], require_protocol: true, require_tld: false }, { message: 'videoRoomBaseUrl must be an https URL' }) @MaxLength(500)
+  @ValidateBy({ name: 'isPublicLink', validator: { validate: (v: unknown) => typeof v !== 'string' || isPublicLink(v), defaultMessage: () => 'videoRoomBaseUrl must name a public host, without credentials' } })
+  videoRoomBaseUrl?: string | null;
 }

@@ -4,7 +4,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { PageDto, PageQuery, IsOptionalNotNull, IsTimestamp, IsMeasureNumber } from '@app/common';
-import { SESSION_STATUSES, SessionStatus } from '../session.entity';
+import { BookedBy, SESSION_STATUSES, SessionStatus } from '../session.entity';
 
 
 export const TEXT = 20000;
@@ -124,6 +124,10 @@ export class SessionDto {
   /** The coach's private notes; the key is absent from every response a client receives. */
   privateNotes?: string | null;
   cancelReason!: string | null;
+  /** Who put the session in the calendar: the client booking it, or a coach (owner, integration). */
+  bookedBy!: BookedBy;
+  /** Cancelled by the client later than the practice's cancellationNoticeHours: it still counts against the allocation. */
+  lateCancellation!: boolean;
   cancelledAt!: string | null;
   completedAt!: string | null;
   createdAt!: string;

@@ -1,0 +1,212 @@
+// Booking in real headless Chromium: a coach paints weekly hours on the week grid and adds a day off; a
+// client on a phone sees how many sessions are left, picks a day and a time in their own zone, confirms,
+// finds the session, and cancels one (told first whether it is late); the coach's dashboard shows the
+// client's bookings. Screenshots go to .test-results/screenshots-booking/.
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { Browser, BrowserContext, chromium, Locator, Page } from 'playwright-core';
+import { startApp, TestApp } from './support/app';
+import { activeEngagement } from './support/coaching';
+import { addClient, addCoach, Caller, PracticeFixture, signupPractice } from './support/factories';
+
+jest.setTimeout(120_000);
+
+const ROOT = join(__dirname, '..');
+const SHOTS = join(ROOT, '.test-results', 'screenshots-booking');
+const CHROME = process.env.CHROME_PATH || '/usr/bin/chromium';
+const CHROME_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const PHONE = { width: 390, height: 844 };
+
+let t: TestApp;
+let base: string;
+let browser: Browser;
+let p: PracticeFixture;
+let coach: Caller;
+let client: Caller & { clientId: string };
+let engagementId: string;
+const contexts: BrowserContext[] = [];
+const pageErrors: string[] = [];
+
+async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean, what: string, timeout = 15_000): Promise<T> {
+  const until = Date.now() + timeout;
+  let last: T | undefined;
+  for (;;) {
+    try {
+      last = await read();
+      if (ok(last)) return last;
+    } catch {
+      // not there yet
+    }
+    if (Date.now() > until) throw new Error(`${what}; last seen: ${JSON.stringify(last)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+const squash = (s: string | null) => (s ?? '').replace(/\s+/g, ' ').trim();
+const visible = (l: Locator) => l.waitFor({ state: 'visible' });
+const containsText = (l: Locator, text: string) => eventually(() => l.textContent(), (v) => squash(v).includes(text), `expected to contain "${text}"`);
+const noneLoading = (page: Page) => eventually(() => page.locator('.loading').count(), (n) => n === 0, `nothing loading on ${page.url()}`);
+
+async function shot(page: Page, name: string): Promise<void> {
+  await noneLoading(page);
+  await page.evaluate('window.scrollTo(0, 0)');
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+/** A browser signed in as the caller (tokens stored as the portal stores them), on a desktop or a phone. */
+async function signedIn(caller: Caller, viewport = { width: 1280, height: 860 }, timezoneId = 'UTC'): Promise<Page> {
+  const ctx = await browser.newContext({ viewport, timezoneId, locale: 'en-GB', isMobile: viewport.width < 500, hasTouch: viewport.width < 500 });
+  contexts.push(ctx);
+  const page = await ctx.newPage();
+  page.setDefaultTimeout(15_000);
+  page.on('pageerror', (e) => pageErrors.push(`${page.url()}: ${e.message}`));
+  await page.goto(`${base}/sign-in`);
+  await page.evaluate(`localStorage.setItem('coaching-portal.session', ${JSON.stringify(JSON.stringify({ accessToken: caller.token, refreshToken: caller.refreshToken }))})`);
+  return page;
+}
+
+const AXE = join(ROOT, 'node_modules', 'axe-core', 'axe.min.js');
+
+/** What axe-core finds serious or critical on the page as it stands, one line per rule. */
+async function axeFindings(page: Page): Promise<string[]> {
+  // Evaluated through the browser's debugging protocol, which the page's Content Security Policy does not govern.
+  if (!(await page.evaluate(`typeof window.axe !== 'undefined'`))) await page.evaluate(readFileSync(AXE, 'utf8'));
+  const violations = (await page.evaluate(
+    `axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => n.target.join(' ')) })))`,
+  )) as { id: string; impact: string | null; help: string; targets: string[] }[];
+  const where = new URL(page.url()).pathname;
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${where}: ${v.id} [${v.impact}] ${v.help} at ${v.targets.slice(0, 3).join(' | ')}`);
+}
+
+/** The page is no wider than the screen: nothing to scroll sideways on a phone. */
+const fitsWidth = async (page: Page) => (await page.evaluate('document.documentElement.scrollWidth')) as number;
+
+beforeAll(async () => {
+  rmSync(SHOTS, { recursive: true, force: true });
+  mkdirSync(SHOTS, { recursive: true });
+  t = await startApp();
+  await t.app.listen(0, '127.0.0.1');
+  base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
+  browser = await chromium.launch({ executablePath: CHROME, args: CHROME_ARGS, headless: true });
+  p = await signupPractice(t, { practiceName: 'Harbour Coaching' });
+  coach = await addCoach(t, p, 'Marcus Reid');
+  client = await addClient(t, p, coach, 'Hannah Clarke');
+  engagementId = await activeEngagement(coach, client.clientId, { title: 'Leadership 2027', plannedSessions: 4 });
+});
+
+afterAll(async () => {
+  for (const c of contexts) await c.close().catch(() => undefined);
+  await browser?.close();
+  await t?.close();
+});
+
+describe('booking in the portal', () => {
+  it('the coach paints weekly hours on the week grid and adds a day off', async () => {
+    const page = await signedIn(coach);
+    await page.goto(`${base}/availability`);
+    await visible(page.getByRole('heading', { level: 1, name: 'Availability' }));
+    // The grid is drawn once the saved availability has loaded (painting before would be overwritten).
+    await visible(page.getByText('No hours yet: clients cannot book.'));
+    for (const day of ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun']) {
+      for (const half of ['09:00–09:30', '09:30–10:00', '10:00–10:30', '10:30–11:00', '14:00–14:30', '14:30–15:00']) {
+        await page.getByRole('button', { name: `${day} ${half}`, exact: true }).click();
+      }
+    }
+    await containsText(page.locator('.card', { hasText: 'Weekly hours' }), 'Mon–Sun 09:00–11:00, 14:00–15:00');
+    await containsText(page.locator('.card', { hasText: 'Weekly hours' }), '21 hours a week');
+    await page.getByLabel('Date').fill('2031-12-24');
+    await page.getByRole('button', { name: 'Add day off' }).click();
+    await page.getByRole('button', { name: 'Save availability' }).click();
+    await visible(page.getByRole('status').filter({ hasText: 'Saved' }));
+    await shot(page, '01-coach-availability-week-grid');
+    expect(await axeFindings(page)).toEqual([]);
+    const saved = (await coach.get(`/v1/users/${coach.userId}/availability`).expect(200)).body;
+    expect(saved.weekly).toHaveLength(14);
+    expect(saved.weekly).toContainEqual({ day: 'wed', start: '14:00', end: '15:00' });
+    expect(saved.overrides).toEqual([{ date: '2031-12-24', slots: [] }]);
+    // Painted again when opened anew.
+    await page.reload();
+    await containsText(page.locator('.card', { hasText: 'Weekly hours' }), 'Mon–Sun 09:00–11:00, 14:00–15:00');
+    expect(await page.getByRole('button', { name: 'Tue 09:30–10:00', exact: true }).getAttribute('aria-pressed')).toBe('true');
+    expect(await page.getByRole('button', { name: 'Tue 11:00–11:30', exact: true }).getAttribute('aria-pressed')).toBe('false');
+  });
+
+  it('the client on a phone sees the sessions left, picks a day and a time in their zone, confirms, and cancels in good time', async () => {
+    const phone = await signedIn(client, PHONE, 'America/New_York');
+    await phone.goto(`${base}/`);
+    const yours = phone.locator('.card', { hasText: 'Your sessions' });
+    await containsText(yours, '4 of 4 sessions left');
+    await shot(phone, '02-client-home-sessions-left-phone');
+    await yours.getByRole('link', { name: 'Book a session' }).click();
+    await visible(phone.getByRole('heading', { level: 1, name: 'Book a session' }));
+    await noneLoading(phone);
+    await containsText(phone.locator('.page-header'), '4 of 4 sessions left');
+    // The third day with open times is at least two days ahead: in good time to cancel.
+    const days = phone.getByRole('group', { name: 'Days with open times', exact: true }).getByRole('button');
+    expect(await days.count()).toBeGreaterThanOrEqual(3);
+    await days.nth(2).click();
+    const times = phone.getByRole('group', { name: 'Open times', exact: true }).getByRole('button');
+    // 09:00–11:00 and 14:00–15:00 Berlin as New York times, on the quarter hour: 5 + 1 sixty-minute starts.
+    expect(await times.count()).toBe(6);
+    const label = squash(await times.first().textContent());
+    expect(label).toMatch(/^0[2-4]:00$/); // 09:00 in Berlin is 03:00 (or 02:00, 04:00 in the weeks the changes differ) in New York
+    await times.first().click();
+    const confirm = phone.locator('.card', { hasText: 'Confirm your session' });
+    await containsText(confirm, 'You can cancel free of charge until');
+    await shot(phone, '03-client-pick-time-phone');
+    expect(await axeFindings(phone)).toEqual([]);
+    expect(await fitsWidth(phone)).toBeLessThanOrEqual(PHONE.width);
+    await confirm.getByRole('button', { name: 'Confirm booking' }).click();
+    await visible(phone.getByRole('heading', { level: 1, name: /^Session on / }));
+    const sessionId = phone.url().split('/sessions/')[1];
+    const s = (await client.get(`/v1/sessions/${sessionId}`).expect(200)).body;
+    expect(s).toMatchObject({ bookedBy: 'client', status: 'scheduled', engagementId });
+    await containsText(phone.locator('.page-header'), label);
+    await shot(phone, '04-client-booked-session-phone');
+
+    await phone.getByRole('button', { name: 'Cancel this session' }).click();
+    await containsText(phone.getByRole('status'), 'Cancelling now gives the session back to your package.');
+    await shot(phone, '05-client-cancel-in-time-phone');
+    await phone.getByRole('button', { name: 'Yes, cancel the session' }).click();
+    await containsText(phone.locator('.alert-info').first(), 'This session was cancelled.');
+    expect((await client.get(`/v1/engagements/${engagementId}`).expect(200)).body.summary).toMatchObject({ sessionsBooked: 0, sessionsRemaining: 4 });
+  });
+
+  it('the client is told before confirming that a cancellation is late, and it still counts', async () => {
+    await p.owner.patch('/v1/practice', { cancellationNoticeHours: 720 }).expect(200);
+    try {
+      const now = new Date();
+      const slots = (await client.get(`/v1/engagements/${engagementId}/slots?from=${now.toISOString()}&to=${new Date(now.getTime() + 20 * 86_400_000).toISOString()}`).expect(200)).body.data;
+      const booked = (await client.post(`/v1/engagements/${engagementId}/bookings`, { startsAt: slots[slots.length - 1].startsAt }).expect(201)).body;
+      const phone = await signedIn(client, PHONE, 'America/New_York');
+      await phone.goto(`${base}/sessions/${booked.id}`);
+      await phone.getByRole('button', { name: 'Cancel this session' }).click();
+      await containsText(phone.getByRole('status'), 'cancelling now is a late cancellation and still uses up one of your sessions');
+      await shot(phone, '06-client-cancel-late-warning-phone');
+      expect(await axeFindings(phone)).toEqual([]);
+      await phone.getByRole('button', { name: 'Yes, cancel the session' }).click();
+      await containsText(phone.locator('.alert-info').first(), 'It was cancelled late');
+      expect((await client.get(`/v1/sessions/${booked.id}`).expect(200)).body.lateCancellation).toBe(true);
+      await phone.goto(`${base}/`);
+      await containsText(phone.locator('.card', { hasText: 'Your sessions' }), '3 of 4 sessions left');
+    } finally {
+      await p.owner.patch('/v1/practice', { cancellationNoticeHours: 24 }).expect(200);
+    }
+  });
+
+  it('the coach\'s dashboard shows client bookings as they come', async () => {
+    const page = await signedIn(coach);
+    await page.goto(`${base}/`);
+    const card = page.locator('.card', { hasText: 'Client bookings' });
+    await containsText(card, 'No upcoming session booked by a client.');
+    const now = new Date();
+    const slots = (await client.get(`/v1/engagements/${engagementId}/slots?from=${now.toISOString()}&to=${new Date(now.getTime() + 20 * 86_400_000).toISOString()}`).expect(200)).body.data;
+    await client.post(`/v1/engagements/${engagementId}/bookings`, { startsAt: slots[3].startsAt }).expect(201);
+    await page.reload();
+    await containsText(page.locator('.card', { hasText: 'Client bookings' }), 'Hannah Clarke');
+    await containsText(page.locator('.card', { hasText: 'Client bookings' }), 'Booked');
+    await shot(page, '07-coach-dashboard-client-bookings');
+    expect(await axeFindings(page)).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  });
+});
