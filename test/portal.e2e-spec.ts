@@ -792,7 +792,7 @@ describe('the portal', () => {
     const table = chart.getByRole('table', { name: /^5 km time: measurements \(baseline 35 min, target 28 min\)$/ });
     expect(await table.locator('tbody tr').count()).toBe(points);
     expect(squash(await table.locator('tbody tr').last().textContent())).toMatch(/ min$/);
-  });
+  }, 300_000); // every page of both portals in turn: minutes on a busy machine
 
   it('refreshes an expired session once, accepts invitations, and signs out', async () => {
     const page = coachPage;

@@ -25,7 +25,7 @@ const dayLabel = (iso: string, tz: string) => new Intl.DateTimeFormat('en-GB', {
 
 export function ClientBookingPage({ engagementId }: { engagementId: string }) {
   const me = useMe();
-  const data = useResource(async () => {
+  const data = useResource(['client-booking', engagementId], async () => {
     const now = new Date();
     const [engagement, practice, slots] = await Promise.all([
       getEngagement(engagementId),
@@ -33,7 +33,7 @@ export function ClientBookingPage({ engagementId }: { engagementId: string }) {
       call(api.GET('/v1/engagements/{id}/slots', { params: { path: { id: engagementId }, query: { from: now.toISOString(), to: new Date(now.getTime() + DAYS_SHOWN * 86_400_000).toISOString() } } })),
     ]);
     return { engagement, noticeHours: practice.cancellationNoticeHours, slots: slots.data };
-  }, [engagementId]);
+  });
   const [day, setDay] = useState<string | null>(null);
   const [chosen, setChosen] = useState<string | null>(null);
   const form = useSubmit();
@@ -133,7 +133,7 @@ export const isLateNow = (startsAt: string, noticeHours: number, now = Date.now(
 
 /** The client's cancel button on a scheduled session: says before confirming whether the cancellation is late. */
 export function CancelSession({ session, onCancelled }: { session: Session; onCancelled: () => void }) {
-  const practice = useResource(() => call(api.GET('/v1/practice')), []);
+  const practice = useResource(['client-booking-practice'], () => call(api.GET('/v1/practice')));
   const [asking, setAsking] = useState(false);
   const form = useSubmit();
   if (session.status !== 'scheduled' || new Date(session.startsAt).getTime() <= Date.now()) return null;
@@ -177,7 +177,7 @@ export function CancelSession({ session, onCancelled }: { session: Session; onCa
 
 /** On the client's home: for each engagement with a package, how many sessions are left and a way to book. */
 export function SessionsLeftCard({ engagementIds }: { engagementIds: string[] }) {
-  const details = useResource(() => Promise.all(engagementIds.map((id) => getEngagement(id))), [engagementIds.join(',')]);
+  const details = useResource(['client-booking-details', engagementIds.join(',')], () => Promise.all(engagementIds.map((id) => getEngagement(id))));
   return (
     <Async resource={details} label="Loading your sessions left">
       {(list) => {

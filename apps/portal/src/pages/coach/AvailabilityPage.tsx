@@ -60,7 +60,7 @@ function toCells(weekly: { day: string; start: string; end: string }[]): Set<str
 
 export function AvailabilityPage() {
   const me = useMe();
-  const data = useResource(() => call(api.GET('/v1/users/{id}/availability', { params: { path: { id: me.id } } })), [me.id]);
+  const data = useResource(['coach-availability', me.id], () => call(api.GET('/v1/users/{id}/availability', { params: { path: { id: me.id } } })));
   const [cells, setCells] = useState<Set<string>>(new Set());
   const [overrides, setOverrides] = useState<Override[]>([]);
   const [timezone, setTimezone] = useState(me.timezone);

@@ -13,9 +13,8 @@ const REFRESH_MS = 30_000;
 
 export function ClientBookings({ clients }: { clients: Map<string, Client> }) {
   const me = useMe();
-  const bookings = useResource(
-    () => listSessions({ from: new Date().toISOString(), status: 'scheduled' }).then((list) => list.filter((s) => s.bookedBy === 'client').sort((a, b) => b.createdAt.localeCompare(a.createdAt)).slice(0, 8)),
-    [],
+  const bookings = useResource(['coach-client-bookings'], () =>
+    listSessions({ from: new Date().toISOString(), status: 'scheduled' }).then((list) => list.filter((s) => s.bookedBy === 'client').sort((a, b) => b.createdAt.localeCompare(a.createdAt)).slice(0, 8)),
   );
   useEffect(() => {
     const timer = window.setInterval(() => void bookings.reload(), REFRESH_MS);
