@@ -44,6 +44,7 @@ export class SessionsController {
     return this.sessions.update(ctx, id, dto);
   }
 
+  /** Cancels a session; its pending reminders are cancelled. */
   @Post('sessions/:id/cancel')
   @HttpCode(200)
   @Roles('owner', 'coach')
@@ -59,6 +60,7 @@ export class SessionsController {
     return this.sessions.complete(ctx, id, dto);
   }
 
+  /** Records that the client did not come. */
   @Post('sessions/:id/no-show')
   @HttpCode(200)
   @Roles('owner', 'coach')
@@ -84,6 +86,7 @@ export class SessionsController {
     return this.agendas.updateItem(ctx, id, dto);
   }
 
+  /** Deletes an agenda item: the coach any, the client those they proposed. */
   @Delete('agenda-items/:id')
   @HttpCode(204)
   removeAgendaItem(@Ctx() ctx: AuthContext, @IdParam() id: string): Promise<void> {
