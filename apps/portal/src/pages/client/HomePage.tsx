@@ -69,12 +69,14 @@ export function ClientHomePage() {
                     </Link>
                   ))}
                   {openReviews.map((r) => (
-                    <Link key={r.id} to={`/reviews/${r.id}`} className="callout callout-accent">
-                      <span className="callout-kicker">Progress review open</span>
+                    <Link key={r.id} to={`/reviews/${r.id}`} className={r.overdue ? 'callout callout-overdue' : 'callout callout-accent'}>
+                      <span className="callout-kicker">{r.overdue ? 'Progress review overdue' : 'Progress review open'}</span>
                       <span className="callout-title">
                         {calendarDate(r.periodStart)} – {calendarDate(r.periodEnd)}
                       </span>
-                      <span className="callout-sub">Due {dateTime(r.dueAt, me.timezone)} · rate each goal →</span>
+                      <span className="callout-sub">
+                        {r.overdue ? 'Was due' : 'Due'} {dateTime(r.dueAt, me.timezone)} · rate each goal →
+                      </span>
                     </Link>
                   ))}
                 </section>

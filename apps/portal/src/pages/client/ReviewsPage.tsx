@@ -63,14 +63,14 @@ export function ClientReviewsPage() {
                               </span>
                               <span className="list-sub">
                                 {several ? `${e.title} · ` : ''}
-                                {r.status === 'open' && `Due ${dateTime(r.dueAt, me.timezone)} (${relative(r.dueAt)})`}
+                                {r.status === 'open' && `${r.overdue ? 'Was due' : 'Due'} ${dateTime(r.dueAt, me.timezone)} (${relative(r.dueAt)})`}
                                 {r.status === 'submitted' && (r.submittedAt ? `You submitted it ${relative(r.submittedAt)}` : 'Submitted')}
                                 {r.status === 'completed' && (r.completedAt ? `Completed ${relative(r.completedAt)}` : 'Completed')}
                                 {r.status === 'missed' && `Was due ${dateTime(r.dueAt, me.timezone)}`}
                               </span>
                             </span>
                             <span className="list-meta">
-                              <ReviewStatusBadge status={r.status} />
+                              <ReviewStatusBadge review={r} />
                               {r.status === 'open' && <span className="link-hint">Answer →</span>}
                             </span>
                           </Link>

@@ -36,7 +36,7 @@ export function DashboardPage() {
             <>
               <div className="stats">
                 <Stat label="Sessions in the next 7 days" value={upcoming.length} />
-                <Stat label="Goals awaiting agreement" value={awaiting.filter((a) => a.goal.status === 'proposed').length} hint={awaiting.some((a) => a.goal.status === 'changes_requested') ? `${awaiting.filter((a) => a.goal.status === 'changes_requested').length} with changes requested` : undefined} />
+                <Stat label="Goals awaiting agreement" value={awaiting.length} hint={awaiting.some((a) => a.goal.status === 'changes_requested') ? `${awaiting.filter((a) => a.goal.status === 'changes_requested').length} of them with changes requested` : undefined} />
                 <Stat label="Reviews to complete" value={submitted.length} />
                 <Stat label="Average progress" value={percent(avg)} hint={`${active.length} active engagement${active.length === 1 ? '' : 's'}`} />
               </div>

@@ -5,11 +5,12 @@ import { getEngagement, listActionItems, listGoals, listReviews, listSessions } 
 import type { ActionItem, EngagementDetail, EngagementStatus, Goal } from '../../api/types';
 import { useResource } from '../../api/use-resource';
 import { MetricPanel } from '../../components/MetricPanel';
-import { SmartChecklist } from '../../components/Smart';
+import { SmartChecklist, SmartMissingNote } from '../../components/Smart';
 import { EngagementStatusBadge, GoalStatusBadge, ReviewStatusBadge, SessionStatusBadge } from '../../components/status';
 import { Async, Badge, Card, Empty, Field, FormError, PageHeader, ProgressBar, Stat, useSubmit } from '../../components/ui';
 import { CADENCE, calendarDate, dateTime, percent, today } from '../../format';
 import { Link, navigate } from '../../router';
+import { EngagementForm } from './EngagementForm';
 import { GoalForm, newGoalBody } from './GoalForm';
 
 const NEXT_STATUS: Record<EngagementStatus, { to: EngagementStatus; label: string; primary?: boolean }[]> = {
@@ -43,6 +44,7 @@ export function EngagementPage({ id }: { id: string }) {
     return { engagement, client, goals, sessions, actionItems, reviews };
   }, [id]);
   const [addingGoal, setAddingGoal] = useState(false);
+  const [editing, setEditing] = useState(false);
   const status = useSubmit();
 
   const setStatus = (to: EngagementStatus) =>
@@ -77,6 +79,11 @@ export function EngagementPage({ id }: { id: string }) {
               }
               actions={
                 <>
+                  {e.status !== 'cancelled' && (
+                    <button type="button" className="btn" onClick={() => setEditing((v) => !v)} aria-expanded={editing}>
+                      {editing ? 'Close' : 'Edit details'}
+                    </button>
+                  )}
                   {NEXT_STATUS[e.status].map((n) => (
                     <button key={n.to} type="button" className={n.primary ? 'btn btn-primary' : 'btn'} onClick={() => void setStatus(n.to)} disabled={status.busy}>
                       {n.label}
@@ -91,6 +98,17 @@ export function EngagementPage({ id }: { id: string }) {
               }
             />
             <FormError error={status.error} />
+            {editing && (
+              <EngagementForm
+                mode="edit"
+                engagement={e}
+                onSaved={(updated) => {
+                  data.setData((d) => ({ ...d, engagement: updated }));
+                  setEditing(false);
+                }}
+                onCancel={() => setEditing(false)}
+              />
+            )}
             <EngagementStats e={e} timezone={me.timezone} />
 
             <Card
@@ -173,7 +191,7 @@ export function EngagementPage({ id }: { id: string }) {
                             </span>
                             <span className="list-sub">{r.status === 'open' ? `Due ${dateTime(r.dueAt, me.timezone)}` : r.status === 'submitted' ? 'Ready for your adjustments' : r.kind === 'adhoc' ? 'Ad-hoc review' : 'Periodic review'}</span>
                           </span>
-                          <ReviewStatusBadge status={r.status} />
+                          <ReviewStatusBadge review={r} />
                         </Link>
                       </li>
                     ))}
@@ -261,11 +279,12 @@ export function GoalCard({ goal: g, timezone, onChanged }: { goal: Goal; timezon
           {g.status === 'draft' || g.status === 'changes_requested' ? 'Edit terms, metrics and milestones' : 'Open goal'}
         </Link>
         {(g.status === 'draft' || g.status === 'changes_requested') && (
-          <button type="button" className="btn btn-small btn-primary" onClick={() => void propose()} disabled={action.busy || !g.smart.complete} title={g.smart.complete ? undefined : 'Complete every SMART part first'}>
+          <button type="button" className="btn btn-small btn-primary" onClick={() => void propose()} disabled={action.busy || !g.smart.complete} aria-describedby={g.smart.complete ? undefined : `smart-missing-${g.id}`}>
             Propose to client
           </button>
         )}
       </div>
+      {(g.status === 'draft' || g.status === 'changes_requested') && <SmartMissingNote id={`smart-missing-${g.id}`} missing={g.smart.missing} />}
     </article>
   );
 }

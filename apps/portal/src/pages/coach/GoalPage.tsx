@@ -58,7 +58,7 @@ export function CoachGoalPage({ id }: { id: string }) {
               actions={
                 <>
                   {editable && (
-                    <button type="button" className="btn btn-primary" onClick={() => void act('/v1/goals/{id}/propose')} disabled={action.busy || !g.smart.complete}>
+                    <button type="button" className="btn btn-primary" onClick={() => void act('/v1/goals/{id}/propose')} disabled={action.busy || !g.smart.complete} aria-describedby={g.smart.complete ? undefined : 'smart-missing'}>
                       Propose to {client.name.split(' ')[0]}
                     </button>
                   )}
@@ -87,7 +87,7 @@ export function CoachGoalPage({ id }: { id: string }) {
               </p>
             )}
             {editable && !g.smart.complete && (
-              <p className="alert alert-info">
+              <p className="alert alert-info" id="smart-missing">
                 Before you can propose it, complete: {g.smart.missing.map((m) => SMART_PARTS.find((p) => p.key === m)?.label ?? m).join(', ')}.
                 {g.smart.missing.includes('measurable') ? ' (A metric below also makes it measurable.)' : ''}
               </p>

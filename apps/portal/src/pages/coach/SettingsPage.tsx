@@ -266,6 +266,7 @@ function ApiKeys() {
   };
   const remove = (id: string) => form.run(async () => (await call(api.DELETE('/v1/api-keys/{id}', { params: { path: { id } } })), await keys.reload()));
   const coaches = (members.data ?? []).filter((m) => m.role === 'coach' || m.role === 'owner');
+  const memberName = new Map((members.data ?? []).map((m) => [m.id, m.name]));
   return (
     <Card title="API keys" id="api-keys">
       <p className="muted">Keys let other systems use the API for the practice. A coach key sees only that coach's clients.</p>
@@ -280,7 +281,7 @@ function ApiKeys() {
                   <span className="list-main">
                     <span className="list-title">{k.name}</span>
                     <span className="list-sub">
-                      <code>{k.keyPrefix}…</code> · {ROLE_LABEL[k.role]} key · created {dateTime(k.createdAt, me.timezone)} · {k.lastUsedAt ? `last used ${relative(k.lastUsedAt)}` : 'never used'}
+                      <code>{k.keyPrefix}…</code> · {k.role === 'coach' ? `coach key for ${memberName.get(k.userId ?? '') ?? 'a former coach'}` : `${ROLE_LABEL[k.role]} key`} · created {dateTime(k.createdAt, me.timezone)} · {k.lastUsedAt ? `last used ${relative(k.lastUsedAt)}` : 'never used'}
                     </span>
                   </span>
                   <button type="button" className="btn btn-small btn-danger" onClick={() => void remove(k.id)} aria-label={`Revoke key ${k.name}`}>
