@@ -74,6 +74,9 @@ export function today(tz: string, plusDays = 0): string {
   return isoToZoned(new Date(Date.now() + plusDays * 86_400_000).toISOString(), tz).slice(0, 10);
 }
 
+// List separators in the portal's text are written "a · b": a no-break space before the dot and a
+// plain one after, so a wrapped line ends with the dot instead of starting with it.
+
 export const percent = (v: number) => `${Math.round(v * 100)}%`;
 
 /**

@@ -27,7 +27,7 @@ export function MetricPanel({ metric, timezone, canLog, onLogged }: Props) {
         <div>
           <h4 className="metric-name">{metricLabel(metric.name, metric.unit)}</h4>
           <p className="muted small">
-            From {num(metric.baseline, metric.unit)} to {num(metric.target, metric.unit)} · now <strong>{num(metric.current, metric.unit)}</strong>
+            From {num(metric.baseline, metric.unit)} to {num(metric.target, metric.unit)} · now <strong>{num(metric.current, metric.unit)}</strong>
           </p>
         </div>
         <div className="metric-progress">

@@ -62,7 +62,7 @@ export function ClientReviewsPage() {
                                 {calendarDate(r.periodStart)} – {calendarDate(r.periodEnd)}
                               </span>
                               <span className="list-sub">
-                                {several ? `${e.title} · ` : ''}
+                                {several ? `${e.title} · ` : ''}
                                 {r.status === 'open' && `${r.overdue ? 'Was due' : 'Due'} ${dateTime(r.dueAt, me.timezone)} (${relative(r.dueAt)})`}
                                 {r.status === 'submitted' && (r.submittedAt ? `You submitted it ${relative(r.submittedAt)}` : 'Submitted')}
                                 {r.status === 'completed' && (r.completedAt ? `Completed ${relative(r.completedAt)}` : 'Completed')}

@@ -36,7 +36,7 @@ export function ClientSessionsPage() {
                             <span className="list-main">
                               <span className="list-title">{dateTime(s.startsAt, me.timezone)}</span>
                               <span className="list-sub">
-                                {relative(s.startsAt)} · {s.durationMinutes} minutes{s.location ? ` · ${s.location}` : ''}
+                                {relative(s.startsAt)} · {s.durationMinutes} minutes{s.location ? ` · ${s.location}` : ''}
                               </span>
                             </span>
                             <span className="link-hint">Agenda and topics →</span>
@@ -118,7 +118,7 @@ export function ClientSessionPage({ id }: { id: string }) {
               subtitle={
                 <>
                   {time(s.startsAt, me.timezone)}–{time(s.endsAt, me.timezone)}
-                  {s.location ? ` · ${s.location}` : ''} <SessionStatusBadge status={s.status} />
+                  {s.location ? ` · ${s.location}` : ''} <SessionStatusBadge status={s.status} />
                 </>
               }
               actions={
@@ -177,7 +177,7 @@ export function ClientSessionPage({ id }: { id: string }) {
                     {agenda.carriedOver.map((a) => (
                       <li key={a.id}>
                         {a.title}
-                        {a.dueOn && <span className="muted small"> · due {calendarDate(a.dueOn)}</span>}
+                        {a.dueOn && <span className="muted small"> · due {calendarDate(a.dueOn)}</span>}
                       </li>
                     ))}
                   </ul>

@@ -29,7 +29,7 @@ export function WinList({ wins, timezone }: { wins: Win[]; timezone: string }) {
             <div className="timeline-title">{describe(w)}</div>
             <div className="muted small">
               {KIND[w.kind]}
-              {w.goalTitle && w.kind !== 'goal_achieved' ? ` · ${w.goalTitle}` : ''} · {day(w.at, timezone)}
+              {w.goalTitle && w.kind !== 'goal_achieved' ? ` · ${w.goalTitle}` : ''} · {day(w.at, timezone)}
             </div>
           </div>
         </li>

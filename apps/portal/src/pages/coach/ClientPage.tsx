@@ -53,7 +53,7 @@ export function ClientPage({ id }: { id: string }) {
               </>
             }
             docTitle={client.name}
-            subtitle={`${client.email} · ${client.timezone.replace(/_/g, ' ')}`}
+            subtitle={`${client.email} · ${client.timezone.replace(/_/g, ' ')}`}
             actions={
               <>
                 <button type="button" className="btn" onClick={() => setEditing((v) => !v)} aria-expanded={editing}>
@@ -118,9 +118,9 @@ export function ClientPage({ id }: { id: string }) {
                           <span className="list-title">{e.title}</span>
                           <span className="list-sub">
                             {calendarDate(e.startsOn)}
-                            {e.endsOn ? ` – ${calendarDate(e.endsOn)}` : ''} · {e.summary.agreedGoals} agreed goal{e.summary.agreedGoals === 1 ? '' : 's'} · {e.summary.sessionsCompleted}
+                            {e.endsOn ? ` – ${calendarDate(e.endsOn)}` : ''} · {e.summary.agreedGoals} agreed goal{e.summary.agreedGoals === 1 ? '' : 's'} · {e.summary.sessionsCompleted}
                             {e.summary.plannedSessions ? ` of ${e.summary.plannedSessions}` : ''} sessions
-                            {e.summary.nextSessionAt ? ` · next ${dateTime(e.summary.nextSessionAt, me.timezone)}` : ''}
+                            {e.summary.nextSessionAt ? ` · next ${dateTime(e.summary.nextSessionAt, me.timezone)}` : ''}
                           </span>
                           <ProgressBar value={e.summary.progress} label={`${e.title} progress`} size="small" />
                         </span>

@@ -59,7 +59,7 @@ export function ClientsPage() {
                           <span className="list-title">{c.name}</span>
                           <span className="list-sub">
                             {c.email}
-                            {me.role === 'owner' && coachName.get(c.coachId) ? ` · coached by ${coachName.get(c.coachId)}` : ''}
+                            {me.role === 'owner' && coachName.get(c.coachId) ? ` · coached by ${coachName.get(c.coachId)}` : ''}
                           </span>
                         </span>
                         <span className="list-meta">

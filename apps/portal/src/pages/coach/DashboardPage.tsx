@@ -59,8 +59,8 @@ export function DashboardPage() {
                               <span className="list-main">
                                 <span className="list-title">{c?.name ?? 'Client'}</span>
                                 <span className="list-sub">
-                                  {dateTime(s.startsAt, me.timezone)}–{time(s.endsAt, me.timezone)} · {e?.title ?? 'Engagement'}
-                                  {s.location ? ` · ${s.location}` : s.videoUrl ? ' · Video call' : ''}
+                                  {dateTime(s.startsAt, me.timezone)}–{time(s.endsAt, me.timezone)} · {e?.title ?? 'Engagement'}
+                                  {s.location ? ` · ${s.location}` : s.videoUrl ? ' · Video call' : ''}
                                 </span>
                               </span>
                               <span className="list-meta">
@@ -86,8 +86,8 @@ export function DashboardPage() {
                             <span className="list-main">
                               <span className="list-title">{goal.title}</span>
                               <span className="list-sub">
-                                {view.client?.name} · version {goal.version}
-                                {goal.status === 'changes_requested' && goal.changesRequestedComment ? ` · “${goal.changesRequestedComment}”` : ''}
+                                {view.client?.name} · version {goal.version}
+                                {goal.status === 'changes_requested' && goal.changesRequestedComment ? ` · “${goal.changesRequestedComment}”` : ''}
                               </span>
                             </span>
                             <GoalStatusBadge status={goal.status} />
@@ -109,7 +109,7 @@ export function DashboardPage() {
                             <span className="list-main">
                               <span className="list-title">{view.client?.name}</span>
                               <span className="list-sub">
-                                {calendarDate(review.periodStart)} – {calendarDate(review.periodEnd)} · submitted {review.submittedAt ? relative(review.submittedAt) : ''}
+                                {calendarDate(review.periodStart)} – {calendarDate(review.periodEnd)} · submitted {review.submittedAt ? relative(review.submittedAt) : ''}
                               </span>
                             </span>
                             <span className="link-hint">Complete →</span>
@@ -130,7 +130,7 @@ export function DashboardPage() {
                             <Avatar name={v.client?.name ?? '?'} />
                             <span className="list-main">
                               <span className="list-title">{v.client?.name}</span>
-                              <span className="list-sub">{v.engagement.title} · no session planned</span>
+                              <span className="list-sub">{v.engagement.title} · no session planned</span>
                             </span>
                             <Badge tone="warn">Stalled</Badge>
                           </Link>

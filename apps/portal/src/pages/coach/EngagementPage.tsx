@@ -67,8 +67,8 @@ export function EngagementPage({ id }: { id: string }) {
               title={e.title}
               subtitle={
                 <>
-                  {client.name} · {calendarDate(e.startsOn)}
-                  {e.endsOn ? ` – ${calendarDate(e.endsOn)}` : ''} · reviews {CADENCE[e.reviewCadence].toLowerCase()} <EngagementStatusBadge status={e.status} />
+                  {client.name} · {calendarDate(e.startsOn)}
+                  {e.endsOn ? ` – ${calendarDate(e.endsOn)}` : ''} · reviews {CADENCE[e.reviewCadence].toLowerCase()} <EngagementStatusBadge status={e.status} />
                   {e.summary.stalled && (
                     <>
                       {' '}
@@ -165,7 +165,7 @@ export function EngagementPage({ id }: { id: string }) {
                         <Link to={`/sessions/${s.id}`} className="list-link">
                           <span className="list-main">
                             <span className="list-title">{dateTime(s.startsAt, me.timezone)}</span>
-                            <span className="list-sub">{s.status === 'completed' && s.sharedSummary ? s.sharedSummary.slice(0, 90) + (s.sharedSummary.length > 90 ? '…' : '') : `${s.durationMinutes} minutes${s.location ? ` · ${s.location}` : ''}`}</span>
+                            <span className="list-sub">{s.status === 'completed' && s.sharedSummary ? s.sharedSummary.slice(0, 90) + (s.sharedSummary.length > 90 ? '…' : '') : `${s.durationMinutes} minutes${s.location ? ` · ${s.location}` : ''}`}</span>
                           </span>
                           <SessionStatusBadge status={s.status} />
                         </Link>
@@ -239,7 +239,7 @@ export function GoalCard({ goal: g, timezone, onChanged }: { goal: Goal; timezon
           </h3>
           <p className="muted small">
             Version {g.version}
-            {g.targetDate ? ` · by ${calendarDate(g.targetDate)}` : ''} · {g.priority} priority
+            {g.targetDate ? ` · by ${calendarDate(g.targetDate)}` : ''} · {g.priority} priority
           </p>
         </div>
         <div className="goal-card-status">
@@ -267,7 +267,7 @@ export function GoalCard({ goal: g, timezone, onChanged }: { goal: Goal; timezon
               <label>
                 <input type="checkbox" checked={m.done} onChange={(e) => void toggle(m.id, e.target.checked)} disabled={action.busy} />
                 <span className={m.done ? 'done' : ''}>{m.title}</span>
-                {m.dueOn && <span className="muted small"> · due {calendarDate(m.dueOn)}</span>}
+                {m.dueOn && <span className="muted small"> · due {calendarDate(m.dueOn)}</span>}
               </label>
             </li>
           ))}
@@ -308,8 +308,8 @@ export function ActionItemList({ items, goals, onChange }: { items: ActionItem[]
               <input type="checkbox" checked={a.done} onChange={(e) => void toggle(a, e.target.checked)} disabled={action.busy} />
               <span className={a.done ? 'done' : ''}>{a.title}</span>
               <span className="muted small">
-                {a.dueOn ? ` · due ${calendarDate(a.dueOn)}` : ''}
-                {a.goalId && goalTitle.get(a.goalId) ? ` · ${goalTitle.get(a.goalId)}` : ''}
+                {a.dueOn ? ` · due ${calendarDate(a.dueOn)}` : ''}
+                {a.goalId && goalTitle.get(a.goalId) ? ` · ${goalTitle.get(a.goalId)}` : ''}
               </span>
             </label>
           </li>

@@ -68,11 +68,11 @@ export function ReviewsPage() {
                               <span className="list-main">
                                 <span className="list-title">{c?.name ?? 'Client'}</span>
                                 <span className="list-sub">
-                                  {e.title} · {calendarDate(r.periodStart)} – {calendarDate(r.periodEnd)}
-                                  {r.status === 'open' ? ` · due ${dateTime(r.dueAt, me.timezone)}` : ''}
-                                  {r.status === 'missed' ? ` · was due ${dateTime(r.dueAt, me.timezone)}` : ''}
-                                  {r.status === 'submitted' && r.submittedAt ? ` · submitted ${relative(r.submittedAt)}` : ''}
-                                  {r.status === 'completed' && r.completedAt ? ` · completed ${relative(r.completedAt)}` : ''}
+                                  {e.title} · {calendarDate(r.periodStart)} – {calendarDate(r.periodEnd)}
+                                  {r.status === 'open' ? ` · due ${dateTime(r.dueAt, me.timezone)}` : ''}
+                                  {r.status === 'missed' ? ` · was due ${dateTime(r.dueAt, me.timezone)}` : ''}
+                                  {r.status === 'submitted' && r.submittedAt ? ` · submitted ${relative(r.submittedAt)}` : ''}
+                                  {r.status === 'completed' && r.completedAt ? ` · completed ${relative(r.completedAt)}` : ''}
                                 </span>
                               </span>
                               <ReviewStatusBadge review={r} />
@@ -110,7 +110,7 @@ export function CoachReviewPage({ id }: { id: string }) {
             title={`Review with ${client.name}`}
             subtitle={
               <>
-                {calendarDate(r.periodStart)} – {calendarDate(r.periodEnd)} · {r.kind === 'adhoc' ? 'ad-hoc' : 'periodic'} <ReviewStatusBadge review={r} />
+                {calendarDate(r.periodStart)} – {calendarDate(r.periodEnd)} · {r.kind === 'adhoc' ? 'ad-hoc' : 'periodic'} <ReviewStatusBadge review={r} />
               </>
             }
           />

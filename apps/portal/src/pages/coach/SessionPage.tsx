@@ -42,7 +42,7 @@ export function CoachSessionPage({ id }: { id: string }) {
               subtitle={
                 <>
                   {longDate(s.startsAt, me.timezone)}, {time(s.startsAt, me.timezone)}–{time(s.endsAt, me.timezone)}
-                  {s.location ? ` · ${s.location}` : ''} <SessionStatusBadge status={s.status} />
+                  {s.location ? ` · ${s.location}` : ''} <SessionStatusBadge status={s.status} />
                 </>
               }
               actions={scheduled && <SessionActions session={s} onChanged={(u) => data.setData((d) => ({ ...d, session: u }))} />}
@@ -504,9 +504,9 @@ function SessionActionItems({ sessionId, items, goals, onAdded }: { sessionId: s
             <li key={a.id}>
               <span className={a.done ? 'done' : ''}>{a.title}</span>
               <span className="muted small">
-                {a.goalId && goals.some((g) => g.id === a.goalId) ? ` · ${goals.find((g) => g.id === a.goalId)!.title}` : ''}
-                {a.dueOn ? ` · due ${calendarDate(a.dueOn)}` : ''}
-                {a.done ? ' · done' : ''}
+                {a.goalId && goals.some((g) => g.id === a.goalId) ? ` · ${goals.find((g) => g.id === a.goalId)!.title}` : ''}
+                {a.dueOn ? ` · due ${calendarDate(a.dueOn)}` : ''}
+                {a.done ? ' · done' : ''}
               </span>
             </li>
           ))}

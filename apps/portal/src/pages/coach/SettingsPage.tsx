@@ -60,7 +60,7 @@ export function SettingsPage() {
   if (me.role !== 'owner') return <PageHeader title="Settings" subtitle="Only the practice owner can change settings." />;
   return (
     <>
-      <PageHeader title="Settings" subtitle={`${me.practice.name} · practice address “${me.practice.slug}”`} />
+      <PageHeader title="Settings" subtitle={`${me.practice.name} · practice address “${me.practice.slug}”`} />
       <nav className="subnav" aria-label="Settings sections">
         <a href="#practice">Practice</a>
         <a href="#team">Team</a>
@@ -198,7 +198,7 @@ function Team() {
                       {m.id === me.id ? ' (you)' : ''}
                     </span>
                     <span className="list-sub">
-                      {m.email} · {m.timezone.replace(/_/g, ' ')}
+                      {m.email} · {m.timezone.replace(/_/g, ' ')}
                     </span>
                   </span>
                   <Badge tone={m.role === 'owner' ? 'accent' : 'info'}>{ROLE_LABEL[m.role]}</Badge>
@@ -219,7 +219,7 @@ function Team() {
                   <span className="list-main">
                     <span className="list-title">{i.email}</span>
                     <span className="list-sub">
-                      {ROLE_LABEL[i.role]} · expires {dateTime(i.expiresAt, me.timezone)}
+                      {ROLE_LABEL[i.role]} · expires {dateTime(i.expiresAt, me.timezone)}
                     </span>
                   </span>
                   <button type="button" className="btn btn-small btn-danger" onClick={() => void withdraw(i.id)} aria-label={`Withdraw the invitation for ${i.email}`}>
@@ -281,7 +281,7 @@ function ApiKeys() {
                   <span className="list-main">
                     <span className="list-title">{k.name}</span>
                     <span className="list-sub">
-                      <code>{k.keyPrefix}…</code> · {k.role === 'coach' ? `coach key for ${memberName.get(k.userId ?? '') ?? 'a former coach'}` : `${ROLE_LABEL[k.role]} key`} · created {dateTime(k.createdAt, me.timezone)} · {k.lastUsedAt ? `last used ${relative(k.lastUsedAt)}` : 'never used'}
+                      <code>{k.keyPrefix}…</code> · {k.role === 'coach' ? `coach key for ${memberName.get(k.userId ?? '') ?? 'a former coach'}` : `${ROLE_LABEL[k.role]} key`} · created {dateTime(k.createdAt, me.timezone)} · {k.lastUsedAt ? `last used ${relative(k.lastUsedAt)}` : 'never used'}
                     </span>
                   </span>
                   <button type="button" className="btn btn-small btn-danger" onClick={() => void remove(k.id)} aria-label={`Revoke key ${k.name}`}>
@@ -365,7 +365,7 @@ function Webhooks() {
                   <span className="list-main">
                     <span className="list-title">{h.description || h.url}</span>
                     <span className="list-sub">
-                      {h.url} · {h.events.length} event{h.events.length === 1 ? '' : 's'} · since {dateTime(h.createdAt, me.timezone)}
+                      {h.url} · {h.events.length} event{h.events.length === 1 ? '' : 's'} · since {dateTime(h.createdAt, me.timezone)}
                     </span>
                   </span>
                   <span className="row">
