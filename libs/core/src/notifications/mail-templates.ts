@@ -20,7 +20,13 @@ const str = (v: unknown) => (typeof v === 'string' ? v : '');
 
 const DAY = new Intl.DateTimeFormat('en-GB', { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
 /** A calendar date (YYYY-MM-DD) as people write it: "Friday 4 December 2026". */
-export const calendarDay = (ymd: unknown): string => (typeof ymd === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(ymd) ? DAY.format(new Date(`${ymd}T00:00:00Z`)) : '');
+export function calendarDay(ymd: unknown): string {
+  if (typeof ymd !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(ymd)) return '';
+  const at = new Date(`${ymd}T00:00:00Z`);
+  if (Number.isNaN(at.getTime())) return '';
+  const parts = Object.fromEntries(DAY.formatToParts(at).map((p) => [p.type, p.value]));
+  return `${parts.weekday} ${parts.day} ${parts.month} ${parts.year}`;
+}
 
 type Body = { subject: string; lines: string[]; action: string; path: string };
 
