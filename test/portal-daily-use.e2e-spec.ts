@@ -289,4 +289,34 @@ describe('on a phone', () => {
     expect(check.x).toBeLessThan(text.x);
     await shot(page, 'client-home-action-item-phone');
   });
+
+  it('a coach’s new actions fit the screen: client details, engagement details and the measurement list', async () => {
+    const page = await signedIn(coach.email!, PHONE);
+    const fits = () =>
+      eventually(
+        () => page.evaluate(`[document.documentElement.scrollWidth, window.innerWidth]`) as Promise<[number, number]>,
+        ([scroll, inner]) => scroll <= inner,
+        `no horizontal overflow on ${page.url()}`,
+        5_000,
+      );
+    await open(page, `/clients/${client.clientId}`);
+    await page.getByRole('button', { name: 'Edit details' }).click();
+    await visible(page.getByRole('form', { name: 'Client details' }));
+    await fits();
+    await shot(page, 'coach-client-edit-phone');
+    await open(page, `/engagements/${engagementId}`);
+    await page.getByRole('button', { name: 'Edit details' }).click();
+    await visible(page.getByRole('form', { name: 'Engagement details' }));
+    await fits();
+    await shot(page, 'coach-engagement-edit-phone');
+    await open(page, `/goals/${goalId}`);
+    const metric = page.getByRole('group', { name: 'Confidence' });
+    await metric.getByText(/^Measurements \(/).click();
+    await visible(metric.getByRole('button', { name: /^Correct / }).first());
+    await fits();
+    await shot(page, 'coach-measurements-phone');
+    await open(page, '/notifications', 'Notifications');
+    await fits();
+    await shot(page, 'coach-notifications-phone');
+  });
 });

@@ -566,7 +566,8 @@ describe('the portal', () => {
     // Notifications, made by the worker: the goals the coach proposed.
     await waitFor('the client’s notifications', 60_000, async () => ((await client.get('/v1/notifications').expect(200)).body.data as unknown[]).length > 0, worker);
     await page.getByRole('link', { name: /^Notifications/ }).click();
-    await visible(page.getByRole('link', { name: /A goal awaits your agreement: Sleep before 23:00/ }));
+    // The client has agreed to it meanwhile: the prompt reads as settled, not as waiting.
+    await visible(page.getByRole('link', { name: /Goal agreed: Sleep before 23:00/ }));
     await hasTitle(page, 'Notifications · Coaching portal');
     await shot(page, '25-client-notifications');
 
@@ -633,7 +634,7 @@ describe('the portal', () => {
     const key = squash(await keys.locator('code.secret-value').textContent());
     expect(key).toMatch(/^cpk_/);
     await containsText(keys.locator('.list'), 'Scheduling integration');
-    await containsText(keys.locator('.list'), 'Coach key');
+    await containsText(keys.locator('.list'), 'Coach key for Marcus Reid');
     const asKey = await fetch(`${base}/v1/clients`, { headers: { authorization: `Bearer ${key}` } });
     expect(asKey.status).toBe(200);
     expect(((await asKey.json()) as { data: { name: string }[] }).data.map((c) => c.name)).toEqual(['Hannah Clarke']);

@@ -281,7 +281,7 @@ function ApiKeys() {
                   <span className="list-main">
                     <span className="list-title">{k.name}</span>
                     <span className="list-sub">
-                      <code>{k.keyPrefix}…</code> · {k.role === 'coach' ? `coach key for ${memberName.get(k.userId ?? '') ?? 'a former coach'}` : `${ROLE_LABEL[k.role]} key`} · created {dateTime(k.createdAt, me.timezone)} · {k.lastUsedAt ? `last used ${relative(k.lastUsedAt)}` : 'never used'}
+                      <code>{k.keyPrefix}…</code> · {ROLE_LABEL[k.role]} key{k.role === 'coach' ? ` for ${memberName.get(k.userId ?? '') ?? 'a former coach'}` : ''} · created {dateTime(k.createdAt, me.timezone)} · {k.lastUsedAt ? `last used ${relative(k.lastUsedAt)}` : 'never used'}
                     </span>
                   </span>
                   <button type="button" className="btn btn-small btn-danger" onClick={() => void remove(k.id)} aria-label={`Revoke key ${k.name}`}>

@@ -44,6 +44,7 @@ export function describeNotification(n: Notification, tz: string, isClient: bool
       if (n.settled) return { tag: 'Reminder', title: n.subjectStatus === 'scheduled' ? 'Session over' : ended('Session'), body: d.startsAt ? `The session of ${dateTime(str(d.startsAt), tz)}.` : nothingWaiting, to: `/sessions/${str(d.sessionId)}` };
       return { tag: 'Reminder', title: 'Upcoming session', body: d.startsAt ? `Your coaching session starts ${dateTime(str(d.startsAt), tz)}.` : 'A coaching session is coming up.', to: `/sessions/${str(d.sessionId)}` };
     case 'goal_proposed':
+      if (n.settled && n.subjectStatus === 'changes_requested') return { tag: 'Goal', title: `Changes asked for: ${str(d.title)}`, body: 'Your coach will propose a new version.', to: `/goals/${str(d.goalId)}` };
       if (n.settled) return { tag: 'Goal', title: `${ended('Goal')}: ${str(d.title)}`, body: n.subjectStatus === 'proposed' ? 'A newer version awaits your agreement.' : nothingWaiting, to: `/goals/${str(d.goalId)}` };
       return { tag: 'Goal', title: `A goal awaits your agreement: ${str(d.title)}`, body: 'Read its terms, then agree or ask for changes.', to: `/goals/${str(d.goalId)}` };
     case 'goal_changes_requested':
