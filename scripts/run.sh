@@ -85,10 +85,15 @@ if [[ -z ${JWT_SECRET:-} ]]; then
   export JWT_SECRET
 fi
 export PORT=${PORT:-3000}
+export WORKER_HEALTH_PORT=${WORKER_HEALTH_PORT:-3001}
+# Another process on the API's or the worker's port would answer the readiness check below in their place.
+require_free_port "$PORT" "the API" PORT
+require_free_port "$WORKER_HEALTH_PORT" "the worker's health and metrics server" WORKER_HEALTH_PORT
 
 npm run build
 npm run migration:run
-npm run seed:demo
+# The logins are printed once, below, with the URL.
+npm run seed:demo -- --no-logins
 
 # Logs go to files so the URL and logins below stay readable.
 log "starting the API and the worker (logs in .data/logs/)"
@@ -126,6 +131,7 @@ cat <<EOF
   Coaching platform is running
     App:       http://localhost:$PORT
     API docs:  http://localhost:$PORT/docs
+    Worker:    http://localhost:$WORKER_HEALTH_PORT/health/ready, queue metrics at http://localhost:$WORKER_HEALTH_PORT/metrics
     Logs:      .data/logs/api.log, .data/logs/worker.log
 
 EOF

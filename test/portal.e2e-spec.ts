@@ -456,12 +456,15 @@ describe('the portal', () => {
     await page.goto(`${base}/sessions/${sessionId}`);
     await hasText(page.getByRole('heading', { level: 1 }), 'Session with Hannah Clarke');
     await hasTitle(page, 'Session with Hannah Clarke · Coaching portal');
-    const results = page.getByRole('form', { name: 'Record results' });
+    // Three days away: the panel takes notes, and completing it early asks first.
+    const results = page.getByRole('form', { name: 'Session notes' });
+    await results.getByRole('button', { name: 'Complete early…' }).click();
+    await visible(results.getByText(/This session has not taken place yet/));
     await results.getByLabel('Agree a weekly running plan').check();
     await results.getByLabel('Faster 5 km (min)').fill('30.5');
     await results.getByLabel('Shared summary').fill('We agreed three runs a week, one of them before work on Tuesdays.');
     await results.getByLabel('Private notes').fill(PRIVATE_NOTE);
-    await results.getByRole('button', { name: 'Complete session' }).click();
+    await results.getByRole('button', { name: 'Complete anyway' }).click();
     await visible(page.getByRole('form', { name: 'Summary and notes' }));
     await visible(page.getByText('Met', { exact: true }));
 
@@ -563,7 +566,8 @@ describe('the portal', () => {
     // Notifications, made by the worker: the goals the coach proposed.
     await waitFor('the client’s notifications', 60_000, async () => ((await client.get('/v1/notifications').expect(200)).body.data as unknown[]).length > 0, worker);
     await page.getByRole('link', { name: /^Notifications/ }).click();
-    await visible(page.getByRole('link', { name: /A goal awaits your agreement: Sleep before 23:00/ }));
+    // The client has agreed to it meanwhile: the prompt reads as settled, not as waiting.
+    await visible(page.getByRole('link', { name: /Goal agreed: Sleep before 23:00/ }));
     await hasTitle(page, 'Notifications · Coaching portal');
     await shot(page, '25-client-notifications');
 
@@ -630,7 +634,7 @@ describe('the portal', () => {
     const key = squash(await keys.locator('code.secret-value').textContent());
     expect(key).toMatch(/^cpk_/);
     await containsText(keys.locator('.list'), 'Scheduling integration');
-    await containsText(keys.locator('.list'), 'Coach key');
+    await containsText(keys.locator('.list'), 'Coach key for Marcus Reid');
     const asKey = await fetch(`${base}/v1/clients`, { headers: { authorization: `Bearer ${key}` } });
     expect(asKey.status).toBe(200);
     expect(((await asKey.json()) as { data: { name: string }[] }).data.map((c) => c.name)).toEqual(['Hannah Clarke']);
@@ -704,13 +708,19 @@ describe('the portal', () => {
     await phone.getByRole('button', { name: 'Sign in' }).click();
     const nav = phone.getByRole('navigation', { name: 'Main' });
     await visible(nav);
-    // Every section's link is on screen, none cut off at the edge.
-    for (const name of ['Home', 'Goals', 'Sessions', 'Reviews', 'Wins', 'Notifications']) {
+    // Every section's link is on screen, none cut off at the edge, all on one row; the inbox is in the top bar.
+    const rows = new Set<number>();
+    for (const name of ['Home', 'Goals', 'Sessions', 'Reviews', 'Wins']) {
       const box = await nav.getByRole('link', { name: new RegExp(`^${name}`) }).boundingBox();
       expect(box).not.toBeNull();
       expect(box!.x).toBeGreaterThanOrEqual(0);
       expect(box!.x + box!.width).toBeLessThanOrEqual(390);
+      rows.add(Math.round(box!.y));
     }
+    expect(rows.size).toBe(1);
+    const inbox = await phone.getByRole('banner').getByRole('link', { name: /^Notifications/ }).boundingBox();
+    expect(inbox).not.toBeNull();
+    expect(inbox!.x + inbox!.width).toBeLessThanOrEqual(390);
     for (const path of ['/', '/goals', `/goals/${runGoalId}`, '/sessions', `/sessions/${sessionId}`, '/reviews', '/wins', '/notifications', '/account']) {
       await phone.goto(`${base}${path}`);
       await visible(phone.getByRole('heading', { level: 1 }));

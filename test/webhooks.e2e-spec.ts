@@ -801,6 +801,12 @@ describe('webhook targets (private targets not allowed, as by default)', () => {
       expect(result).toBe('retry');
       expect(await row(deliveryId)).toMatchObject({ status: 'pending', attempts: 1, last_error: 'request failed: getaddrinfo ENOTFOUND not-live-yet.customer.test' });
     });
+
+    it('are given up at the first attempt when the host is under .invalid, which never exists (the demo’s failing endpoint)', async () => {
+      const { deliveryId, result } = await deliverTo('https://crm.example.invalid/coaching-webhooks');
+      expect(result).toBe('failed');
+      expect(await row(deliveryId)).toMatchObject({ status: 'failed', attempts: 1, last_error: 'unreachable: a host under .invalid never exists' });
+    });
   });
 });
 

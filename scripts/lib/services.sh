@@ -116,6 +116,20 @@ free_port() {
   node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"
 }
 
+# port_taken PORT: something (anything) accepts connections on 127.0.0.1:PORT right now.
+port_taken() {
+  (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+# require_free_port PORT WHAT VARIABLE: refuses to start WHAT on a port another process holds, rather
+# than carry on against that process (a Redis or PostgreSQL that is not ours would answer our checks).
+require_free_port() {
+  local port=$1 what=$2 variable=$3
+  if port_taken "$port"; then
+    die "port $port is already taken by another process, so $what cannot start there. Stop that process, or choose another port: $variable=<free port> (e.g. $variable=$((port + 1)))"
+  fi
+}
+
 # Random string of 48 URL-safe characters (36 random bytes in base64 have no padding).
 random_secret() {
   head -c 36 /dev/urandom | base64 | tr -d '\n' | tr '+/' '-_'
@@ -232,6 +246,7 @@ start_postgres() {
       fi
     } >"$datadir/coaching-runtime.conf"
     if [[ $EUID -eq 0 ]]; then chown postgres:postgres "$datadir/coaching-runtime.conf"; fi
+    require_free_port "$port" PostgreSQL "${PG_PORT_VARIABLE:-PG_PORT}"
     log "starting PostgreSQL on 127.0.0.1:$port (data in $datadir)"
     _pg_as_owner "$owner" "$bin/pg_ctl" -D "$datadir" -l "$datadir/server.log" -w -t 60 start >/dev/null ||
       { tail -n 30 "$datadir/server.log" >&2 || true; die "PostgreSQL did not start (log: $datadir/server.log)"; }
@@ -294,6 +309,7 @@ start_redis() {
   else
     opts+=(--save '' --appendonly no)
   fi
+  require_free_port "$port" Redis "${REDIS_PORT_VARIABLE:-REDIS_PORT}"
   log "starting Redis on 127.0.0.1:$port (files in $dir)"
   redis-server "${opts[@]}" >/dev/null
 

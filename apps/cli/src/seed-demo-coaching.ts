@@ -4,6 +4,7 @@ import { INestApplicationContext } from '@nestjs/common';
 import { EngagementsService } from '@app/core/engagements/engagements.service';
 import { GoalsService } from '@app/core/goals/goals.service';
 import { MeasuresService } from '@app/core/goals/measures.service';
+import { TenantDb, TenantTx } from '@app/database';
 import type { DemoClient, DemoPractice } from './seed-demo';
 
 const DAY = 86_400_000;
@@ -93,11 +94,49 @@ const PLANS: GoalPlan[][] = [
   ],
 ];
 
+/**
+ * The services stamp what they do with the time of the run; the demo tells a history of weeks. So a
+ * goal's dates are set back as its story goes: drafted when the engagement began, proposed and agreed
+ * a few days later (a proposal still waiting, or sent back, is recent), each milestone done on its due
+ * day, an achieved goal achieved on its target day. Measurements are recorded with their own dates.
+ */
+async function dateAsHistory(tx: TenantTx, goalId: string, plan: GoalPlan): Promise<void> {
+  const ago = (days: number) => new Date(Date.now() - days * DAY);
+  const waiting = plan.status === 'proposed' || plan.status === 'changes_requested';
+  const proposed = waiting ? ago(4) : ago(55);
+  const agreed = plan.status === 'agreed' || plan.status === 'achieved' ? ago(54) : null;
+  const created = ago(waiting ? 6 : 57);
+  const achieved = ago(-plan.smart.targetInDays);
+  const abandoned = ago(20);
+  const updated = plan.status === 'achieved' ? achieved : plan.status === 'abandoned' ? abandoned : plan.status === 'changes_requested' ? ago(2) : plan.status === 'draft' ? created : (agreed ?? proposed);
+  await tx.em.query(
+    `UPDATE goals SET created_at = $3, first_proposed_at = CASE WHEN first_proposed_at IS NULL THEN NULL ELSE $4::timestamptz END,
+            agreed_at = CASE WHEN agreed_at IS NULL THEN NULL ELSE $5::timestamptz END,
+            achieved_at = CASE WHEN achieved_at IS NULL THEN NULL ELSE $6::timestamptz END,
+            abandoned_at = CASE WHEN abandoned_at IS NULL THEN NULL ELSE $7::timestamptz END,
+            updated_at = $8
+      WHERE practice_id = $1 AND id = $2`,
+    [tx.practiceId, goalId, created, proposed, agreed, achieved, abandoned, updated],
+  );
+  await tx.em.query(
+    `UPDATE goal_revisions SET proposed_at = $3, agreed_at = CASE WHEN agreed_at IS NULL THEN NULL ELSE $4::timestamptz END WHERE practice_id = $1 AND goal_id = $2`,
+    [tx.practiceId, goalId, proposed, agreed],
+  );
+  // A milestone done on its due day, in the afternoon; added when the goal was agreed.
+  await tx.em.query(
+    `UPDATE milestones SET created_at = $3, done_at = CASE WHEN done THEN (due_on + time '16:00') AT TIME ZONE 'UTC' ELSE NULL END
+      WHERE practice_id = $1 AND goal_id = $2`,
+    [tx.practiceId, goalId, agreed ?? proposed],
+  );
+  await tx.em.query(`UPDATE metrics SET created_at = $3 WHERE practice_id = $1 AND goal_id = $2`, [tx.practiceId, goalId, created]);
+}
+
 /** Engagements and goals for the first clients of the demo. */
 export async function seedCoaching(app: INestApplicationContext, practice: DemoPractice): Promise<DemoEngagement[]> {
   const engagements = app.get(EngagementsService);
   const goals = app.get(GoalsService);
   const measures = app.get(MeasuresService);
+  const db = app.get(TenantDb);
   const out: DemoEngagement[] = [];
   const withPortal = practice.clients.filter((c) => c.portal);
 
@@ -151,6 +190,10 @@ export async function seedCoaching(app: INestApplicationContext, practice: DemoP
       }
       if (plan.status === 'achieved') await goals.achieve(coach, g.id);
       else result.agreedGoalIds.push(g.id);
+    }
+    for (const [k, g] of (await goals.list(coach, e.id, { limit: 100 })).data.entries()) {
+      const plan = (PLANS[i] ?? []).find((x) => x.title === g.title) ?? PLANS[i]?.[k];
+      if (plan) await db.run(coach.practiceId, (tx) => dateAsHistory(tx, g.id, plan));
     }
     out.push(result);
   }

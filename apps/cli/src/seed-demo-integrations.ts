@@ -9,8 +9,9 @@ import { WebhooksService } from '@app/core/webhooks/webhooks.service';
 import type { DemoPractice } from './seed-demo';
 
 /**
- * A public-looking address that never resolves (.invalid, RFC 2606), so deliveries to it fail and are
- * retried with backoff: the deliveries list shows what an owner sees when a receiver is down. Not a
+ * A public-looking address that never resolves (.invalid, RFC 2606), so each delivery to it fails and
+ * is given up at once (a .invalid host is never retried): the deliveries list shows what an owner sees
+ * when a receiver cannot be reached, without a worker retrying it for hours. Not a
  * local port: webhooks may not reach loopback unless WEBHOOK_ALLOW_PRIVATE_TARGETS is on, and the demo
  * must load without it.
  */
@@ -28,7 +29,7 @@ export async function seedIntegrations(app: INestApplicationContext, practice: D
     {
       url: DEMO_WEBHOOK_URL,
       events: ['session.scheduled', 'session.completed', 'goal.agreed', 'review.submitted'],
-      description: 'Example endpoint (its host does not exist, so deliveries fail and are retried)',
+      description: 'Demo of a failing endpoint: its host never exists, so each delivery fails once and is given up',
     },
     { type: 'body', metatype: CreateWebhookDto },
   );

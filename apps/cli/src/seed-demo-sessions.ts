@@ -20,6 +20,19 @@ const slot = (days: number, hourUtc: number) => {
   return d.toISOString();
 };
 
+/** A client answers each goal of a review in their own words: one answer per goal, none repeated. */
+const FIRST_ANSWERS = [
+  { whatWorked: 'Preparing the agenda the evening before', whatDidnt: 'Still reading from notes when questions come', nextStep: 'Open one meeting without notes' },
+  { whatWorked: 'Calendar holds set on Fridays', whatDidnt: 'Two blocks lost to urgent requests', nextStep: 'Tell the team about the focus hours' },
+  { whatWorked: 'Small daily steps', whatDidnt: 'Busy weeks', nextStep: 'Keep the routine' },
+];
+const SECOND_ANSWERS = [
+  { whatWorked: 'Asking a peer for feedback after each meeting', nextStep: 'Try the template for the monthly review' },
+  { whatWorked: 'The Sunday plan', nextStep: 'Add a second block' },
+  { whatWorked: 'A fixed slot each week', nextStep: 'Protect it in busy weeks' },
+];
+const answer = <T>(table: T[], k: number): T => table[k % table.length];
+
 export async function seedSessionsAndReviews(app: INestApplicationContext, engagements: DemoEngagement[]): Promise<void> {
   const sessions = app.get(SessionsService);
   const agenda = app.get(AgendaService);
@@ -64,11 +77,11 @@ export async function seedSessionsAndReviews(app: INestApplicationContext, engag
 
     // Reviews: a completed one, a submitted one waiting for the coach, and an open one.
     const first = await reviews.create(coach, e.engagementId, { periodStart: isoDate(new Date(Date.now() - 60 * DAY)), periodEnd: isoDate(new Date(Date.now() - 31 * DAY)) });
-    await reviews.submit(client, first.id, { entries: e.agreedGoalIds.map((goalId, k) => ({ goalId, selfRating: 6 + k, whatWorked: 'Small daily steps', whatDidnt: 'Busy weeks', nextStep: 'Keep the routine' })), note: 'A good month.' });
+    await reviews.submit(client, first.id, { entries: e.agreedGoalIds.map((goalId, k) => ({ goalId, selfRating: 6 + k, ...answer(FIRST_ANSWERS, k) })), note: 'A good month.' });
     await reviews.complete(coach, first.id, { coachNotes: 'Steady progress on both goals.', adjustments: e.agreedGoalIds.map((goalId) => ({ goalId, action: 'keep' as const })) });
     const second = await reviews.create(coach, e.engagementId, { periodStart: isoDate(new Date(Date.now() - 30 * DAY)), periodEnd: isoDate(new Date(Date.now() - 3 * DAY)) });
     if (i === 0) {
-      await reviews.submit(client, second.id, { entries: e.agreedGoalIds.map((goalId) => ({ goalId, selfRating: 7, whatWorked: 'The Sunday plan', nextStep: 'Add a second block' })) });
+      await reviews.submit(client, second.id, { entries: e.agreedGoalIds.map((goalId, k) => ({ goalId, selfRating: 7 - k, ...answer(SECOND_ANSWERS, k) })) });
     }
   }
 

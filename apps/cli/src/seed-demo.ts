@@ -193,7 +193,8 @@ async function main(): Promise<void> {
     const table = formatLogins(result.logins);
     const saved = saveLogins(table);
     console.log(result.created ? `Loaded the demo practice "${DEMO_PRACTICE.name}".` : `The demo practice "${DEMO_PRACTICE.name}" is already loaded; nothing changed.`);
-    console.log(`Demo logins${saved ? ' (also in .data/demo-logins.txt)' : ''}:\n\n${table}`);
+    // `npm start` prints the table itself once the app is up (--no-logins): once, where it is read.
+    if (!process.argv.includes('--no-logins') || !saved) console.log(`Demo logins${saved ? ' (also in .data/demo-logins.txt)' : ''}:\n\n${table}`);
   } finally {
     await app.close();
   }

@@ -74,13 +74,38 @@ export function today(tz: string, plusDays = 0): string {
   return isoToZoned(new Date(Date.now() + plusDays * 86_400_000).toISOString(), tz).slice(0, 10);
 }
 
+// List separators in the portal's text are written "a · b": a no-break space before the dot and a
+// plain one after, so a wrapped line ends with the dot instead of starting with it.
+
 export const percent = (v: number) => `${Math.round(v * 100)}%`;
 
-export function num(v: number | null | undefined, unit?: string): string {
+/**
+ * A unit as it is written after a number: its word alone. A unit may carry its scale in brackets
+ * ("points (1–10)"); the scale is said once, where the metric is named (metricLabel), not after
+ * every number.
+ */
+export function unitWord(unit: string | null | undefined): string {
+  if (!unit) return '';
+  return unit.replace(/\s*\([^()]*\)\s*$/, '').trim() || unit.trim();
+}
+
+/** "Confidence (points, 1–10)", "Weight (kg)": a metric's name with its unit and scale, once. */
+export function metricLabel(name: string, unit: string | null | undefined): string {
+  if (!unit) return name;
+  const scale = /\(([^()]*)\)\s*$/.exec(unit)?.[1];
+  const word = unitWord(unit);
+  return `${name} (${scale && word !== unit.trim() ? `${word}, ${scale}` : unit.trim()})`;
+}
+
+export function num(v: number | null | undefined, unit?: string | null): string {
   if (v === null || v === undefined) return '–';
   const s = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 2 }).format(v);
-  return unit ? `${s} ${unit}` : s;
+  const word = unitWord(unit);
+  return word ? `${s} ${word}` : s;
 }
+
+/** "3.5 → 4 points": a move between two values, the unit said once. */
+export const fromTo = (from: number | null | undefined, to: number | null | undefined, unit?: string | null): string => `${num(from)} → ${num(to, unit)}`;
 
 export function minutes(m: number): string {
   if (m % 10080 === 0) return `${m / 10080} week${m === 10080 ? '' : 's'}`;
@@ -102,6 +127,9 @@ export const SESSION_STATUS: Record<SessionStatus, string> = { scheduled: 'Sched
 
 export const REVIEW_STATUS: Record<ReviewStatus, string> = { open: 'Open', submitted: 'Submitted', completed: 'Completed', missed: 'Missed' };
 
+/** A review's state in words: an open review past its due time reads "Overdue" (the API's overdue flag), on both sides. */
+export const reviewState = (r: { status: ReviewStatus; overdue: boolean }): string => (r.overdue ? 'Overdue' : REVIEW_STATUS[r.status]);
+
 export const ENGAGEMENT_STATUS: Record<EngagementStatus, string> = {
   planned: 'Planned',
   active: 'Active',
@@ -113,6 +141,14 @@ export const ENGAGEMENT_STATUS: Record<EngagementStatus, string> = {
 export const CADENCE: Record<Cadence, string> = { weekly: 'Weekly', biweekly: 'Every two weeks', monthly: 'Monthly', none: 'None' };
 
 export const AGENDA_KIND: Record<AgendaKind, string> = { objective: 'Objective', barrier: 'Barrier', outcome: 'Outcome', topic: 'Topic' };
+
+/** An agenda's sections in the order a session takes them, as the coach's planner shows them. */
+export const AGENDA_GROUPS: { kind: AgendaKind; title: string }[] = [
+  { kind: 'objective', title: 'Objectives' },
+  { kind: 'barrier', title: 'Barriers and strategies' },
+  { kind: 'outcome', title: 'Measurable outcomes' },
+  { kind: 'topic', title: 'Topics' },
+];
 
 export const SMART_PARTS = [
   { key: 'specific', letter: 'S', label: 'Specific', hint: 'What exactly will be achieved?' },
@@ -135,10 +171,16 @@ export function initials(name: string): string {
     .join('');
 }
 
-/** A metric's change over a period, signed, and whether it moved toward the target. */
-export function change(value: number | null, unit: string, direction: 'increase' | 'decrease' | undefined): { text: string; tone: '' | 'up' | 'down' } {
+/** A metric's change over a period, signed (the unit left to the value it follows), and whether it moved toward the target. */
+export function change(value: number | null, _unit: string, direction: 'increase' | 'decrease' | undefined): { text: string; tone: '' | 'up' | 'down' } {
   if (value === null) return { text: '–', tone: '' };
-  const text = `${value > 0 ? '+' : ''}${num(value, unit)}`;
+  const text = `${value > 0 ? '+' : ''}${num(value)}`;
   if (value === 0 || !direction) return { text, tone: '' };
   return { text, tone: (value > 0) === (direction === 'increase') ? 'up' : 'down' };
+}
+
+/** The engagement that speaks for a client now: active, else paused, else planned, else the latest ended one. */
+export function currentEngagement<E extends { status: EngagementStatus; startsOn: string; createdAt: string }>(engagements: E[]): E | undefined {
+  const rank = (st: EngagementStatus) => ['active', 'paused', 'planned', 'completed', 'cancelled'].indexOf(st);
+  return [...engagements].sort((a, b) => rank(a.status) - rank(b.status) || b.startsOn.localeCompare(a.startsOn) || b.createdAt.localeCompare(a.createdAt))[0];
 }

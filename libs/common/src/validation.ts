@@ -2,14 +2,25 @@ import { applyDecorators, ValidationError, ValidationPipe } from '@nestjs/common
 import { IsDefined, IsNumber, Max, Min, ValidateBy, ValidateIf } from 'class-validator';
 import { FieldError, InvalidInput } from './errors';
 
+// Rules that say what a value must be come before rules about its size: "email must be an email"
+// is the message for "x", not "email must be shorter than 320 characters" too.
+const sizeRule = (rule: string) => (/^(is|whitelist)/.test(rule) ? 0 : 1);
+
+/** One message per field: the first broken rule that applies (a missing value is "required"). */
+function firstMessage(e: ValidationError, path: string): FieldError[] {
+  const rules = Object.entries(e.constraints ?? {});
+  if (!rules.length) return [];
+  if (rules.some(([rule]) => rule === 'whitelistValidation')) return [{ path, message: `${path} is not a known field` }];
+  if (e.value === undefined) return [{ path, message: `${path} is required` }];
+  if (e.value === null) return [{ path, message: `${path} must not be null` }];
+  const [, message] = rules.map((r, i) => [r, i] as const).sort(([a, i], [b, j]) => sizeRule(a[0]) - sizeRule(b[0]) || i - j)[0][0];
+  return [{ path, message }];
+}
+
 function flatten(errors: ValidationError[], prefix = ''): FieldError[] {
   return errors.flatMap((e) => {
     const path = prefix ? `${prefix}.${e.property}` : e.property;
-    const own = Object.entries(e.constraints ?? {}).map(([rule, message]) => ({
-      path,
-      message: rule === 'whitelistValidation' ? `${path} is not a known field` : message,
-    }));
-    return own.concat(flatten(e.children ?? [], path));
+    return firstMessage(e, path).concat(flatten(e.children ?? [], path));
   });
 }
 

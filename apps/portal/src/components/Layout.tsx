@@ -91,6 +91,19 @@ export function Layout({ children }: { children: ReactNode }) {
             <span className="sr-only">, home</span>
           </Link>
           <div className="topbar-user">
+            {/* On a phone the inbox moves up here, so the menu below keeps to one row. */}
+            <Link to="/notifications" className={`topbar-inbox${path === '/notifications' ? ' active' : ''}`} aria-current={path === '/notifications' ? 'page' : undefined}>
+              <svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true">
+                <path d="M6 16V11a6 6 0 0 1 12 0v5l1.5 2h-15Z M10 20a2 2 0 0 0 4 0" />
+              </svg>
+              <span className="sr-only">Notifications</span>
+              {!!unread && (
+                <span className="nav-badge">
+                  <span aria-hidden="true">{unread > 99 ? '99+' : unread}</span>
+                  <span className="sr-only">{`, ${unread} unread`}</span>
+                </span>
+              )}
+            </Link>
             {/* The name spoken is the text shown, with what the link is for in front. */}
             <Link to="/account" className="user-chip">
               <span className="sr-only">Your account: </span>
@@ -114,7 +127,7 @@ export function Layout({ children }: { children: ReactNode }) {
         <nav className="nav" aria-label="Main">
           <ul>
             {items.map((i) => (
-              <li key={i.to}>
+              <li key={i.to} className={i.to === '/notifications' ? 'nav-item-inbox' : undefined}>
                 <Link to={i.to} className={active(i) ? 'nav-link active' : 'nav-link'} aria-current={active(i) ? 'page' : undefined}>
                   {i.label}
                   {!!i.badge && (

@@ -69,6 +69,15 @@ export function LineChart({ title, points, baseline, target, unit, timezone }: P
   const y = (v: number) => PAD.top + (1 - (v - lo) / (hi - lo)) * (H - PAD.top - PAD.bottom);
   const path = sorted.map((p, i) => `${i ? 'L' : 'M'}${x(times[i]).toFixed(1)},${y(p.value).toFixed(1)}`).join(' ');
   const latest = sorted[sorted.length - 1];
+  // A reference label sits right of the plot; when the last point is level with it, the label moves
+  // off the point's height (above or below its line), so neither covers the other.
+  const refLabelY = (v: number) => {
+    const at = y(v);
+    if (!latest) return at + 4;
+    const dot = y(latest.value);
+    if (Math.abs(dot - at) >= 12) return at + 4;
+    return dot >= at ? at - 6 : at + 14;
+  };
   const summary = latest
     ? `${title}: ${sorted.length} measurement${sorted.length === 1 ? '' : 's'}, latest ${num(latest.value, unit)}, baseline ${num(baseline, unit)}, target ${num(target, unit)}.`
     : `${title}: no measurements yet. Baseline ${num(baseline, unit)}, target ${num(target, unit)}.`;
@@ -87,13 +96,13 @@ export function LineChart({ title, points, baseline, target, unit, timezone }: P
         ))}
         <g className="chart-ref chart-baseline">
           <line x1={PAD.left} x2={W - PAD.right} y1={y(baseline)} y2={y(baseline)} />
-          <text x={W - PAD.right + 4} y={y(baseline) + 4}>
+          <text x={W - PAD.right + 9} y={refLabelY(baseline)}>
             start
           </text>
         </g>
         <g className="chart-ref chart-target">
           <line x1={PAD.left} x2={W - PAD.right} y1={y(target)} y2={y(target)} />
-          <text x={W - PAD.right + 4} y={y(target) + 4}>
+          <text x={W - PAD.right + 9} y={refLabelY(target)}>
             target
           </text>
         </g>

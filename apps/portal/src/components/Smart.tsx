@@ -42,3 +42,17 @@ export function SmartTerms({ goal, metricsNote }: { goal: Terms; metricsNote?: s
     </dl>
   );
 }
+
+/**
+ * Next to a disabled "Propose" button: which SMART parts are still missing, as the API's 409 names
+ * them, so the reason is on the screen, not only in a tooltip.
+ */
+export function SmartMissingNote({ id, missing }: { id: string; missing: string[] }) {
+  if (!missing.length) return null;
+  const names = SMART_PARTS.filter((p) => missing.includes(p.key)).map((p) => p.label);
+  return (
+    <p className="smart-missing small" id={id}>
+      To propose it, add: {names.join(', ')}.
+    </p>
+  );
+}

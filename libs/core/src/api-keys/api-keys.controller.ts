@@ -22,6 +22,7 @@ export class ApiKeysController {
     return { data: await this.keys.list(ctx), nextCursor: null };
   }
 
+  /** Deletes an API key; it stops working at once. */
   @Delete(':id')
   @HttpCode(204)
   remove(@Ctx() ctx: AuthContext, @IdParam() id: string): Promise<void> {

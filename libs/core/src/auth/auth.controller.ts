@@ -18,6 +18,7 @@ export class AuthController {
     return this.auth.signup(dto);
   }
 
+  /** Signs in to a practice with email and password; a wrong practice, email or password is the same 401. */
   @Post('login')
   @HttpCode(200)
   @Public()
@@ -35,6 +36,7 @@ export class AuthController {
     return this.auth.refresh(dto.refreshToken);
   }
 
+  /** Signs out: the refresh token is spent. */
   @Post('logout')
   @HttpCode(204)
   logout(@Ctx() ctx: AuthContext, @Body() dto: RefreshDto): Promise<void> {

@@ -9,6 +9,7 @@ import { ClientDto, ClientPage, ClientsQuery, CreateClientDto, UpdateClientDto }
 export class ClientsController {
   constructor(private readonly clients: ClientsService) {}
 
+  /** Adds a client; a coach's new client is their own. */
   @Post()
   @Roles('owner', 'coach')
   create(@Ctx() ctx: AuthContext, @Body() dto: CreateClientDto): Promise<ClientDto> {
@@ -22,11 +23,13 @@ export class ClientsController {
     return this.clients.list(ctx, q);
   }
 
+  /** One client: the owner, their coach, or the client themself. */
   @Get(':id')
   get(@Ctx() ctx: AuthContext, @IdParam() id: string): Promise<ClientDto> {
     return this.clients.get(ctx, id);
   }
 
+  /** Edits a client's name, email, time zone, coach (owners) or status. */
   @Patch(':id')
   update(@Ctx() ctx: AuthContext, @IdParam() id: string, @Body() dto: UpdateClientDto): Promise<ClientDto> {
     return this.clients.update(ctx, id, dto);

@@ -23,6 +23,7 @@ export class EngagementsController {
     return this.engagements.create(ctx, dto);
   }
 
+  /** Engagements the caller may see; filters clientId, coachId, status. */
   @Get()
   list(@Ctx() ctx: AuthContext, @Query() q: EngagementsQuery): Promise<EngagementPage> {
     return this.engagements.list(ctx, q);
@@ -34,6 +35,7 @@ export class EngagementsController {
     return this.engagements.get(ctx, id);
   }
 
+  /** Edits an engagement's details (title, dates, allocation, cadences) or moves its status along the state machine. */
   @Patch(':id')
   @Roles('owner', 'coach')
   update(@Ctx() ctx: AuthContext, @IdParam() id: string, @Body() dto: UpdateEngagementDto): Promise<EngagementDetailDto> {

@@ -75,7 +75,7 @@ export class EngagementsService {
         delete patch.status;
       }
       const endsOn = dto.endsOn === undefined ? e.endsOn : dto.endsOn;
-      if (endsOn && endsOn < e.startsOn) throw new InvalidInput('endsOn must not be before startsOn.', [{ path: 'endsOn', message: 'endsOn must not be before startsOn' }]);
+      if (endsOn && endsOn < (dto.startsOn ?? e.startsOn)) throw new InvalidInput('endsOn must not be before startsOn.', [{ path: 'endsOn', message: 'endsOn must not be before startsOn' }]);
       const changes = diff(e, patch);
       if (Object.keys(changes).length) {
         await tx.em.update(Engagement, { practiceId: tx.practiceId, id }, Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)));

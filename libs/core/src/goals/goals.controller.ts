@@ -3,7 +3,7 @@ import { ApiTags } from '@nestjs/swagger';
 import { AuthContext, Ctx, IdParam, Roles } from '@app/common';
 import {
   AgreeGoalDto, CreateMeasurementDto, CreateMetricDto, CreateMilestoneDto, GoalDto, GoalRevisionList, MeasurementDto, MeasurementPage,
-  MeasurementsQuery, MetricDto, MilestoneDto, RequestChangesDto, UpdateGoalDto, UpdateMilestoneDto,
+  MeasurementsQuery, MetricDto, MilestoneDto, RequestChangesDto, UpdateGoalDto, UpdateMeasurementDto, UpdateMilestoneDto,
 } from './dto/goal.dto';
 import { GoalsService } from './goals.service';
 import { MeasuresService } from './measures.service';
@@ -53,6 +53,7 @@ export class GoalsController {
     return this.goals.agree(ctx, id, dto);
   }
 
+  /** The client asks for changes to a proposed goal, with a comment; the coach is notified. */
   @Post('goals/:id/request-changes')
   @HttpCode(200)
   @Roles('client')
@@ -60,6 +61,7 @@ export class GoalsController {
     return this.goals.requestChanges(ctx, id, dto);
   }
 
+  /** Marks an agreed goal achieved (terminal). */
   @Post('goals/:id/achieve')
   @HttpCode(200)
   @Roles('owner', 'coach')
@@ -67,6 +69,7 @@ export class GoalsController {
     return this.goals.achieve(ctx, id);
   }
 
+  /** Abandons a goal (terminal). */
   @Post('goals/:id/abandon')
   @HttpCode(200)
   @Roles('owner', 'coach')
@@ -80,6 +83,7 @@ export class GoalsController {
     return { data: await this.goals.revisions(ctx, id) };
   }
 
+  /** Adds a milestone, a small step toward the goal. */
   @Post('goals/:id/milestones')
   @Roles('owner', 'coach')
   addMilestone(@Ctx() ctx: AuthContext, @IdParam() id: string, @Body() dto: CreateMilestoneDto): Promise<MilestoneDto> {
@@ -92,6 +96,7 @@ export class GoalsController {
     return this.measures.updateMilestone(ctx, id, dto);
   }
 
+  /** Deletes a milestone. */
   @Delete('milestones/:id')
   @HttpCode(204)
   @Roles('owner', 'coach')
@@ -99,12 +104,14 @@ export class GoalsController {
     return this.measures.removeMilestone(ctx, id);
   }
 
+  /** Adds a measurable outcome with a unit, baseline and target. */
   @Post('goals/:id/metrics')
   @Roles('owner', 'coach')
   addMetric(@Ctx() ctx: AuthContext, @IdParam() id: string, @Body() dto: CreateMetricDto): Promise<MetricDto> {
     return this.measures.addMetric(ctx, id, dto);
   }
 
+  /** Records a measurement of a metric (the coach or the client). */
   @Post('metrics/:id/measurements')
   record(@Ctx() ctx: AuthContext, @IdParam() id: string, @Body() dto: CreateMeasurementDto): Promise<MeasurementDto> {
     return this.measures.record(ctx, id, dto);
@@ -114,5 +121,18 @@ export class GoalsController {
   @Get('metrics/:id/measurements')
   measurements(@Ctx() ctx: AuthContext, @IdParam() id: string, @Query() q: MeasurementsQuery): Promise<MeasurementPage> {
     return this.measures.measurements(ctx, id, q);
+  }
+
+  /** Corrects a measurement's value, time or note; a client only those they recorded. */
+  @Patch('measurements/:id')
+  correctMeasurement(@Ctx() ctx: AuthContext, @IdParam() id: string, @Body() dto: UpdateMeasurementDto): Promise<MeasurementDto> {
+    return this.measures.correct(ctx, id, dto);
+  }
+
+  /** Deletes a wrong measurement; a client only those they recorded. */
+  @Delete('measurements/:id')
+  @HttpCode(204)
+  removeMeasurement(@Ctx() ctx: AuthContext, @IdParam() id: string): Promise<void> {
+    return this.measures.remove(ctx, id);
   }
 }

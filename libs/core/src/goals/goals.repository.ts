@@ -8,6 +8,7 @@ import { Goal } from './goal.entity';
 import { GoalTerm, GOAL_TERMS } from './goal-status';
 import { GoalRevision } from './goal-revision.entity';
 import { clientReadsProposedTerms, clientSeesGoal, clientSeesGoalSql, GOAL_DETAIL_SQL, GoalDetailRow, METRIC_ACCESS_SQL, MetricAccessRow } from './goal.queries';
+import { Measurement } from './measurement.entity';
 import { Metric } from './metric.entity';
 import { Milestone } from './milestone.entity';
 
@@ -71,6 +72,18 @@ export class GoalsRepository {
     const [m]: MetricAccessRow[] = await tx.em.query(METRIC_ACCESS_SQL, [tx.practiceId, id]);
     if (!m || !canSeeEngagement(ctx, m) || !visibleTo(ctx, { status: m.goalStatus, firstProposedAt: m.goalFirstProposedAt })) throw new NotFound('Metric');
     return m;
+  }
+
+  /** A measurement whose metric the caller may see, else 404; a client may only touch those they recorded. */
+  async requireMeasurement(tx: TenantTx, ctx: AuthContext, id: string, lock = false): Promise<{ measurement: Measurement; metric: MetricAccessRow }> {
+    const qb = tx.em.createQueryBuilder(Measurement, 'm').where('m.practiceId = :p AND m.id = :id', { p: tx.practiceId, id });
+    if (lock) qb.setLock('pessimistic_write');
+    const measurement = await qb.getOne();
+    if (!measurement) throw new NotFound('Measurement');
+    const metric = await this.requireMetric(tx, ctx, measurement.metricId).catch(() => {
+      throw new NotFound('Measurement');
+    });
+    return { measurement, metric };
   }
 
   list(tx: TenantTx, ctx: AuthContext, engagementId: string, limit: number, afterId: string | null): Promise<Goal[]> {

@@ -1,10 +1,10 @@
 // Milestones, metrics and measurements: the small steps and the numbers of a goal.
 import { Injectable } from '@nestjs/common';
 import { AuthContext, Conflict, decodeCursor, Forbidden, InvalidInput, Page, pageSize, toPage } from '@app/common';
-import { newId, TenantDb } from '@app/database';
+import { newId, TenantDb, TenantTx } from '@app/database';
 import { AuditService, created, diff } from '../audit/audit.service';
 import { OutboxService } from '../outbox/outbox.service';
-import { CreateMeasurementDto, CreateMetricDto, CreateMilestoneDto, MeasurementDto, MeasurementsQuery, MetricDto, MilestoneDto, UpdateMilestoneDto } from './dto/goal.dto';
+import { CreateMeasurementDto, CreateMetricDto, CreateMilestoneDto, MeasurementDto, MeasurementsQuery, MetricDto, MilestoneDto, UpdateMeasurementDto, UpdateMilestoneDto } from './dto/goal.dto';
 import { Goal } from './goal.entity';
 import { GoalsRepository } from './goals.repository';
 import { Measurement } from './measurement.entity';
@@ -111,6 +111,39 @@ export class MeasuresService {
       });
       return toMeasurementDto(m);
     });
+  }
+
+  /** Corrects a wrong entry: the coach any of the metric's, a client only those they recorded themselves. */
+  correct(ctx: AuthContext, id: string, dto: UpdateMeasurementDto): Promise<MeasurementDto> {
+    return this.db.run(ctx.practiceId, async (tx) => {
+      const { measurement } = await this.requireOwnEntry(tx, ctx, id);
+      const patch: Partial<Measurement> = {
+        value: dto.value === undefined ? undefined : decimal(dto.value),
+        recordedAt: dto.recordedAt === undefined ? undefined : new Date(dto.recordedAt),
+        note: dto.note,
+      };
+      const changes = diff(measurement, patch);
+      if (Object.keys(changes).length) {
+        await tx.em.update(Measurement, { practiceId: tx.practiceId, id }, Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)));
+        await this.audit.record(tx, ctx, 'update', 'measurement', id, changes);
+      }
+      return toMeasurement(await tx.em.findOneByOrFail(Measurement, { practiceId: tx.practiceId, id }));
+    });
+  }
+
+  /** Deletes a wrong entry; who may is as for correct. */
+  remove(ctx: AuthContext, id: string): Promise<void> {
+    return this.db.run(ctx.practiceId, async (tx) => {
+      const { measurement } = await this.requireOwnEntry(tx, ctx, id);
+      await tx.em.delete(Measurement, { practiceId: tx.practiceId, id });
+      await this.audit.record(tx, ctx, 'delete', 'measurement', id, { value: { from: Number(measurement.value), to: null }, recordedAt: { from: measurement.recordedAt.toISOString(), to: null } });
+    });
+  }
+
+  private async requireOwnEntry(tx: TenantTx, ctx: AuthContext, id: string) {
+    const found = await this.goals.requireMeasurement(tx, ctx, id, true);
+    if (ctx.role === 'client' && found.measurement.recordedById !== ctx.userId) throw new Forbidden('A client may only correct measurements they recorded.');
+    return found;
   }
 
   /** A metric's series in time order. */

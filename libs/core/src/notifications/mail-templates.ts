@@ -18,6 +18,16 @@ export interface RenderedMail {
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 const str = (v: unknown) => (typeof v === 'string' ? v : '');
 
+const DAY = new Intl.DateTimeFormat('en-GB', { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+/** A calendar date (YYYY-MM-DD) as people write it: "Friday 4 December 2026". */
+export function calendarDay(ymd: unknown): string {
+  if (typeof ymd !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(ymd)) return '';
+  const at = new Date(`${ymd}T00:00:00Z`);
+  if (Number.isNaN(at.getTime())) return '';
+  const parts = Object.fromEntries(DAY.formatToParts(at).map((p) => [p.type, p.value]));
+  return `${parts.weekday} ${parts.day} ${parts.month} ${parts.year}`;
+}
+
 type Body = { subject: string; lines: string[]; action: string; path: string };
 
 function body(kind: NotificationKind, c: MailContext): Body {
@@ -42,7 +52,7 @@ function body(kind: NotificationKind, c: MailContext): Body {
     case 'review_submitted':
       return { subject: 'A review was submitted', lines: ['Your client submitted their review. Complete it with an adjustment per goal.'], action: 'Open the review', path: `/reviews/${str(d.reviewId)}` };
     case 'action_item_due':
-      return { subject: `Due tomorrow: ${str(d.title)}`, lines: [`Your action item "${str(d.title)}" is due ${str(d.dueOn)}.`], action: 'Open your action items', path: `/engagements/${str(d.engagementId)}` };
+      return { subject: `Due tomorrow: ${str(d.title)}`, lines: [`Your action item "${str(d.title)}" is due ${calendarDay(d.dueOn) || 'tomorrow'}.`], action: 'Open your action items', path: `/engagements/${str(d.engagementId)}` };
     case 'engagement_stalled':
       return { subject: `Engagement stalled: ${str(d.title)}`, lines: [`"${str(d.title)}" has had no session for ${String(d.days ?? '')} days and none is planned. A session keeps the momentum.`], action: 'Plan a session', path: `/engagements/${str(d.engagementId)}` };
     case 'booking_nudge':

@@ -111,3 +111,63 @@ export function notificationsInsert(rows: NewNotification[], revive = false, tra
     values,
   };
 }
+
+/**
+ * Where a notification's subject stands now, for the notification aliased `n`: the subject's status
+ * (`done`/`open` for an action item) and whether what the notification asked for is settled: the goal
+ * version agreed (or superseded, or closed), the review answered or missed, the action item ticked, the
+ * session over, the stall ended. A subject that no longer exists is settled. The one definition the
+ * inbox (and its unread count) and the sender read.
+ */
+export const SUBJECT_STATE_LATERAL = `
+  LEFT JOIN LATERAL (
+    SELECT g.status AS subject_status,
+           NOT (g.status = CASE n.kind WHEN 'goal_proposed' THEN 'proposed' ELSE 'changes_requested' END
+                AND g.version = coalesce((n.data->>'version')::int, g.version)) AS settled
+      FROM goals g WHERE n.subject_type = 'goal' AND g.practice_id = n.practice_id AND g.id = n.subject_id
+    UNION ALL
+    SELECT r.status, r.status <> CASE n.kind WHEN 'review_submitted' THEN 'submitted' ELSE 'open' END
+      FROM reviews r WHERE n.subject_type = 'review' AND r.practice_id = n.practice_id AND r.id = n.subject_id
+    UNION ALL
+    SELECT CASE WHEN a.done THEN 'done' ELSE 'open' END, a.done
+      FROM action_items a WHERE n.subject_type = 'action_item' AND a.practice_id = n.practice_id AND a.id = n.subject_id
+    UNION ALL
+    SELECT s.status, s.status <> 'scheduled' OR s.ends_at < now()
+      FROM sessions s WHERE n.subject_type = 'session' AND s.practice_id = n.practice_id AND s.id = n.subject_id
+    UNION ALL
+    SELECT e.status, e.status <> 'active'
+           OR EXISTS (SELECT 1 FROM sessions s WHERE s.practice_id = e.practice_id AND s.engagement_id = e.id
+                        AND s.status <> 'cancelled' AND s.created_at > coalesce(n.sent_at, n.created_at))
+      FROM engagements e WHERE n.subject_type = 'engagement' AND e.practice_id = n.practice_id AND e.id = n.subject_id
+  ) subject ON true`;
+
+/** `subject.settled` with a vanished subject counted as settled. */
+export const SETTLED_SQL = 'coalesce(subject.settled, true)';
+
+export interface InboxRow {
+  id: string;
+  kind: Notification['kind'];
+  subjectType: string;
+  subjectId: string;
+  data: Record<string, unknown>;
+  sentAt: Date | null;
+  createdAt: Date;
+  readAt: Date | null;
+  subjectStatus: string | null;
+  settled: boolean;
+}
+
+/**
+ * The in-app inbox of $2 in practice $1, newest first: $3 unread filter (null all, true unread and
+ * unsettled, false the rest), $4 the cursor id (or null), $5 the limit.
+ */
+export const INBOX_SQL = `
+  SELECT n.id, n.kind, n.subject_type AS "subjectType", n.subject_id AS "subjectId", n.data, n.sent_at AS "sentAt",
+         n.created_at AS "createdAt", n.read_at AS "readAt", subject.subject_status AS "subjectStatus", ${SETTLED_SQL} AS settled
+    FROM notifications n
+    ${SUBJECT_STATE_LATERAL}
+   WHERE n.practice_id = $1 AND n.recipient_user_id = $2 AND n.channel = 'in_app' AND n.status = 'sent'
+     AND ($3::boolean IS NULL OR (n.read_at IS NULL AND NOT ${SETTLED_SQL}) = $3::boolean)
+     AND ($4::uuid IS NULL OR n.id < $4::uuid)
+   ORDER BY n.id DESC
+   LIMIT $5`;

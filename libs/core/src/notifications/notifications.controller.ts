@@ -22,6 +22,7 @@ export class NotificationsController {
     return this.notifications.inbox(ctx, q);
   }
 
+  /** Marks one of the caller's notifications read. */
   @Post('notifications/:id/read')
   @HttpCode(204)
   read(@Ctx() ctx: AuthContext, @IdParam() id: string): Promise<void> {

@@ -6,6 +6,8 @@ import { InboxQuery, NotificationDto, ReminderDto } from './dto/notification.dto
 import { Notification, NotificationChannel, NotificationKind } from './notification.entity';
 import {
   CANCEL_PENDING_REMINDERS_SQL,
+  INBOX_SQL,
+  InboxRow,
   NewNotification,
   notificationsInsert,
   REMINDER_RECIPIENTS_SQL,
@@ -40,7 +42,7 @@ const toReminderDto = (n: Notification): ReminderDto => ({
   status: n.status,
 });
 
-const toInboxDto = (n: Notification): NotificationDto => ({
+const toInboxDto = (n: InboxRow): NotificationDto => ({
   id: n.id,
   kind: n.kind,
   subjectType: n.subjectType,
@@ -48,6 +50,8 @@ const toInboxDto = (n: Notification): NotificationDto => ({
   data: n.data,
   sentAt: n.sentAt?.toISOString() ?? n.createdAt.toISOString(),
   readAt: n.readAt?.toISOString() ?? null,
+  subjectStatus: n.subjectStatus,
+  settled: n.settled,
 });
 
 /** Writes notification rows (the single record of what is sent) and serves the in-app inbox. */
@@ -112,15 +116,9 @@ export class NotificationsService {
     const after = decodeCursor(q.cursor, 1);
     return this.db.run(ctx.practiceId, async (tx) => {
       if (!ctx.userId) return { data: [], nextCursor: null };
-      const qb = tx.em
-        .createQueryBuilder(Notification, 'n')
-        .where(`n.practiceId = :p AND n.recipientUserId = :u AND n.channel = 'in_app' AND n.status = 'sent'`, { p: tx.practiceId, u: ctx.userId })
-        .orderBy('n.id', 'DESC')
-        .limit(limit + 1);
-      if (q.unread === 'true') qb.andWhere('n.readAt IS NULL');
-      if (q.unread === 'false') qb.andWhere('n.readAt IS NOT NULL');
-      if (after) qb.andWhere('n.id < :after', { after: after[0] });
-      return toPage(await qb.getMany(), limit, toInboxDto, (n) => [n.id]);
+      const unread = q.unread === undefined ? null : q.unread === 'true';
+      const rows: InboxRow[] = await tx.em.query(INBOX_SQL, [tx.practiceId, ctx.userId, unread, after?.[0] ?? null, limit + 1]);
+      return toPage(rows, limit, toInboxDto, (n) => [n.id]);
     });
   }
 

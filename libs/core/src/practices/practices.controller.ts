@@ -15,6 +15,7 @@ export class PracticesController {
     return this.practices.get(ctx);
   }
 
+  /** Changes the practice's settings (owner). */
   @Patch()
   @Roles('owner')
   update(@Ctx() ctx: AuthContext, @Body() dto: UpdatePracticeDto): Promise<PracticeDto> {

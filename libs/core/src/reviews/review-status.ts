@@ -10,3 +10,9 @@ export const REVIEW_TRANSITIONS: Transitions<ReviewStatus> = {
   completed: [],
   missed: [],
 };
+
+/**
+ * An open review whose due time has passed: the client is late, though the review can still be
+ * answered until its period is missed. The one definition the API, the portal and the inbox read.
+ */
+export const isReviewOverdue = (r: { status: ReviewStatus; dueAt: Date }, now: Date = new Date()): boolean => r.status === 'open' && r.dueAt.getTime() < now.getTime();

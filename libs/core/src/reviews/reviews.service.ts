@@ -13,7 +13,7 @@ import {
   CompleteReviewDto, CreateReviewDto, ReviewDetailDto, ReviewDto, ReviewEntryDto, ReviewGoalDto, ReviewsQuery, SubmitReviewDto,
 } from './dto/review.dto';
 import { REVIEW_ANSWER_DAYS, ReviewPeriod } from './review-period';
-import { REVIEW_TRANSITIONS } from './review-status';
+import { isReviewOverdue, REVIEW_TRANSITIONS } from './review-status';
 import { Review } from './review.entity';
 import { Adjustment, ReviewEntry } from './review-entry.entity';
 import { ReviewsRepository } from './reviews.repository';
@@ -26,6 +26,7 @@ export const toReviewDto = (r: Review): ReviewDto => ({
   periodEnd: r.periodEnd,
   dueAt: r.dueAt.toISOString(),
   status: r.status,
+  overdue: isReviewOverdue(r),
   note: r.note,
   coachNotes: r.coachNotes,
   submittedAt: r.submittedAt?.toISOString() ?? null,

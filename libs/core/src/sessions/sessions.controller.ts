@@ -44,7 +44,7 @@ export class SessionsController {
     return this.sessions.update(ctx, id, dto);
   }
 
-  /** The client may cancel a session of theirs; less than the practice's cancellationNoticeHours ahead it is a lateCancellation and still counts. */
+  /** Cancels a session and its pending reminders. The client may cancel a session of theirs; less than the practice's cancellationNoticeHours ahead it is a lateCancellation and still counts. */
   @Post('sessions/:id/cancel')
   @HttpCode(200)
   cancel(@Ctx() ctx: AuthContext, @IdParam() id: string, @Body() dto: CancelSessionDto): Promise<SessionDto> {
@@ -59,6 +59,7 @@ export class SessionsController {
     return this.sessions.complete(ctx, id, dto);
   }
 
+  /** Records that the client did not come. */
   @Post('sessions/:id/no-show')
   @HttpCode(200)
   @Roles('owner', 'coach')
@@ -84,6 +85,7 @@ export class SessionsController {
     return this.agendas.updateItem(ctx, id, dto);
   }
 
+  /** Deletes an agenda item: the coach any, the client those they proposed. */
   @Delete('agenda-items/:id')
   @HttpCode(204)
   removeAgendaItem(@Ctx() ctx: AuthContext, @IdParam() id: string): Promise<void> {

@@ -15,6 +15,7 @@ export class UsersController {
     return this.users.me(ctx);
   }
 
+  /** Changes the caller's name, time zone or quiet hours. */
   @Patch('me')
   updateMe(@Ctx() ctx: AuthContext, @Body() dto: UpdateMeDto): Promise<MeDto> {
     return this.users.updateMe(ctx, dto);

@@ -25,6 +25,7 @@ export class WebhooksController {
     return this.webhooks.list(ctx, q);
   }
 
+  /** Deletes a webhook endpoint; nothing more is delivered to it. */
   @Delete(':id')
   @HttpCode(204)
   remove(@Ctx() ctx: AuthContext, @IdParam() id: string): Promise<void> {

@@ -170,7 +170,7 @@ export function ClientGoalPage({ id }: { id: string }) {
               title={g.title}
               subtitle={
                 <>
-                  {engagement.title} · version {g.version} <GoalStatusBadge status={g.status} />
+                  {engagement.title} · version {g.version} <GoalStatusBadge status={g.status} />
                 </>
               }
             />

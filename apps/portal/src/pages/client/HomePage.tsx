@@ -66,16 +66,18 @@ export function ClientHomePage() {
                     <Link key={g.id} to={`/goals/${g.id}`} className="callout">
                       <span className="callout-kicker">Waiting for your agreement</span>
                       <span className="callout-title">{g.title}</span>
-                      <span className="callout-sub">Version {g.version} · read the terms, then agree or ask for changes →</span>
+                      <span className="callout-sub">Version {g.version} · read the terms, then agree or ask for changes →</span>
                     </Link>
                   ))}
                   {openReviews.map((r) => (
-                    <Link key={r.id} to={`/reviews/${r.id}`} className="callout callout-accent">
-                      <span className="callout-kicker">Progress review open</span>
+                    <Link key={r.id} to={`/reviews/${r.id}`} className={r.overdue ? 'callout callout-overdue' : 'callout callout-accent'}>
+                      <span className="callout-kicker">{r.overdue ? 'Progress review overdue' : 'Progress review open'}</span>
                       <span className="callout-title">
                         {calendarDate(r.periodStart)} – {calendarDate(r.periodEnd)}
                       </span>
-                      <span className="callout-sub">Due {dateTime(r.dueAt, me.timezone)} · rate each goal →</span>
+                      <span className="callout-sub">
+                        {r.overdue ? 'Was due' : 'Due'} {dateTime(r.dueAt, me.timezone)} · rate each goal →
+                      </span>
                     </Link>
                   ))}
                 </section>
@@ -90,8 +92,8 @@ export function ClientHomePage() {
                       </p>
                       <p className="muted small">
                         {relative(next.startsAt)}
-                        {next.location ? ` · ${next.location}` : ''}
-                        {next.videoUrl ? ' · video call' : ''}
+                        {next.location ? ` · ${next.location}` : ''}
+                        {next.videoUrl ? ' · video call' : ''}
                       </p>
                       {o.nextAgenda && o.nextAgenda.items.length > 0 ? (
                         <ul className="agenda-preview">
@@ -159,7 +161,7 @@ export function ClientActionItems({ items, goals, onDone }: { items: ActionItem[
               <span className="checklist-text">
                 <span className={a.done ? 'done' : ''}>{a.title}</span>
                 {(a.dueOn || (a.goalId && titles.get(a.goalId))) && (
-                  <span className="muted small">{[a.dueOn ? `due ${calendarDate(a.dueOn)}` : '', a.goalId ? titles.get(a.goalId) ?? '' : ''].filter(Boolean).join(' · ')}</span>
+                  <span className="muted small">{[a.dueOn ? `due ${calendarDate(a.dueOn)}` : '', a.goalId ? titles.get(a.goalId) ?? '' : ''].filter(Boolean).join(' · ')}</span>
                 )}
               </span>
             </label>

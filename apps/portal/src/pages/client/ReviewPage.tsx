@@ -6,7 +6,7 @@ import type { Metric, ReviewDetail } from '../../api/types';
 import { useResource } from '../../api/use-resource';
 import { ReviewStatusBadge } from '../../components/status';
 import { Async, Card, Empty, Field, FormError, PageHeader, ProgressBar, useSubmit } from '../../components/ui';
-import { ADJUSTMENT_LABEL, calendarDate, change, dateTime, num } from '../../format';
+import { ADJUSTMENT_LABEL, calendarDate, change, dateTime, fromTo } from '../../format';
 import { Link } from '../../router';
 
 interface Answer {
@@ -31,7 +31,7 @@ export function ClientReviewPage({ id }: { id: string }) {
             title="Progress review"
             subtitle={
               <>
-                {calendarDate(r.periodStart)} – {calendarDate(r.periodEnd)} <ReviewStatusBadge status={r.status} />
+                {calendarDate(r.periodStart)} – {calendarDate(r.periodEnd)} <ReviewStatusBadge review={r} />
               </>
             }
           />
@@ -58,7 +58,7 @@ function PeriodFacts({ g, directions }: { g: ReviewDetail['goals'][number]; dire
             const c = change(m.change, m.unit, directions.get(m.metricId));
             return (
               <li key={m.metricId}>
-                {m.name}: {num(m.startValue, m.unit)} → {num(m.endValue, m.unit)}
+                {m.name}: {fromTo(m.startValue, m.endValue, m.unit)}
                 {m.change !== null && <span className={c.tone}> ({c.text})</span>}
               </li>
             );

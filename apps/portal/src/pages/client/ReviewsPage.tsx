@@ -62,15 +62,15 @@ export function ClientReviewsPage() {
                                 {calendarDate(r.periodStart)} – {calendarDate(r.periodEnd)}
                               </span>
                               <span className="list-sub">
-                                {several ? `${e.title} · ` : ''}
-                                {r.status === 'open' && `Due ${dateTime(r.dueAt, me.timezone)} (${relative(r.dueAt)})`}
+                                {several ? `${e.title} · ` : ''}
+                                {r.status === 'open' && `${r.overdue ? 'Was due' : 'Due'} ${dateTime(r.dueAt, me.timezone)} (${relative(r.dueAt)})`}
                                 {r.status === 'submitted' && (r.submittedAt ? `You submitted it ${relative(r.submittedAt)}` : 'Submitted')}
                                 {r.status === 'completed' && (r.completedAt ? `Completed ${relative(r.completedAt)}` : 'Completed')}
                                 {r.status === 'missed' && `Was due ${dateTime(r.dueAt, me.timezone)}`}
                               </span>
                             </span>
                             <span className="list-meta">
-                              <ReviewStatusBadge status={r.status} />
+                              <ReviewStatusBadge review={r} />
                               {r.status === 'open' && <span className="link-hint">Answer →</span>}
                             </span>
                           </Link>

@@ -5,7 +5,7 @@ import type { AgendaItem } from '../../api/types';
 import { useResource } from '../../api/use-resource';
 import { SessionStatusBadge } from '../../components/status';
 import { Async, Badge, Card, Empty, FormError, PageHeader, useSubmit } from '../../components/ui';
-import { AGENDA_KIND, calendarDate, dateTime, longDate, num, relative, time } from '../../format';
+import { AGENDA_GROUPS, calendarDate, dateTime, longDate, num, relative, time } from '../../format';
 import { Link } from '../../router';
 import { AddTopic } from '../../components/AgendaForms';
 import { ClientActionItems } from './HomePage';
@@ -37,7 +37,7 @@ export function ClientSessionsPage() {
                             <span className="list-main">
                               <span className="list-title">{dateTime(s.startsAt, me.timezone)}</span>
                               <span className="list-sub">
-                                {relative(s.startsAt)} · {s.durationMinutes} minutes{s.location ? ` · ${s.location}` : ''}
+                                {relative(s.startsAt)} · {s.durationMinutes} minutes{s.location ? ` · ${s.location}` : ''}
                               </span>
                             </span>
                             <span className="link-hint">Agenda and topics →</span>
@@ -119,7 +119,7 @@ export function ClientSessionPage({ id }: { id: string }) {
               subtitle={
                 <>
                   {time(s.startsAt, me.timezone)}–{time(s.endsAt, me.timezone)}
-                  {s.location ? ` · ${s.location}` : ''} <SessionStatusBadge status={s.status} />
+                  {s.location ? ` · ${s.location}` : ''} <SessionStatusBadge status={s.status} />
                 </>
               }
               actions={
@@ -143,24 +143,32 @@ export function ClientSessionPage({ id }: { id: string }) {
                 {agenda.items.length === 0 ? (
                   <Empty>Nothing on the agenda yet.</Empty>
                 ) : (
-                  <ul className="agenda-items">
-                    {agenda.items.map((i) => (
-                      <li key={i.id}>
-                        <span className={`kind kind-${i.kind}`}>{AGENDA_KIND[i.kind]}</span>
-                        <div className="agenda-item-body">{describe(i)}</div>
-                        {scheduled && i.proposedBy === 'client' && (
-                          <button
-                            type="button"
-                            className="btn btn-ghost btn-small"
-                            aria-label={`Remove “${i.text}”`}
-                            onClick={() => void remove.run(async () => (await call(api.DELETE('/v1/agenda-items/{id}', { params: { path: { id: i.id } } })), await reloadAgenda()))}
-                          >
-                            Remove
-                          </button>
-                        )}
-                      </li>
-                    ))}
-                  </ul>
+                  AGENDA_GROUPS.map((group) => {
+                    const items = agenda.items.filter((i) => i.kind === group.kind).sort((a, b) => a.order - b.order);
+                    if (!items.length) return null;
+                    return (
+                      <section key={group.kind} className="agenda-section" aria-label={group.title}>
+                        <h3>{group.title}</h3>
+                        <ul className="agenda-items">
+                          {items.map((i) => (
+                            <li key={i.id}>
+                              <div className="agenda-item-body">{describe(i)}</div>
+                              {scheduled && i.proposedBy === 'client' && (
+                                <button
+                                  type="button"
+                                  className="btn btn-ghost btn-small"
+                                  aria-label={`Remove “${i.text}”`}
+                                  onClick={() => void remove.run(async () => (await call(api.DELETE('/v1/agenda-items/{id}', { params: { path: { id: i.id } } })), await reloadAgenda()))}
+                                >
+                                  Remove
+                                </button>
+                              )}
+                            </li>
+                          ))}
+                        </ul>
+                      </section>
+                    );
+                  })
                 )}
                 <FormError error={remove.error} />
                 {scheduled && (
@@ -176,7 +184,7 @@ export function ClientSessionPage({ id }: { id: string }) {
                     {agenda.carriedOver.map((a) => (
                       <li key={a.id}>
                         {a.title}
-                        {a.dueOn && <span className="muted small"> · due {calendarDate(a.dueOn)}</span>}
+                        {a.dueOn && <span className="muted small"> · due {calendarDate(a.dueOn)}</span>}
                       </li>
                     ))}
                   </ul>

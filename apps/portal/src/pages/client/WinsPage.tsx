@@ -4,14 +4,14 @@ import { listEngagements, mapLimit } from '../../api/queries';
 import type { Win } from '../../api/types';
 import { useResource } from '../../api/use-resource';
 import { Async, Card, Empty, PageHeader } from '../../components/ui';
-import { day, num } from '../../format';
+import { day, fromTo, num } from '../../format';
 
 const ICON: Record<Win['kind'], string> = { milestone_done: '✓', measurement_improved: '↗', goal_achieved: '★', objective_met: '◎' };
 const KIND: Record<Win['kind'], string> = { milestone_done: 'Milestone done', measurement_improved: 'Measurement moved toward target', goal_achieved: 'Goal achieved', objective_met: 'Session objective met' };
 
 function describe(w: Win): string {
   if (w.kind === 'measurement_improved' && w.value !== undefined) {
-    return `${w.metricName ?? w.title}: ${w.previous !== undefined ? `${num(w.previous)} → ` : ''}${num(w.value, w.unit)}${w.target !== undefined ? ` (target ${num(w.target, w.unit)})` : ''}`;
+    return `${w.metricName ?? w.title}: ${w.previous !== undefined ? fromTo(w.previous, w.value, w.unit) : num(w.value, w.unit)}${w.target !== undefined ? ` (target ${num(w.target)})` : ''}`;
   }
   return w.title;
 }
@@ -29,7 +29,7 @@ export function WinList({ wins, timezone }: { wins: Win[]; timezone: string }) {
             <div className="timeline-title">{describe(w)}</div>
             <div className="muted small">
               {KIND[w.kind]}
-              {w.goalTitle && w.kind !== 'goal_achieved' ? ` · ${w.goalTitle}` : ''} · {day(w.at, timezone)}
+              {w.goalTitle && w.kind !== 'goal_achieved' ? ` · ${w.goalTitle}` : ''} · {day(w.at, timezone)}
             </div>
           </div>
         </li>

@@ -1,46 +1,110 @@
-import { FormEvent, useState } from 'react';
+import { FormEvent, useMemo, useState } from 'react';
 import { useMe } from '../../api/auth';
 import { api, call } from '../../api/client';
-import { getEngagement, listEngagements, mapLimit } from '../../api/queries';
-import type { Cadence, Client } from '../../api/types';
+import { getEngagement, listEngagements, listMembers, mapLimit } from '../../api/queries';
+import type { Client, User } from '../../api/types';
 import { useResource } from '../../api/use-resource';
 import { EngagementStatusBadge } from '../../components/status';
 import { Async, Badge, Card, Empty, Field, FormError, OneTimeSecret, PageHeader, ProgressBar, useSubmit } from '../../components/ui';
-import { CADENCE, calendarDate, dateTime, today } from '../../format';
-import { Link, navigate } from '../../router';
+import { calendarDate, dateTime } from '../../format';
+import { Link } from '../../router';
+import { timeZones } from '../shared/AccountPage';
 import { invitationLink } from '../shared/SignInPage';
+import { EngagementForm } from './EngagementForm';
 
 export function ClientPage({ id }: { id: string }) {
   const me = useMe();
   const data = useResource(['coach-client', id], async () => {
-    const [client, engagements, practice] = await Promise.all([
+    const [client, engagements, practice, members] = await Promise.all([
       call(api.GET('/v1/clients/{id}', { params: { path: { id } } })),
       listEngagements({ clientId: id }),
       call(api.GET('/v1/practice')),
+      me.role === 'owner' ? listMembers() : Promise.resolve([] as User[]),
     ]);
     const details = await mapLimit(engagements, 4, (e) => getEngagement(e.id));
     const rank = (st: string) => ['active', 'paused', 'planned', 'completed', 'cancelled'].indexOf(st);
-    return { client, engagements: details.sort((a, b) => rank(a.status) - rank(b.status) || b.startsOn.localeCompare(a.startsOn)), practice };
+    return { client, engagements: details.sort((a, b) => rank(a.status) - rank(b.status) || b.startsOn.localeCompare(a.startsOn)), practice, members };
   });
   const [creating, setCreating] = useState(false);
+  const [editing, setEditing] = useState(false);
+  const [archiving, setArchiving] = useState(false);
+  const status = useSubmit();
+  const setClient = (client: Client) => data.setData((d) => ({ ...d, client }));
+  const archive = (client: Client) =>
+    status.run(async () => {
+      await call(api.DELETE('/v1/clients/{id}', { params: { path: { id: client.id } } }));
+      setArchiving(false);
+      setClient({ ...client, status: 'archived', portalAccess: false });
+    });
+  const restore = (client: Client) =>
+    status.run(async () => {
+      setClient(await call(api.PATCH('/v1/clients/{id}', { params: { path: { id: client.id } }, body: { status: 'active' } })));
+    });
 
   return (
     <Async resource={data} label="Loading client">
-      {({ client, engagements, practice }) => (
+      {({ client, engagements, practice, members }) => (
         <>
           <PageHeader
             back={<Link to="/clients">← Clients</Link>}
-            title={client.name}
-            subtitle={`${client.email} · ${client.timezone.replace(/_/g, ' ')}`}
+            title={
+              <>
+                {client.name} {client.status === 'archived' && <Badge>Archived</Badge>}
+              </>
+            }
+            docTitle={client.name}
+            subtitle={`${client.email} · ${client.timezone.replace(/_/g, ' ')}`}
             actions={
-              client.status === 'active' && (
-                <button type="button" className="btn btn-primary" onClick={() => setCreating((v) => !v)} aria-expanded={creating}>
-                  {creating ? 'Close' : 'New engagement'}
+              <>
+                <button type="button" className="btn" onClick={() => setEditing((v) => !v)} aria-expanded={editing}>
+                  {editing ? 'Close' : 'Edit details'}
                 </button>
-              )
+                {client.status === 'active' ? (
+                  <button type="button" className="btn" onClick={() => setArchiving(true)} disabled={archiving}>
+                    Archive client
+                  </button>
+                ) : (
+                  <button type="button" className="btn" onClick={() => void restore(client)} disabled={status.busy}>
+                    Restore client
+                  </button>
+                )}
+                {client.status === 'active' && (
+                  <button type="button" className="btn btn-primary" onClick={() => setCreating((v) => !v)} aria-expanded={creating}>
+                    {creating ? 'Close' : 'New engagement'}
+                  </button>
+                )}
+              </>
             }
           />
-          {creating && <NewEngagementForm clientId={client.id} defaultCadence={practice.defaultReviewCadence} />}
+          <FormError error={status.error} />
+          {archiving && client.status === 'active' && (
+            <div className="alert alert-warn confirm" role="alertdialog" aria-label="Archive this client?">
+              <p>
+                <strong>Archive {client.name}?</strong> They leave your client list and their portal access ends at once. Their engagements, goals and history are kept; you can restore the client later (portal access then
+                takes a new invitation).
+              </p>
+              <div className="form-actions">
+                <button type="button" className="btn btn-danger" onClick={() => void archive(client)} disabled={status.busy}>
+                  {status.busy ? 'Archiving…' : 'Archive'}
+                </button>
+                <button type="button" className="btn btn-ghost" onClick={() => setArchiving(false)}>
+                  Keep the client
+                </button>
+              </div>
+            </div>
+          )}
+          {editing && (
+            <ClientDetailsForm
+              client={client}
+              coaches={members.filter((m) => m.role !== 'client')}
+              onSaved={(c) => {
+                setClient(c);
+                setEditing(false);
+              }}
+              onCancel={() => setEditing(false)}
+            />
+          )}
+          {creating && <EngagementForm mode="create" clientId={client.id} defaultCadence={practice.defaultReviewCadence} />}
           <div className="grid-2">
             <Card title="Engagements" className="span-2-md">
               {engagements.length === 0 ? (
@@ -54,9 +118,9 @@ export function ClientPage({ id }: { id: string }) {
                           <span className="list-title">{e.title}</span>
                           <span className="list-sub">
                             {calendarDate(e.startsOn)}
-                            {e.endsOn ? ` – ${calendarDate(e.endsOn)}` : ''} · {e.summary.agreedGoals} agreed goal{e.summary.agreedGoals === 1 ? '' : 's'} · {e.summary.sessionsCompleted}
+                            {e.endsOn ? ` – ${calendarDate(e.endsOn)}` : ''} · {e.summary.agreedGoals} agreed goal{e.summary.agreedGoals === 1 ? '' : 's'} · {e.summary.sessionsCompleted}
                             {e.summary.plannedSessions ? ` of ${e.summary.plannedSessions}` : ''} sessions
-                            {e.summary.nextSessionAt ? ` · next ${dateTime(e.summary.nextSessionAt, me.timezone)}` : ''}
+                            {e.summary.nextSessionAt ? ` · next ${dateTime(e.summary.nextSessionAt, me.timezone)}` : ''}
                           </span>
                           <ProgressBar value={e.summary.progress} label={`${e.title} progress`} size="small" />
                         </span>
@@ -110,79 +174,64 @@ function PortalAccessCard({ client }: { client: Client }) {
   );
 }
 
-function NewEngagementForm({ clientId, defaultCadence }: { clientId: string; defaultCadence: Cadence }) {
+function ClientDetailsForm({ client, coaches, onSaved, onCancel }: { client: Client; coaches: User[]; onSaved: (c: Client) => void; onCancel: () => void }) {
   const me = useMe();
-  const [title, setTitle] = useState('');
-  const [startsOn, setStartsOn] = useState(today(me.timezone));
-  const [endsOn, setEndsOn] = useState('');
-  const [plannedSessions, setPlannedSessions] = useState('8');
-  const [sessionCadence, setSessionCadence] = useState<Cadence | ''>('biweekly');
-  const [reviewCadence, setReviewCadence] = useState<Cadence>(defaultCadence);
+  const [name, setName] = useState(client.name);
+  const [email, setEmail] = useState(client.email);
+  const [timezone, setTimezone] = useState(client.timezone);
+  const [coachId, setCoachId] = useState(client.coachId);
+  const zones = useMemo(() => timeZones(client.timezone), [client.timezone]);
   const form = useSubmit();
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    let id = '';
+    let saved: Client | undefined;
     const ok = await form.run(async () => {
-      const created = await call(
-        api.POST('/v1/engagements', {
-          body: {
-            clientId,
-            title: title.trim(),
-            startsOn,
-            reviewCadence,
-            ...(endsOn ? { endsOn } : {}),
-            ...(plannedSessions ? { plannedSessions: Number(plannedSessions) } : {}),
-            ...(sessionCadence ? { sessionCadence } : {}),
-          },
-        }),
+      saved = await call(
+        api.PATCH('/v1/clients/{id}', { params: { path: { id: client.id } }, body: { name: name.trim(), email: email.trim(), timezone, ...(me.role === 'owner' && coachId !== client.coachId ? { coachId } : {}) } }),
       );
-      id = created.id;
     });
-    if (ok) navigate(`/engagements/${id}`);
+    if (ok && saved) onSaved(saved);
   };
-  const cadences = Object.entries(CADENCE) as [Cadence, string][];
   return (
-    <Card title="New engagement">
-      <form className="form-grid" onSubmit={submit} aria-label="New engagement">
+    <Card title="Client details">
+      <form className="form-grid" onSubmit={submit} aria-label="Client details">
         <FormError error={form.error} />
-        <Field label="Title" hint="For example: Leadership transition, spring 2026." error={form.fields.title} className="span-2">
-          {(p) => <input {...p} value={title} onChange={(e) => setTitle(e.target.value)} required maxLength={200} autoFocus />}
+        <Field label="Name" error={form.fields.name}>
+          {(p) => <input {...p} value={name} onChange={(e) => setName(e.target.value)} required maxLength={200} autoFocus />}
         </Field>
-        <Field label="Starts on" error={form.fields.startsOn}>
-          {(p) => <input {...p} type="date" value={startsOn} onChange={(e) => setStartsOn(e.target.value)} required />}
+        <Field label="Email" hint={client.portalAccess ? 'Where emails go until the client signs in; their account keeps its own sign-in email.' : undefined} error={form.fields.email}>
+          {(p) => <input {...p} type="email" value={email} onChange={(e) => setEmail(e.target.value)} required maxLength={320} />}
         </Field>
-        <Field label="Ends on (optional)" error={form.fields.endsOn}>
-          {(p) => <input {...p} type="date" value={endsOn} min={startsOn} onChange={(e) => setEndsOn(e.target.value)} />}
-        </Field>
-        <Field label="Planned sessions" error={form.fields.plannedSessions}>
-          {(p) => <input {...p} type="number" min={1} max={500} value={plannedSessions} onChange={(e) => setPlannedSessions(e.target.value)} />}
-        </Field>
-        <Field label="Session cadence" error={form.fields.sessionCadence}>
+        <Field label="Time zone" error={form.fields.timezone}>
           {(p) => (
-            <select {...p} value={sessionCadence} onChange={(e) => setSessionCadence(e.target.value as Cadence | '')}>
-              <option value="">Not set</option>
-              {cadences.filter(([k]) => k !== 'none').map(([k, l]) => (
-                <option key={k} value={k}>
-                  {l}
+            <select {...p} value={timezone} onChange={(e) => setTimezone(e.target.value)}>
+              {zones.map((z) => (
+                <option key={z} value={z}>
+                  {z.replace(/_/g, ' ')}
                 </option>
               ))}
             </select>
           )}
         </Field>
-        <Field label="Review cadence" hint="A progress review opens at the end of each period." error={form.fields.reviewCadence}>
-          {(p) => (
-            <select {...p} value={reviewCadence} onChange={(e) => setReviewCadence(e.target.value as Cadence)}>
-              {cadences.map(([k, l]) => (
-                <option key={k} value={k}>
-                  {l}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+        {me.role === 'owner' && coaches.length > 0 && (
+          <Field label="Coach" error={form.fields.coachId}>
+            {(p) => (
+              <select {...p} value={coachId} onChange={(e) => setCoachId(e.target.value)}>
+                {coaches.map((c) => (
+                  <option key={c.id} value={c.id}>
+                    {c.name}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+        )}
         <div className="form-actions span-2">
           <button className="btn btn-primary" disabled={form.busy}>
-            {form.busy ? 'Creating…' : 'Create engagement'}
+            {form.busy ? 'Saving…' : 'Save details'}
+          </button>
+          <button type="button" className="btn btn-ghost" onClick={onCancel}>
+            Cancel
           </button>
         </div>
       </form>

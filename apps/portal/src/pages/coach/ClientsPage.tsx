@@ -7,6 +7,7 @@ import { EngagementStatusBadge } from '../../components/status';
 import { Async, Avatar, Badge, Card, Empty, Field, FormError, PageHeader, useSubmit } from '../../components/ui';
 import { navigate } from '../../router';
 import { Link } from '../../router';
+import { currentEngagement } from '../../format';
 import { timeZones } from '../shared/AccountPage';
 
 export function ClientsPage() {
@@ -49,7 +50,7 @@ export function ClientsPage() {
             return (
               <ul className="list">
                 {shown.map((c) => {
-                  const current = engagements.filter((e) => e.clientId === c.id).sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0];
+                  const current = currentEngagement(engagements.filter((e) => e.clientId === c.id));
                   return (
                     <li key={c.id}>
                       <Link to={`/clients/${c.id}`} className="list-link">
@@ -58,7 +59,7 @@ export function ClientsPage() {
                           <span className="list-title">{c.name}</span>
                           <span className="list-sub">
                             {c.email}
-                            {me.role === 'owner' && coachName.get(c.coachId) ? ` · coached by ${coachName.get(c.coachId)}` : ''}
+                            {me.role === 'owner' && coachName.get(c.coachId) ? ` · coached by ${coachName.get(c.coachId)}` : ''}
                           </span>
                         </span>
                         <span className="list-meta">

@@ -37,7 +37,7 @@ export function DashboardPage() {
             <>
               <div className="stats">
                 <Stat label="Sessions in the next 7 days" value={upcoming.length} />
-                <Stat label="Goals awaiting agreement" value={awaiting.filter((a) => a.goal.status === 'proposed').length} hint={awaiting.some((a) => a.goal.status === 'changes_requested') ? `${awaiting.filter((a) => a.goal.status === 'changes_requested').length} with changes requested` : undefined} />
+                <Stat label="Goals awaiting agreement" value={awaiting.length} hint={awaiting.some((a) => a.goal.status === 'changes_requested') ? `${awaiting.filter((a) => a.goal.status === 'changes_requested').length} of them with changes requested` : undefined} />
                 <Stat label="Reviews to complete" value={submitted.length} />
                 <Stat label="Average progress" value={percent(avg)} hint={`${active.length} active engagement${active.length === 1 ? '' : 's'}`} />
               </div>
@@ -61,8 +61,8 @@ export function DashboardPage() {
                               <span className="list-main">
                                 <span className="list-title">{c?.name ?? 'Client'}</span>
                                 <span className="list-sub">
-                                  {dateTime(s.startsAt, me.timezone)}–{time(s.endsAt, me.timezone)} · {e?.title ?? 'Engagement'}
-                                  {s.location ? ` · ${s.location}` : s.videoUrl ? ' · Video call' : ''}
+                                  {dateTime(s.startsAt, me.timezone)}–{time(s.endsAt, me.timezone)} · {e?.title ?? 'Engagement'}
+                                  {s.location ? ` · ${s.location}` : s.videoUrl ? ' · Video call' : ''}
                                 </span>
                               </span>
                               <span className="list-meta">
@@ -88,8 +88,8 @@ export function DashboardPage() {
                             <span className="list-main">
                               <span className="list-title">{goal.title}</span>
                               <span className="list-sub">
-                                {view.client?.name} · version {goal.version}
-                                {goal.status === 'changes_requested' && goal.changesRequestedComment ? ` · “${goal.changesRequestedComment}”` : ''}
+                                {view.client?.name} · version {goal.version}
+                                {goal.status === 'changes_requested' && goal.changesRequestedComment ? ` · “${goal.changesRequestedComment}”` : ''}
                               </span>
                             </span>
                             <GoalStatusBadge status={goal.status} />
@@ -111,7 +111,7 @@ export function DashboardPage() {
                             <span className="list-main">
                               <span className="list-title">{view.client?.name}</span>
                               <span className="list-sub">
-                                {calendarDate(review.periodStart)} – {calendarDate(review.periodEnd)} · submitted {review.submittedAt ? relative(review.submittedAt) : ''}
+                                {calendarDate(review.periodStart)} – {calendarDate(review.periodEnd)} · submitted {review.submittedAt ? relative(review.submittedAt) : ''}
                               </span>
                             </span>
                             <span className="link-hint">Complete →</span>
@@ -132,7 +132,7 @@ export function DashboardPage() {
                             <Avatar name={v.client?.name ?? '?'} />
                             <span className="list-main">
                               <span className="list-title">{v.client?.name}</span>
-                              <span className="list-sub">{v.engagement.title} · no session planned</span>
+                              <span className="list-sub">{v.engagement.title} · no session planned</span>
                             </span>
                             <Badge tone="warn">Stalled</Badge>
                           </Link>

@@ -5,11 +5,12 @@ import { getEngagement, listActionItems, listGoals, listReviews, listSessions } 
 import type { ActionItem, EngagementDetail, EngagementStatus, Goal } from '../../api/types';
 import { useResource } from '../../api/use-resource';
 import { MetricPanel } from '../../components/MetricPanel';
-import { SmartChecklist } from '../../components/Smart';
+import { SmartChecklist, SmartMissingNote } from '../../components/Smart';
 import { EngagementStatusBadge, GoalStatusBadge, ReviewStatusBadge, SessionStatusBadge } from '../../components/status';
 import { Async, Badge, Card, Empty, Field, FormError, PageHeader, ProgressBar, Stat, useSubmit } from '../../components/ui';
 import { CADENCE, calendarDate, dateTime, percent, today } from '../../format';
 import { Link, navigate } from '../../router';
+import { EngagementForm } from './EngagementForm';
 import { GoalForm, newGoalBody } from './GoalForm';
 
 const NEXT_STATUS: Record<EngagementStatus, { to: EngagementStatus; label: string; primary?: boolean }[]> = {
@@ -43,6 +44,7 @@ export function EngagementPage({ id }: { id: string }) {
     return { engagement, client, goals, sessions, actionItems, reviews };
   });
   const [addingGoal, setAddingGoal] = useState(false);
+  const [editing, setEditing] = useState(false);
   const status = useSubmit();
 
   const setStatus = (to: EngagementStatus) =>
@@ -65,8 +67,8 @@ export function EngagementPage({ id }: { id: string }) {
               title={e.title}
               subtitle={
                 <>
-                  {client.name} · {calendarDate(e.startsOn)}
-                  {e.endsOn ? ` – ${calendarDate(e.endsOn)}` : ''} · reviews {CADENCE[e.reviewCadence].toLowerCase()} <EngagementStatusBadge status={e.status} />
+                  {client.name} · {calendarDate(e.startsOn)}
+                  {e.endsOn ? ` – ${calendarDate(e.endsOn)}` : ''} · reviews {CADENCE[e.reviewCadence].toLowerCase()} <EngagementStatusBadge status={e.status} />
                   {e.summary.stalled && (
                     <>
                       {' '}
@@ -77,6 +79,11 @@ export function EngagementPage({ id }: { id: string }) {
               }
               actions={
                 <>
+                  {e.status !== 'cancelled' && (
+                    <button type="button" className="btn" onClick={() => setEditing((v) => !v)} aria-expanded={editing}>
+                      {editing ? 'Close' : 'Edit details'}
+                    </button>
+                  )}
                   {NEXT_STATUS[e.status].map((n) => (
                     <button key={n.to} type="button" className={n.primary ? 'btn btn-primary' : 'btn'} onClick={() => void setStatus(n.to)} disabled={status.busy}>
                       {n.label}
@@ -91,6 +98,17 @@ export function EngagementPage({ id }: { id: string }) {
               }
             />
             <FormError error={status.error} />
+            {editing && (
+              <EngagementForm
+                mode="edit"
+                engagement={e}
+                onSaved={(updated) => {
+                  data.setData((d) => ({ ...d, engagement: updated }));
+                  setEditing(false);
+                }}
+                onCancel={() => setEditing(false)}
+              />
+            )}
             <EngagementStats e={e} timezone={me.timezone} />
 
             <Card
@@ -147,7 +165,7 @@ export function EngagementPage({ id }: { id: string }) {
                         <Link to={`/sessions/${s.id}`} className="list-link">
                           <span className="list-main">
                             <span className="list-title">{dateTime(s.startsAt, me.timezone)}</span>
-                            <span className="list-sub">{s.status === 'completed' && s.sharedSummary ? s.sharedSummary.slice(0, 90) + (s.sharedSummary.length > 90 ? '…' : '') : `${s.durationMinutes} minutes${s.location ? ` · ${s.location}` : ''}`}</span>
+                            <span className="list-sub">{s.status === 'completed' && s.sharedSummary ? s.sharedSummary.slice(0, 90) + (s.sharedSummary.length > 90 ? '…' : '') : `${s.durationMinutes} minutes${s.location ? ` · ${s.location}` : ''}`}</span>
                           </span>
                           <SessionStatusBadge status={s.status} />
                         </Link>
@@ -173,7 +191,7 @@ export function EngagementPage({ id }: { id: string }) {
                             </span>
                             <span className="list-sub">{r.status === 'open' ? `Due ${dateTime(r.dueAt, me.timezone)}` : r.status === 'submitted' ? 'Ready for your adjustments' : r.kind === 'adhoc' ? 'Ad-hoc review' : 'Periodic review'}</span>
                           </span>
-                          <ReviewStatusBadge status={r.status} />
+                          <ReviewStatusBadge review={r} />
                         </Link>
                       </li>
                     ))}
@@ -221,7 +239,7 @@ export function GoalCard({ goal: g, timezone, onChanged }: { goal: Goal; timezon
           </h3>
           <p className="muted small">
             Version {g.version}
-            {g.targetDate ? ` · by ${calendarDate(g.targetDate)}` : ''} · {g.priority} priority
+            {g.targetDate ? ` · by ${calendarDate(g.targetDate)}` : ''} · {g.priority} priority
           </p>
         </div>
         <div className="goal-card-status">
@@ -249,7 +267,7 @@ export function GoalCard({ goal: g, timezone, onChanged }: { goal: Goal; timezon
               <label>
                 <input type="checkbox" checked={m.done} onChange={(e) => void toggle(m.id, e.target.checked)} disabled={action.busy} />
                 <span className={m.done ? 'done' : ''}>{m.title}</span>
-                {m.dueOn && <span className="muted small"> · due {calendarDate(m.dueOn)}</span>}
+                {m.dueOn && <span className="muted small"> · due {calendarDate(m.dueOn)}</span>}
               </label>
             </li>
           ))}
@@ -261,11 +279,12 @@ export function GoalCard({ goal: g, timezone, onChanged }: { goal: Goal; timezon
           {g.status === 'draft' || g.status === 'changes_requested' ? 'Edit terms, metrics and milestones' : 'Open goal'}
         </Link>
         {(g.status === 'draft' || g.status === 'changes_requested') && (
-          <button type="button" className="btn btn-small btn-primary" onClick={() => void propose()} disabled={action.busy || !g.smart.complete} title={g.smart.complete ? undefined : 'Complete every SMART part first'}>
+          <button type="button" className="btn btn-small btn-primary" onClick={() => void propose()} disabled={action.busy || !g.smart.complete} aria-describedby={g.smart.complete ? undefined : `smart-missing-${g.id}`}>
             Propose to client
           </button>
         )}
       </div>
+      {(g.status === 'draft' || g.status === 'changes_requested') && <SmartMissingNote id={`smart-missing-${g.id}`} missing={g.smart.missing} />}
     </article>
   );
 }
@@ -289,8 +308,8 @@ export function ActionItemList({ items, goals, onChange }: { items: ActionItem[]
               <input type="checkbox" checked={a.done} onChange={(e) => void toggle(a, e.target.checked)} disabled={action.busy} />
               <span className={a.done ? 'done' : ''}>{a.title}</span>
               <span className="muted small">
-                {a.dueOn ? ` · due ${calendarDate(a.dueOn)}` : ''}
-                {a.goalId && goalTitle.get(a.goalId) ? ` · ${goalTitle.get(a.goalId)}` : ''}
+                {a.dueOn ? ` · due ${calendarDate(a.dueOn)}` : ''}
+                {a.goalId && goalTitle.get(a.goalId) ? ` · ${goalTitle.get(a.goalId)}` : ''}
               </span>
             </label>
           </li>

@@ -52,13 +52,13 @@ export function CoachGoalPage({ id }: { id: string }) {
               title={g.title}
               subtitle={
                 <>
-                  Goal for {client.name} · version {g.version} <GoalStatusBadge status={g.status} />
+                  Goal for {client.name} · version {g.version} <GoalStatusBadge status={g.status} />
                 </>
               }
               actions={
                 <>
                   {editable && (
-                    <button type="button" className="btn btn-primary" onClick={() => void act('/v1/goals/{id}/propose')} disabled={action.busy || !g.smart.complete}>
+                    <button type="button" className="btn btn-primary" onClick={() => void act('/v1/goals/{id}/propose')} disabled={action.busy || !g.smart.complete} aria-describedby={g.smart.complete ? undefined : 'smart-missing'}>
                       Propose to {client.name.split(' ')[0]}
                     </button>
                   )}
@@ -87,7 +87,7 @@ export function CoachGoalPage({ id }: { id: string }) {
               </p>
             )}
             {editable && !g.smart.complete && (
-              <p className="alert alert-info">
+              <p className="alert alert-info" id="smart-missing">
                 Before you can propose it, complete: {g.smart.missing.map((m) => SMART_PARTS.find((p) => p.key === m)?.label ?? m).join(', ')}.
                 {g.smart.missing.includes('measurable') ? ' (A metric below also makes it measurable.)' : ''}
               </p>
@@ -223,7 +223,7 @@ function Milestones({ goal, onChanged }: { goal: Goal; onChanged: () => void }) 
               <label>
                 <input type="checkbox" checked={m.done} onChange={(e) => void toggle(m.id, e.target.checked)} disabled={form.busy} />
                 <span className={m.done ? 'done' : ''}>{m.title}</span>
-                {m.dueOn && <span className="muted small"> · due {calendarDate(m.dueOn)}</span>}
+                {m.dueOn && <span className="muted small"> · due {calendarDate(m.dueOn)}</span>}
               </label>
               {open && (
                 <button type="button" className="btn btn-ghost btn-small" onClick={() => void remove(m.id)} aria-label={`Remove milestone ${m.title}`}>
@@ -264,8 +264,8 @@ function Revisions({ revisions, names, timezone }: { revisions: GoalRevision[]; 
           <div className="muted small">
             Proposed {dateTime(r.proposedAt, timezone)}
             {r.proposedBy && names.get(r.proposedBy) ? ` by ${names.get(r.proposedBy)}` : ''}
-            {r.agreedAt ? ` · agreed ${dateTime(r.agreedAt, timezone)}${r.agreedBy && names.get(r.agreedBy) ? ` by ${names.get(r.agreedBy)}` : ''}` : ''}
-            {r.targetDate ? ` · target ${calendarDate(r.targetDate)}` : ''}
+            {r.agreedAt ? ` · agreed ${dateTime(r.agreedAt, timezone)}${r.agreedBy && names.get(r.agreedBy) ? ` by ${names.get(r.agreedBy)}` : ''}` : ''}
+            {r.targetDate ? ` · target ${calendarDate(r.targetDate)}` : ''}
           </div>
           {r.changesRequestedComment && <p className="quote">“{r.changesRequestedComment}”</p>}
         </li>

@@ -6,7 +6,7 @@ import type { Adjustment, Client, Engagement, Metric, Review, ReviewDetail } fro
 import { useResource } from '../../api/use-resource';
 import { GoalStatusBadge, ReviewStatusBadge } from '../../components/status';
 import { Async, Avatar, Card, Empty, Field, FormError, PageHeader, ProgressBar, TableScroll, useSubmit } from '../../components/ui';
-import { ADJUSTMENT_LABEL, calendarDate, change, dateTime, num, relative } from '../../format';
+import { ADJUSTMENT_LABEL, calendarDate, change, dateTime, metricLabel, num, relative } from '../../format';
 import { Link } from '../../router';
 
 interface ReviewRow {
@@ -68,14 +68,14 @@ export function ReviewsPage() {
                               <span className="list-main">
                                 <span className="list-title">{c?.name ?? 'Client'}</span>
                                 <span className="list-sub">
-                                  {e.title} · {calendarDate(r.periodStart)} – {calendarDate(r.periodEnd)}
-                                  {r.status === 'open' ? ` · due ${dateTime(r.dueAt, me.timezone)}` : ''}
-                                  {r.status === 'missed' ? ` · was due ${dateTime(r.dueAt, me.timezone)}` : ''}
-                                  {r.status === 'submitted' && r.submittedAt ? ` · submitted ${relative(r.submittedAt)}` : ''}
-                                  {r.status === 'completed' && r.completedAt ? ` · completed ${relative(r.completedAt)}` : ''}
+                                  {e.title} · {calendarDate(r.periodStart)} – {calendarDate(r.periodEnd)}
+                                  {r.status === 'open' ? ` · due ${dateTime(r.dueAt, me.timezone)}` : ''}
+                                  {r.status === 'missed' ? ` · was due ${dateTime(r.dueAt, me.timezone)}` : ''}
+                                  {r.status === 'submitted' && r.submittedAt ? ` · submitted ${relative(r.submittedAt)}` : ''}
+                                  {r.status === 'completed' && r.completedAt ? ` · completed ${relative(r.completedAt)}` : ''}
                                 </span>
                               </span>
-                              <ReviewStatusBadge status={r.status} />
+                              <ReviewStatusBadge review={r} />
                             </Link>
                           </li>
                         );
@@ -110,7 +110,7 @@ export function CoachReviewPage({ id }: { id: string }) {
             title={`Review with ${client.name}`}
             subtitle={
               <>
-                {calendarDate(r.periodStart)} – {calendarDate(r.periodEnd)} · {r.kind === 'adhoc' ? 'ad-hoc' : 'periodic'} <ReviewStatusBadge status={r.status} />
+                {calendarDate(r.periodStart)} – {calendarDate(r.periodEnd)} · {r.kind === 'adhoc' ? 'ad-hoc' : 'periodic'} <ReviewStatusBadge review={r} />
               </>
             }
           />
@@ -178,9 +178,9 @@ function ReviewGoals({ review: r, directions, clientFirstName, onCompleted }: { 
                           const c = change(m.change, m.unit, directions.get(m.metricId));
                           return (
                             <tr key={m.metricId}>
-                              <th scope="row">{m.name}</th>
-                              <td>{num(m.startValue, m.unit)}</td>
-                              <td>{num(m.endValue, m.unit)}</td>
+                              <th scope="row">{metricLabel(m.name, m.unit)}</th>
+                              <td>{num(m.startValue)}</td>
+                              <td>{num(m.endValue)}</td>
                               <td className={c.tone}>{c.text}</td>
                             </tr>
                           );

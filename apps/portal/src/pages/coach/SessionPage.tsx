@@ -7,7 +7,7 @@ import type { ActionItem, AgendaItem, Goal, Metric, Session } from '../../api/ty
 import { useResource } from '../../api/use-resource';
 import { SessionStatusBadge } from '../../components/status';
 import { Async, Badge, Card, Empty, Field, FormError, OptionalSelect, PageHeader, useSubmit } from '../../components/ui';
-import { calendarDate, isoToZoned, longDate, num, time, zonedToIso } from '../../format';
+import { calendarDate, dateTime, isoToZoned, longDate, metricLabel, num, time, zonedToIso } from '../../format';
 import { Link } from '../../router';
 import { AddTopic, useAgendaAdd } from '../../components/AgendaForms';
 
@@ -28,6 +28,8 @@ export function CoachSessionPage({ id }: { id: string }) {
     <Async resource={data} label="Loading session">
       {({ session: s, agenda, engagement, goals, actionItems, client }) => {
         const liveGoals = goals.filter((g) => g.status !== 'abandoned' && g.status !== 'achieved');
+        // A session works toward goals the client has agreed; drafts and proposals are not theirs yet.
+        const agreedGoals = goals.filter((g) => g.status === 'agreed');
         const metrics = liveGoals.flatMap((g) => g.metrics.map((m) => ({ ...m, goalTitle: g.title })));
         const by = (k: AgendaItem['kind']) => agenda.items.filter((i) => i.kind === k);
         const scheduled = s.status === 'scheduled';
@@ -40,7 +42,7 @@ export function CoachSessionPage({ id }: { id: string }) {
               subtitle={
                 <>
                   {longDate(s.startsAt, me.timezone)}, {time(s.startsAt, me.timezone)}–{time(s.endsAt, me.timezone)}
-                  {s.location ? ` · ${s.location}` : ''} <SessionStatusBadge status={s.status} />
+                  {s.location ? ` · ${s.location}` : ''} <SessionStatusBadge status={s.status} />
                 </>
               }
               actions={scheduled && <SessionActions session={s} onChanged={(u) => data.setData((d) => ({ ...d, session: u }))} />}
@@ -70,7 +72,7 @@ export function CoachSessionPage({ id }: { id: string }) {
                   )}
                   canEdit={scheduled}
                   onRemoved={reloadAgenda}
-                  form={scheduled && <AddObjective sessionId={s.id} goals={liveGoals} onAdded={reloadAgenda} />}
+                  form={scheduled && <AddObjective sessionId={s.id} goals={agreedGoals} onAdded={reloadAgenda} />}
                 />
                 <AgendaSection
                   title="Barriers and strategies"
@@ -138,7 +140,7 @@ export function CoachSessionPage({ id }: { id: string }) {
               </Card>
               <div className="stack">
                 {scheduled ? (
-                  <RecordResults session={s} items={agenda.items} metrics={metrics} onCompleted={() => void data.reload()} />
+                  <RecordResults session={s} items={agenda.items} metrics={metrics} onCompleted={() => void data.reload()} onSaved={(u) => data.setData((d) => ({ ...d, session: u }))} />
                 ) : (
                   s.status === 'completed' && <CompletedNotes session={s} onSaved={(u) => data.setData((d) => ({ ...d, session: u }))} />
                 )}
@@ -334,16 +336,22 @@ function SessionActions({ session, onChanged }: { session: Session; onChanged: (
   );
 }
 
-function RecordResults({ session, items, metrics, onCompleted }: { session: Session; items: AgendaItem[]; metrics: Metric[]; onCompleted: () => void }) {
+function RecordResults({ session, items, metrics, onCompleted, onSaved }: { session: Session; items: AgendaItem[]; metrics: Metric[]; onCompleted: () => void; onSaved: (s: Session) => void }) {
+  const me = useMe();
   const objectives = items.filter((i) => i.kind === 'objective');
   const outcomes = items.filter((i) => i.kind === 'outcome');
   const [achieved, setAchieved] = useState<Record<string, boolean>>({});
   const [results, setResults] = useState<Record<string, string>>({});
   const [summary, setSummary] = useState(session.sharedSummary ?? '');
   const [notes, setNotes] = useState(session.privateNotes ?? '');
+  // A session that has not started yet takes notes; completing it asks first.
+  const notYet = new Date(session.startsAt).getTime() > Date.now();
+  const [early, setEarly] = useState(false);
+  const [saved, setSaved] = useState(false);
   const form = useSubmit();
   const submit = async (e: FormEvent) => {
     e.preventDefault();
+    if (notYet && !early) return;
     const payload = [
       ...objectives.map((o) => ({ id: o.id, achieved: !!achieved[o.id] })),
       ...outcomes.filter((o) => (results[o.id] ?? '').trim() !== '').map((o) => ({ id: o.id, result: Number(results[o.id]) })),
@@ -353,11 +361,19 @@ function RecordResults({ session, items, metrics, onCompleted }: { session: Sess
     );
     if (ok) onCompleted();
   };
+  const saveNotes = async () => {
+    setSaved(await form.run(async () => onSaved(await call(api.PATCH('/v1/sessions/{id}', { params: { path: { id: session.id } }, body: { sharedSummary: summary.trim() || null, privateNotes: notes.trim() || null } })))));
+  };
+  const showResults = !notYet || early;
   return (
-    <Card title="After the session">
-      <form className="stack" onSubmit={submit} aria-label="Record results">
-        <p className="muted small">Record what happened, then complete the session. The summary is shared with the client; private notes are yours alone.</p>
-        {objectives.length > 0 && (
+    <Card title={notYet ? 'Notes before the session' : 'After the session'}>
+      <form className="stack" onSubmit={submit} aria-label={notYet ? 'Session notes' : 'Record results'}>
+        {notYet ? (
+          <p className="muted small">This session starts {dateTime(session.startsAt, me.timezone)}. Note what you prepare now; record results and complete it once it has taken place.</p>
+        ) : (
+          <p className="muted small">Record what happened, then complete the session. The summary is shared with the client; private notes are yours alone.</p>
+        )}
+        {showResults && objectives.length > 0 && (
           <fieldset>
             <legend>Objectives met</legend>
             {objectives.map((o) => (
@@ -367,13 +383,13 @@ function RecordResults({ session, items, metrics, onCompleted }: { session: Sess
             ))}
           </fieldset>
         )}
-        {outcomes.length > 0 && (
+        {showResults && outcomes.length > 0 && (
           <fieldset>
             <legend>Outcome results</legend>
             {outcomes.map((o) => {
               const m = metrics.find((x) => x.id === o.metricId);
               return (
-                <Field key={o.id} label={`${o.text}${m ? ` (${m.unit})` : ''}`} hint={o.target !== null && o.target !== undefined ? `Target ${num(o.target, m?.unit)}` : undefined}>
+                <Field key={o.id} label={m ? metricLabel(o.text, m.unit) : o.text} hint={o.target !== null && o.target !== undefined ? `Target ${num(o.target, m?.unit)}` : undefined}>
                   {(p) => <input {...p} type="number" step="any" value={results[o.id] ?? ''} onChange={(e) => setResults((r) => ({ ...r, [o.id]: e.target.value }))} />}
                 </Field>
               );
@@ -381,15 +397,49 @@ function RecordResults({ session, items, metrics, onCompleted }: { session: Sess
           </fieldset>
         )}
         <Field label="Shared summary" hint="The client sees this." error={form.fields.sharedSummary}>
-          {(p) => <textarea {...p} rows={4} value={summary} onChange={(e) => setSummary(e.target.value)} />}
+          {(p) => <textarea {...p} rows={4} value={summary} onChange={(e) => (setSummary(e.target.value), setSaved(false))} />}
         </Field>
         <Field label="Private notes" hint="Never shown to the client." error={form.fields.privateNotes}>
-          {(p) => <textarea {...p} rows={3} value={notes} onChange={(e) => setNotes(e.target.value)} />}
+          {(p) => <textarea {...p} rows={3} value={notes} onChange={(e) => (setNotes(e.target.value), setSaved(false))} />}
         </Field>
         <FormError error={form.error} />
-        <button className="btn btn-primary" disabled={form.busy}>
-          {form.busy ? 'Saving…' : 'Complete session'}
-        </button>
+        {notYet && early && (
+          <div className="alert alert-warn" role="alert">
+            This session has not taken place yet: it starts {dateTime(session.startsAt, me.timezone)}. Complete it anyway?
+          </div>
+        )}
+        <div className="form-actions">
+          {notYet ? (
+            early ? (
+              <>
+                <button className="btn btn-primary" disabled={form.busy}>
+                  {form.busy ? 'Saving…' : 'Complete anyway'}
+                </button>
+                <button type="button" className="btn btn-ghost" onClick={() => setEarly(false)}>
+                  Not yet
+                </button>
+              </>
+            ) : (
+              <>
+                <button type="button" className="btn btn-primary" onClick={() => void saveNotes()} disabled={form.busy}>
+                  {form.busy ? 'Saving…' : 'Save notes'}
+                </button>
+                <button type="button" className="btn" onClick={() => setEarly(true)}>
+                  Complete early…
+                </button>
+              </>
+            )
+          ) : (
+            <button className="btn btn-primary" disabled={form.busy}>
+              {form.busy ? 'Saving…' : 'Complete session'}
+            </button>
+          )}
+          {saved && (
+            <span className="field-success" role="status">
+              Notes saved.
+            </span>
+          )}
+        </div>
       </form>
     </Card>
   );
@@ -454,9 +504,9 @@ function SessionActionItems({ sessionId, items, goals, onAdded }: { sessionId: s
             <li key={a.id}>
               <span className={a.done ? 'done' : ''}>{a.title}</span>
               <span className="muted small">
-                {a.goalId && goals.some((g) => g.id === a.goalId) ? ` · ${goals.find((g) => g.id === a.goalId)!.title}` : ''}
-                {a.dueOn ? ` · due ${calendarDate(a.dueOn)}` : ''}
-                {a.done ? ' · done' : ''}
+                {a.goalId && goals.some((g) => g.id === a.goalId) ? ` · ${goals.find((g) => g.id === a.goalId)!.title}` : ''}
+                {a.dueOn ? ` · due ${calendarDate(a.dueOn)}` : ''}
+                {a.done ? ' · done' : ''}
               </span>
             </li>
           ))}

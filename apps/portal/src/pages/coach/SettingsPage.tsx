@@ -60,7 +60,7 @@ export function SettingsPage() {
   if (me.role !== 'owner') return <PageHeader title="Settings" subtitle="Only the practice owner can change settings." />;
   return (
     <>
-      <PageHeader title="Settings" subtitle={`${me.practice.name} · practice address “${me.practice.slug}”`} />
+      <PageHeader title="Settings" subtitle={`${me.practice.name} · practice address “${me.practice.slug}”`} />
       <nav className="subnav" aria-label="Settings sections">
         <a href="#practice">Practice</a>
         <a href="#team">Team</a>
@@ -198,7 +198,7 @@ function Team() {
                       {m.id === me.id ? ' (you)' : ''}
                     </span>
                     <span className="list-sub">
-                      {m.email} · {m.timezone.replace(/_/g, ' ')}
+                      {m.email} · {m.timezone.replace(/_/g, ' ')}
                     </span>
                   </span>
                   <Badge tone={m.role === 'owner' ? 'accent' : 'info'}>{ROLE_LABEL[m.role]}</Badge>
@@ -219,7 +219,7 @@ function Team() {
                   <span className="list-main">
                     <span className="list-title">{i.email}</span>
                     <span className="list-sub">
-                      {ROLE_LABEL[i.role]} · expires {dateTime(i.expiresAt, me.timezone)}
+                      {ROLE_LABEL[i.role]} · expires {dateTime(i.expiresAt, me.timezone)}
                     </span>
                   </span>
                   <button type="button" className="btn btn-small btn-danger" onClick={() => void withdraw(i.id)} aria-label={`Withdraw the invitation for ${i.email}`}>
@@ -266,6 +266,7 @@ function ApiKeys() {
   };
   const remove = (id: string) => form.run(async () => (await call(api.DELETE('/v1/api-keys/{id}', { params: { path: { id } } })), await keys.reload()));
   const coaches = (members.data ?? []).filter((m) => m.role === 'coach' || m.role === 'owner');
+  const memberName = new Map((members.data ?? []).map((m) => [m.id, m.name]));
   return (
     <Card title="API keys" id="api-keys">
       <p className="muted">Keys let other systems use the API for the practice. A coach key sees only that coach's clients.</p>
@@ -280,7 +281,7 @@ function ApiKeys() {
                   <span className="list-main">
                     <span className="list-title">{k.name}</span>
                     <span className="list-sub">
-                      <code>{k.keyPrefix}…</code> · {ROLE_LABEL[k.role]} key · created {dateTime(k.createdAt, me.timezone)} · {k.lastUsedAt ? `last used ${relative(k.lastUsedAt)}` : 'never used'}
+                      <code>{k.keyPrefix}…</code> · {ROLE_LABEL[k.role]} key{k.role === 'coach' ? ` for ${memberName.get(k.userId ?? '') ?? 'a former coach'}` : ''} · created {dateTime(k.createdAt, me.timezone)} · {k.lastUsedAt ? `last used ${relative(k.lastUsedAt)}` : 'never used'}
                     </span>
                   </span>
                   <button type="button" className="btn btn-small btn-danger" onClick={() => void remove(k.id)} aria-label={`Revoke key ${k.name}`}>
@@ -364,7 +365,7 @@ function Webhooks() {
                   <span className="list-main">
                     <span className="list-title">{h.description || h.url}</span>
                     <span className="list-sub">
-                      {h.url} · {h.events.length} event{h.events.length === 1 ? '' : 's'} · since {dateTime(h.createdAt, me.timezone)}
+                      {h.url} · {h.events.length} event{h.events.length === 1 ? '' : 's'} · since {dateTime(h.createdAt, me.timezone)}
                     </span>
                   </span>
                   <span className="row">

@@ -33,7 +33,7 @@ export function AccountPage() {
 
   return (
     <>
-      <PageHeader title="Your account" subtitle={`${ROLE_LABEL[me.role]} at ${me.practice.name} · ${me.email}`} />
+      <PageHeader title="Your account" subtitle={`${ROLE_LABEL[me.role]} at ${me.practice.name} · ${me.email}`} />
       <div className="grid-2">
         <Card title="Profile">
           <form className="stack" onSubmit={save} aria-label="Profile">
@@ -106,7 +106,7 @@ export function CalendarFeedCard() {
       {url && (
         <p className="small muted">
           <a href={url.replace(/^https?:/, 'webcal:')}>Open in my calendar app</a>
-          {' · '}
+          {' · '}
           <button type="button" className="btn btn-ghost btn-small" onClick={reset} disabled={form.busy}>
             Make a new link
           </button>

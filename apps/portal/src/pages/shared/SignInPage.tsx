@@ -39,15 +39,16 @@ export function SignInPage() {
       await signIn(practice, email, password);
       rememberPractice(practice);
     });
+    // On a refusal everything typed stays: the API cannot say which of the three was wrong, and the
+    // practice is as likely to blame as the password.
     if (ok) navigate(safeNext(query.get('next')), { replace: true });
-    else setPassword('');
   };
 
   return (
     <AuthFrame title="Sign in" subtitle="Plan sessions, agree goals and see progress.">
       <form onSubmit={submit} className="stack" aria-label="Sign in">
         <FormError error={form.error} />
-        <Field label="Practice" hint="Your practice's short name, as in your invitation (for example brightpath).">
+        <Field label="Practice" hint="Your practice's short name, as in your invitation (the demo practice is demo).">
           {(p) => <input {...p} name="practice" autoComplete="organization" autoCapitalize="none" spellCheck={false} value={practice} onChange={(e) => setPractice(e.target.value)} required />}
         </Field>
         <Field label="Email">

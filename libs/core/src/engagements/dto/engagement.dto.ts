@@ -41,6 +41,11 @@ export class UpdateEngagementDto {
   @IsOptionalNotNull() @IsString() @MinLength(1) @MaxLength(200)
   title?: string;
 
+  /** YYYY-MM-DD; the review periods count from it. */
+  @IsOptionalNotNull() @IsDateOnly()
+  startsOn?: string;
+
+  /** null: open-ended. */
   @IsOptional() @ValidateIf((_, v) => v !== null) @IsDateOnly()
   endsOn?: string | null;
 

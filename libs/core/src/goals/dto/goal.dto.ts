@@ -213,6 +213,19 @@ export class CreateMeasurementDto {
   note?: string;
 }
 
+/** A correction: any of the three; a client may correct only what they recorded. */
+export class UpdateMeasurementDto {
+  @IsOptionalNotNull() @IsMeasureNumber()
+  value?: number;
+
+  @IsOptionalNotNull() @IsTimestamp()
+  recordedAt?: string;
+
+  /** null removes the note. */
+  @IsOptional() @IsString() @MaxLength(2000)
+  note?: string | null;
+}
+
 export class MeasurementDto {
   id!: string;
   metricId!: string;

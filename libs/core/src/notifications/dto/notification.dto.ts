@@ -3,7 +3,7 @@ import { PageDto, PageQuery } from '@app/common';
 import type { NotificationChannel, NotificationKind, NotificationStatus } from '../notification.entity';
 
 export class InboxQuery extends PageQuery {
-  /** true: only unread; false: only read. */
+  /** true: only unread and not yet settled (the unread count); false: the rest. */
   @IsOptional() @IsIn(['true', 'false'])
   unread?: 'true' | 'false';
 }
@@ -16,6 +16,10 @@ export class NotificationDto {
   data!: Record<string, unknown>;
   sentAt!: string;
   readAt!: string | null;
+  /** The subject's status now (a goal's, a review's, a session's, an engagement's; done or open for an action item); null when it is gone. */
+  subjectStatus!: string | null;
+  /** What the notification asked for is done or past (goal agreed, review answered, session over...): it reads as settled and leaves the unread count. */
+  settled!: boolean;
 }
 
 export class NotificationPage extends PageDto {

@@ -85,6 +85,8 @@ export class ReviewDto {
   periodEnd!: string;
   dueAt!: string;
   status!: ReviewStatus;
+  /** Open and past dueAt: still answerable, but late (it becomes missed when the next period ends too). */
+  overdue!: boolean;
   /** The client's note with their submission. */
   note!: string | null;
   coachNotes!: string | null;

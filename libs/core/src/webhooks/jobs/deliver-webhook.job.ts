@@ -203,6 +203,8 @@ export class DeliverWebhookJob implements QueueJobHandler<TenantRowJobData, 'del
       const url = new URL(d.url);
       if (url.protocol !== 'http:' && url.protocol !== 'https:') return { ok: false, status: null, error: `refused: ${url.protocol} is not http(s)`, permanent: true };
       if (url.username || url.password) return { ok: false, status: null, error: 'refused: the URL carries credentials', permanent: true };
+      // The .invalid top-level domain never resolves (RFC 6761): retrying it could only fail again.
+      if (/\.invalid\.?$/i.test(url.hostname)) return { ok: false, status: null, error: 'unreachable: a host under .invalid never exists', permanent: true };
       // An IP address as the host is connected to without a lookup: it is checked here instead.
       const literal = this.targets.literalRange(url);
       if (literal) return { ok: false, status: null, error: REFUSED_TARGET_ERROR, permanent: true, refused: literal };
