@@ -11,6 +11,8 @@ export const NOTIFICATION_KINDS = [
   'review_submitted',
   'action_item_due',
   'engagement_stalled',
+  'form_assigned',
+  'assessment_alert',
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 export type NotificationChannel = 'email' | 'in_app';
