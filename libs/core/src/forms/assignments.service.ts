@@ -7,6 +7,7 @@ import { EngagementsRepository } from '../engagements/engagements.repository';
 import { MEASUREMENT_INSERT_SQL, MeasurementRow } from '../goals/goal.queries';
 import { NotificationsService } from '../notifications/notifications.service';
 import { OutboxService } from '../outbox/outbox.service';
+import { scoreSeries } from './between-sessions';
 import { dueOccurrences, occurrenceAt, promptTime, Recurrence } from './assignment-schedule';
 import {
   AlertsQuery, AssessmentAlertDto, AssignmentDto, CreateAssignmentDto, CreateResponseDto, ResponseDto, ScoreSeriesDto,
@@ -281,23 +282,8 @@ export class AssignmentsService {
   scores(ctx: AuthContext, engagementId: string): Promise<{ data: ScoreSeriesDto[] }> {
     return this.db.run(ctx.practiceId, async (tx) => {
       await this.engagements.require(tx, ctx, engagementId);
-      return { data: await this.scoreSeries(tx, engagementId) };
+      return { data: await scoreSeries(tx, engagementId) };
     });
-  }
-
-  /** The series of an engagement's scored responses, per form, optionally within [from, to). For reviews too. */
-  async scoreSeries(tx: TenantTx, engagementId: string, from: Date | null = null, to: Date | null = null): Promise<ScoreSeriesDto[]> {
-    const rows = await this.repo.scoredResponses(tx, engagementId, from, to);
-    const forms = await this.repo.resolveMany(tx, rows.map((r) => r.form_id));
-    const series = new Map<string, ScoreSeriesDto>();
-    for (const r of rows) {
-      const f = forms.get(r.form_id);
-      if (!f?.scoring) continue;
-      let s = series.get(f.id);
-      if (!s) series.set(f.id, (s = { formId: f.id, formTitle: f.title, kind: f.kind, method: f.scoring.method, bands: f.scoring.bands ?? [], points: [] }));
-      s.points.push({ responseId: r.id, submittedAt: r.submitted_at.toISOString(), score: Number(r.score), band: r.band });
-    }
-    return [...series.values()];
   }
 
   /** The score as a measurement of the assignment's metric, as a measurement logged by the client is. */

@@ -37,16 +37,16 @@ export class JournalRepository {
     if (beforeId) qb.andWhere('j.id < :before', { before: beforeId });
     return qb.getMany();
   }
+}
 
-  /** Shared entries of an engagement written since an instant (agendas: since the last session), newest first. */
-  sharedSince(tx: TenantTx, engagementId: string, since: Date | null, limit = 20): Promise<JournalEntry[]> {
-    const qb = tx.em
-      .createQueryBuilder(JournalEntry, 'j')
-      .where('j.practiceId = :p AND j.engagementId = :e', { p: tx.practiceId, e: engagementId })
-      .andWhere(JOURNAL_VISIBLE_TO_STAFF_SQL('j'))
-      .orderBy('j.id', 'DESC')
-      .limit(limit);
-    if (since) qb.andWhere('j.createdAt >= :since', { since });
-    return qb.getMany();
-  }
+/** Shared entries of an engagement written since an instant (agendas: since the last session), newest first; a plain function for other features. */
+export function sharedJournalSince(tx: TenantTx, engagementId: string, since: Date | null, limit = 20): Promise<JournalEntry[]> {
+  const qb = tx.em
+    .createQueryBuilder(JournalEntry, 'j')
+    .where('j.practiceId = :p AND j.engagementId = :e', { p: tx.practiceId, e: engagementId })
+    .andWhere(JOURNAL_VISIBLE_TO_STAFF_SQL('j'))
+    .orderBy('j.id', 'DESC')
+    .limit(limit);
+  if (since) qb.andWhere('j.createdAt >= :since', { since });
+  return qb.getMany();
 }
