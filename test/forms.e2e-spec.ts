@@ -96,6 +96,8 @@ describe('assigning, prompting and responding', () => {
     await otherClient.get('/v1/forms/phq-9').expect(404);
     await otherClient.get(`/v1/engagements/${engagementId}/assignments`).expect(404);
     expect((await client.get(`/v1/engagements/${engagementId}/assignments`).expect(200)).body.data.map((a: { id: string }) => a.id)).toEqual([assignmentId]);
+    expect((await client.get(`/v1/assignments/${assignmentId}`).expect(200)).body).toMatchObject({ id: assignmentId, formTitle: 'PHQ-9 (Patient Health Questionnaire)' });
+    await otherClient.get(`/v1/assignments/${assignmentId}`).expect(404);
   });
 
   it('refuses bad answers with 400 naming the answer, writing nothing', async () => {

@@ -121,6 +121,13 @@ export class AssignmentsService {
     });
   }
 
+  get(ctx: AuthContext, id: string): Promise<AssignmentDto> {
+    return this.db.run(ctx.practiceId, async (tx) => {
+      const { assignment } = await this.repo.requireAssignment(tx, ctx, id);
+      return toAssignmentDto(assignment, (await this.repo.resolve(tx, assignment.formId))?.title ?? assignment.formId);
+    });
+  }
+
   /** Stops future prompts; the responses stay. Repeating it is harmless. */
   stop(ctx: AuthContext, id: string): Promise<void> {
     if (ctx.role === 'client') throw new Forbidden();

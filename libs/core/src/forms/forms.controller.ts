@@ -48,6 +48,12 @@ export class FormsController {
     return this.assignments.list(ctx, id, q);
   }
 
+  /** One assignment, with its form's title. */
+  @Get('assignments/:id')
+  getAssignment(@Ctx() ctx: AuthContext, @IdParam() id: string): Promise<AssignmentDto> {
+    return this.assignments.get(ctx, id);
+  }
+
   /** Stops future prompts; responses are kept. */
   @Delete('assignments/:id')
   @HttpCode(204)
