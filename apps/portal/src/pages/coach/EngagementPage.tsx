@@ -10,6 +10,7 @@ import { EngagementStatusBadge, GoalStatusBadge, ReviewStatusBadge, SessionStatu
 import { Async, Badge, Card, Empty, Field, FormError, PageHeader, ProgressBar, Stat, useSubmit } from '../../components/ui';
 import { CADENCE, calendarDate, dateTime, percent, today } from '../../format';
 import { Link, navigate } from '../../router';
+import { BetweenSessions } from './BetweenSessions';
 import { GoalForm, newGoalBody } from './GoalForm';
 
 const NEXT_STATUS: Record<EngagementStatus, { to: EngagementStatus; label: string; primary?: boolean }[]> = {
@@ -92,6 +93,7 @@ export function EngagementPage({ id }: { id: string }) {
             />
             <FormError error={status.error} />
             <EngagementStats e={e} timezone={me.timezone} />
+            <BetweenSessions engagementId={e.id} canAssign={e.status === 'planned' || e.status === 'active' || e.status === 'paused'} />
 
             <Card
               title="Goals"
