@@ -1,7 +1,8 @@
 // The between-session screens in real headless Chromium against the real API: a client answers a PHQ-9
 // on a phone, one question per screen (leaving halfway and coming back), and sees their score but no
 // alert text; the coach sees the safety alert banner and the trend chart with its bands, and
-// acknowledges the alert. Screenshots go to .test-results/screenshots/.
+// acknowledges the alert. Each screen passes axe-core with nothing serious or critical. Screenshots go
+// to .test-results/screenshots/.
 import { existsSync, mkdirSync } from 'node:fs';
 import { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -29,8 +30,9 @@ let engagementId: string;
 let assignmentId: string;
 const contexts: BrowserContext[] = [];
 
-async function newPage(viewport = { width: 1280, height: 860 }): Promise<Page> {
-  const ctx = await browser.newContext({ viewport, timezoneId: 'UTC', locale: 'en-GB' });
+// bypassCSP only for axe-core, which is injected as a script the portal's policy refuses.
+async function newPage(viewport = { width: 1280, height: 860 }, opts: { bypassCSP?: boolean } = {}): Promise<Page> {
+  const ctx = await browser.newContext({ viewport, timezoneId: 'UTC', locale: 'en-GB', ...opts });
   contexts.push(ctx);
   const page = await ctx.newPage();
   page.setDefaultTimeout(15_000);
@@ -70,6 +72,19 @@ async function signIn(page: Page, email: string): Promise<void> {
   await page.getByLabel('Password').fill(PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await visible(page.getByRole('navigation', { name: 'Main' }));
+}
+
+const AXE = join(ROOT, 'node_modules', 'axe-core', 'axe.min.js');
+
+/** What axe-core finds serious or critical on the page as it stands, one line per rule. */
+async function axeFindings(page: Page): Promise<string[]> {
+  await noneLoading(page);
+  if (!(await page.evaluate(`typeof window.axe !== 'undefined'`))) await page.addScriptTag({ path: AXE });
+  const violations = (await page.evaluate(
+    `axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => n.target.join(' ')) })))`,
+  )) as { id: string; impact: string | null; help: string; targets: string[] }[];
+  const where = new URL(page.url()).pathname;
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${where}: ${v.id} [${v.impact}] ${v.help} at ${v.targets.join(' | ')}`);
 }
 
 /** Answers the question on screen with the option whose label starts with `value`. */
@@ -194,5 +209,24 @@ describe('between sessions in the portal', () => {
     const shared = coachPage.locator('.card').filter({ has: coachPage.getByRole('heading', { name: 'Shared journal' }) });
     await containsText(shared, 'the walk helped');
     expect(squash(await shared.textContent())).not.toContain('private thought');
+  });
+
+  it('the new screens of both portals pass axe-core with nothing serious or critical', async () => {
+    const findings: string[] = [];
+    const asClient = await newPage(PHONE, { bypassCSP: true });
+    await signIn(asClient, client.email!);
+    for (const path of ['/forms', '/journal', `/assignments/${assignmentId}`]) {
+      await asClient.goto(`${base}${path}`);
+      await visible(asClient.getByRole('heading', { level: 1 }));
+      findings.push(...(await axeFindings(asClient)));
+    }
+    const asCoach = await newPage(undefined, { bypassCSP: true });
+    await signIn(asCoach, coach.email!);
+    // With an alert waiting, so the banner is checked too.
+    await client.post(`/v1/assignments/${assignmentId}/responses`, { answers: [0, 0, 0, 0, 0, 0, 0, 0, 2].map((value, i) => ({ questionId: `q${i + 1}`, value })) }).expect(201);
+    await asCoach.goto(`${base}/engagements/${engagementId}`);
+    await visible(asCoach.getByRole('alert').filter({ hasText: 'Safety alert' }));
+    findings.push(...(await axeFindings(asCoach)));
+    expect(findings).toEqual([]);
   });
 });
