@@ -122,6 +122,7 @@ describe('assigning, prompting and responding', () => {
     expect(second.body).toMatchObject({ score: 20, band: 'severe' });
     const list = await coach.get(`/v1/assignments/${assignmentId}/responses`).expect(200);
     expect(list.body.data.map((r: { id: string; score: number }) => [r.id, r.score])).toEqual([[first.body.id, 8], [second.body.id, 20]]);
+    expect((await client.get(`/v1/assignments/${assignmentId}`).expect(200)).body).toMatchObject({ responseCount: 2, lastRespondedAt: second.body.submittedAt });
     const submitted = (await t.sql.query(`SELECT data FROM domain_events WHERE entity_id = $1 AND type = 'form.response_submitted'`, [first.body.id])).rows[0].data;
     expect(submitted).toMatchObject({ responseId: first.body.id, score: 8, band: 'mild', clientId: client.clientId });
     expect(JSON.stringify(submitted)).not.toContain('answers');

@@ -159,4 +159,14 @@ describe('sharing', () => {
     await client.del(`/v1/journal/${privateId}`).expect(204);
     await client.get(`/v1/journal/${privateId}`).expect(404);
   });
+
+  it('erasing the client removes the words of every entry and every answer; scores and counts stay', async () => {
+    const before = (await t.sql.query(`SELECT count(*)::int AS n FROM journal_entries WHERE client_id = $1`, [client.clientId])).rows[0].n;
+    await p.owner.post(`/v1/clients/${client.clientId}/erase`).expect(204);
+    const entries = (await t.sql.query(`SELECT text, shared FROM journal_entries WHERE client_id = $1`, [client.clientId])).rows;
+    expect(entries).toHaveLength(before);
+    expect(entries.every((e) => e.text === '[erased]' && e.shared === false)).toBe(true);
+    const responses = (await t.sql.query(`SELECT answers, score FROM form_responses WHERE client_id = $1`, [client.clientId])).rows;
+    expect(responses).toEqual([{ answers: [], score: '4' }]);
+  });
 });

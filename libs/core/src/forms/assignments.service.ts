@@ -19,7 +19,9 @@ import { isScoredResult, scoreAnswers } from './scoring';
 
 const OPEN_ENGAGEMENT = new Set(['planned', 'active', 'paused']);
 
-const toAssignmentDto = (a: FormAssignment, formTitle: string): AssignmentDto => ({
+const NO_RESPONSES = { count: 0, last: null };
+
+const toAssignmentDto = (a: FormAssignment, formTitle: string, stats: { count: number; last: Date | null } = NO_RESPONSES): AssignmentDto => ({
   id: a.id,
   engagementId: a.engagementId,
   formId: a.formId,
@@ -31,6 +33,8 @@ const toAssignmentDto = (a: FormAssignment, formTitle: string): AssignmentDto =>
   lastDueAt: a.lastDueAt?.toISOString() ?? null,
   metricId: a.metricId,
   stoppedAt: a.stoppedAt?.toISOString() ?? null,
+  responseCount: stats.count,
+  lastRespondedAt: stats.last?.toISOString() ?? null,
   createdAt: a.createdAt.toISOString(),
 });
 
@@ -117,14 +121,16 @@ export class AssignmentsService {
       await this.engagements.require(tx, ctx, engagementId);
       const rows = await this.repo.assignmentsPage(tx, engagementId, limit, after?.[0] ?? null);
       const forms = await this.repo.resolveMany(tx, rows.map((a) => a.formId));
-      return toPage(rows, limit, (a) => toAssignmentDto(a, forms.get(a.formId)?.title ?? a.formId), (a) => [a.id]);
+      const stats = await this.repo.responseStats(tx, rows.map((a) => a.id));
+      return toPage(rows, limit, (a) => toAssignmentDto(a, forms.get(a.formId)?.title ?? a.formId, stats.get(a.id)), (a) => [a.id]);
     });
   }
 
   get(ctx: AuthContext, id: string): Promise<AssignmentDto> {
     return this.db.run(ctx.practiceId, async (tx) => {
       const { assignment } = await this.repo.requireAssignment(tx, ctx, id);
-      return toAssignmentDto(assignment, (await this.repo.resolve(tx, assignment.formId))?.title ?? assignment.formId);
+      const stats = await this.repo.responseStats(tx, [assignment.id]);
+      return toAssignmentDto(assignment, (await this.repo.resolve(tx, assignment.formId))?.title ?? assignment.formId, stats.get(assignment.id));
     });
   }
 

@@ -117,6 +117,16 @@ export class FormsRepository {
     return qb.getMany();
   }
 
+  /** How often each assignment was answered, and when last. */
+  async responseStats(tx: TenantTx, assignmentIds: string[]): Promise<Map<string, { count: number; last: Date | null }>> {
+    if (!assignmentIds.length) return new Map();
+    const rows: { assignment_id: string; n: number; last: Date }[] = await tx.em.query(
+      `SELECT assignment_id, count(*)::int AS n, max(submitted_at) AS last FROM form_responses WHERE practice_id = $1 AND assignment_id = ANY($2::uuid[]) GROUP BY assignment_id`,
+      [tx.practiceId, assignmentIds],
+    );
+    return new Map(rows.map((r) => [r.assignment_id, { count: r.n, last: r.last }]));
+  }
+
   /** Chronological: by submittedAt, then id. */
   responsesPage(tx: TenantTx, assignmentId: string, limit: number, after: { at: Date; id: string } | null): Promise<FormResponse[]> {
     const qb = tx.em

@@ -71,13 +71,15 @@ export function ClientFormsPage() {
           ) : (
             list.map(({ engagement: e, assignments, scores }) => (
               <div key={e.id}>
-                <Card title={list.length > 1 ? `Waiting for you: ${e.title}` : 'Waiting for you'}>
+                <Card title={list.length > 1 ? `Your forms: ${e.title}` : 'Your forms'}>
                   {assignments.length === 0 ? (
                     <Empty>Nothing to fill in right now.</Empty>
                   ) : (
                     <ul className="list">
                       {assignments.map((a) => {
                         const saved = loadSaved(a.id);
+                        // Answered since its latest occurrence fell due: done until the next one.
+                        const answered = !!a.lastRespondedAt && (!a.lastDueAt || a.lastRespondedAt >= a.lastDueAt);
                         return (
                           <li key={a.id}>
                             <Link to={`/assignments/${a.id}`} className="list-link">
@@ -86,9 +88,10 @@ export function ClientFormsPage() {
                                 <span className="list-sub">
                                   {a.lastDueAt ? `Due ${dateTime(a.lastDueAt, me.timezone)}` : a.nextDueAt ? `Opens ${dateTime(a.nextDueAt, me.timezone)}` : 'Any time'}
                                   {a.recurrence !== 'none' ? ` · repeats ${a.recurrence}` : ''}
+                                  {a.lastRespondedAt ? ` · last answered ${dateTime(a.lastRespondedAt, me.timezone)}` : ''}
                                 </span>
                               </span>
-                              {saved ? <Badge tone="info">In progress</Badge> : <Badge tone="accent">Start</Badge>}
+                              {saved ? <Badge tone="info">In progress</Badge> : answered ? <Badge tone="good">Answered</Badge> : <Badge tone="accent">Start</Badge>}
                             </Link>
                           </li>
                         );

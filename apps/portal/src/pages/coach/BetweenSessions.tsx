@@ -89,6 +89,7 @@ export function BetweenSessions({ engagementId, canAssign }: { engagementId: str
                         <span className="list-sub">
                           {RECURRENCE[a.recurrence]}
                           {a.stoppedAt ? ' · stopped' : a.nextDueAt ? ` · next ${dateTime(a.nextDueAt, me.timezone)}` : ''}
+                          {` · ${a.responseCount} response${a.responseCount === 1 ? '' : 's'}`}
                         </span>
                       </span>
                       {!a.stoppedAt && canAssign && (

@@ -178,6 +178,9 @@ export class AssignmentDto {
   lastDueAt!: string | null;
   metricId!: string | null;
   stoppedAt!: string | null;
+  /** How many responses the client has given to it. */
+  responseCount!: number;
+  lastRespondedAt!: string | null;
   createdAt!: string;
 }
 
