@@ -169,7 +169,10 @@ describe('between sessions in the portal', () => {
   it('the coach sees the alert banner and the trend chart with its bands, and acknowledges the alert (audited)', async () => {
     const page = await newPage();
     await signIn(page, coach.email!);
-    await page.goto(`${base}/engagements/${engagementId}`);
+    // The dashboard names the waiting alert and leads to the engagement.
+    const waiting = page.getByRole('alert').filter({ hasText: 'Safety alert waiting for you' });
+    await visible(waiting);
+    await waiting.getByRole('link', { name: /A Client: PHQ-9/ }).click();
     const banner = page.getByRole('alert').filter({ hasText: 'Safety alert' });
     await visible(banner);
     await containsText(banner, PHQ9_ITEM9_ALERT);

@@ -8,6 +8,7 @@ import { useResource } from '../../api/use-resource';
 import { ScoreChart } from '../../components/ScoreChart';
 import { Async, Badge, Card, Empty, Field, FormError, useSubmit } from '../../components/ui';
 import { dateTime, num, zonedToIso } from '../../format';
+import { Link } from '../../router';
 import { MOODS } from '../client/JournalPage';
 
 type Recurrence = Assignment['recurrence'];
@@ -178,5 +179,26 @@ function AssignForm({ engagementId, library, onAssigned }: { engagementId: strin
         </button>
       </div>
     </form>
+  );
+}
+
+/** The dashboard's banner: every safety alert waiting for the coach (an owner: the practice's), each linking to its engagement. */
+export function OpenAlerts() {
+  const me = useMe();
+  const alerts = useResource(() => call(api.GET('/v1/assessment-alerts', { params: { query: { limit: 100 } } })).then((p) => p.data), []);
+  if (!alerts.data?.length) return null;
+  return (
+    <section className="alert-banner" role="alert" aria-labelledby="open-alerts-title">
+      <h2 id="open-alerts-title">Safety alert{alerts.data.length > 1 ? 's' : ''} waiting for you</h2>
+      <ul>
+        {alerts.data.map((a) => (
+          <li key={a.responseId}>
+            <Link to={`/engagements/${a.engagementId}`}>
+              {a.clientName}: {a.formTitle}, {dateTime(a.submittedAt, me.timezone)}
+            </Link>
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }
