@@ -169,6 +169,9 @@ describe('assigning, prompting and responding', () => {
     const responseId = open.body.data[0].responseId;
     expect(open.body.data[0]).toMatchObject({ formId: 'phq-9', clientId: client.clientId, alerts: [{ questionId: 'q9' }], acknowledgedAt: null });
     await client.get('/v1/assessment-alerts').expect(403);
+    // Another coach of the practice sees none of these; the owner sees them.
+    expect((await (await addCoach(t, p)).get('/v1/assessment-alerts').expect(200)).body.data).toEqual([]);
+    expect((await p.owner.get('/v1/assessment-alerts').expect(200)).body.data.map((a: { responseId: string }) => a.responseId)).toEqual([responseId]);
     await client.post(`/v1/responses/${responseId}/acknowledge`).expect(403);
     const ack = await coach.post(`/v1/responses/${responseId}/acknowledge`).expect(200);
     expect(ack.body.acknowledgedAt).not.toBeNull();

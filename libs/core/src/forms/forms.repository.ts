@@ -184,10 +184,11 @@ export class FormsRepository {
          JOIN engagements e ON e.practice_id = r.practice_id AND e.id = r.engagement_id
          JOIN clients c ON c.practice_id = r.practice_id AND c.id = r.client_id
         WHERE r.practice_id = $1 AND r.alerts <> '[]'::jsonb
-          AND ($2::uuid IS NULL OR e.coach_id = $2) AND ($3::uuid IS NULL OR r.engagement_id = $3)
+          AND ($2::text <> 'coach' OR e.coach_id = $7::uuid) AND ($3::uuid IS NULL OR r.engagement_id = $3)
           AND (r.acknowledged_at IS NOT NULL) = $4 AND ($5::uuid IS NULL OR r.id < $5)
         ORDER BY r.id DESC LIMIT $6`,
-      [tx.practiceId, ctx.role === 'coach' ? ctx.userId : null, q.engagementId ?? null, q.acknowledged, afterId, limit + 1],
+      // A coach (a coach's API key without a user sees none, as with engagements) sees their engagements' alerts only.
+      [tx.practiceId, ctx.role, q.engagementId ?? null, q.acknowledged, afterId, limit + 1, ctx.userId],
     );
   }
 }
