@@ -28,7 +28,9 @@ beforeAll(async () => {
   b = await signupPractice(t);
   const coach = await addCoach(t, b);
   const client = await addClient(t, b, coach);
-  await activeEngagement(coach, client.clientId); // an active engagement whose review day is still to be worked out
+  const engagementId = await activeEngagement(coach, client.clientId); // an active engagement whose review day is still to be worked out
+  // A form assignment whose next occurrence has come.
+  await t.sql.query(`INSERT INTO form_assignments (id, practice_id, engagement_id, form_id, first_due_at, next_due_at) VALUES ($1, $2, $3, 'phq-9', now() - interval '1 minute', now() - interval '1 minute')`, [randomUUID(), b.practiceId, engagementId]);
   await addApiKey(t, b, 'owner');
   B.keyHash = (await t.sql.query(`SELECT key_hash FROM api_keys WHERE practice_id = $1`, [b.practiceId])).rows[0].key_hash;
   const notification = `INSERT INTO notifications (id, practice_id, kind, recipient_user_id, channel, subject_type, subject_id, due_at, status, attempts, claimed_at, unique_key)
@@ -188,6 +190,7 @@ const CASES: Record<string, () => Case[]> = {
   app_pending_domain_events: () => [{ call: sql(`SELECT * FROM app_pending_domain_events(1000)`), readsB: (r) => practices(r).includes(b.practiceId) }],
   app_practices_with_active_engagements: () => [{ call: sql(`SELECT * FROM app_practices_with_active_engagements()`), readsB: (r) => practices(r).includes(b.practiceId) }],
   app_practices_with_review_work: () => [{ call: sql(`SELECT * FROM app_practices_with_review_work()`), readsB: (r) => practices(r).includes(b.practiceId) }],
+  app_practices_with_form_work: () => [{ call: sql(`SELECT * FROM app_practices_with_form_work()`), readsB: (r) => practices(r).includes(b.practiceId) }],
   app_due_backlog: () => [{ call: sql(`SELECT * FROM app_due_backlog(10000)`), readsB: (r) => r.some((x) => Number(x.due) > 0) }],
   app_claim_notifications: () =>
     [b.practiceId, a.practiceId].map((pid) => ({

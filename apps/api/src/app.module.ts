@@ -9,6 +9,8 @@ import { AvailabilityModule } from '@app/core/availability/availability.module';
 import { ActingUserInterceptor } from '@app/core/auth/acting-user.interceptor';
 import { AuthGuard, RolesGuard } from '@app/core/auth/auth.guard';
 import { loggerParams } from '@app/core/observability/logging';
+import { FormsHttpModule } from '@app/core/forms/forms.module';
+import { JournalHttpModule } from '@app/core/journal/journal.module';
 import { NotificationsHttpModule } from '@app/core/notifications/notifications.module';
 import { PrivacyModule } from '@app/core/privacy/privacy.module';
 import { ReviewsHttpModule } from '@app/core/reviews/reviews.module';
@@ -33,6 +35,8 @@ import { MetricsPort } from './health/metrics-port';
     PrivacyModule,
     NotificationsHttpModule,
     WebhooksHttpModule,
+    FormsHttpModule,
+    JournalHttpModule,
   ],
   controllers: [HealthController],
   providers: [

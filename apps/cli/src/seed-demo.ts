@@ -15,9 +15,12 @@ import { ClientsService } from '@app/core/clients/clients.service';
 import { CreateClientDto } from '@app/core/clients/dto/client.dto';
 import { AcceptInvitationDto, CreateInvitationDto } from '@app/core/invitations/dto/invitation.dto';
 import { InvitationsService } from '@app/core/invitations/invitations.service';
+import { seedBetweenSessions } from './seed-demo-between';
 import { seedCoaching } from './seed-demo-coaching';
 import { seedIntegrations } from './seed-demo-integrations';
 import { seedSessionsAndReviews } from './seed-demo-sessions';
+import { FormsModule } from '@app/core/forms/forms.module';
+import { JournalModule } from '@app/core/journal/journal.module';
 import { NotificationsModule } from '@app/core/notifications/notifications.module';
 import { ReviewCadenceJob } from '@app/core/reviews/jobs/review-cadence.job';
 import { ReviewsModule } from '@app/core/reviews/reviews.module';
@@ -102,6 +105,7 @@ export async function seedDemo(app: INestApplicationContext): Promise<DemoSeedRe
   await seedIntegrations(app, practice);
   const engagements = await seedCoaching(app, practice);
   await seedSessionsAndReviews(app, engagements);
+  await seedBetweenSessions(app, engagements);
   return { created: true, practiceId: practice.practiceId, logins: demoLogins(), practice };
 }
 
@@ -158,7 +162,7 @@ export function formatLogins(logins: DemoLogin[]): string {
 }
 
 @Module({
-  imports: [ConfigModule, DatabaseModule, RedisModule, AuditModule, IdentityModule, CoachingModule, SessionsModule, ReviewsModule, NotificationsModule, WebhooksModule],
+  imports: [ConfigModule, DatabaseModule, RedisModule, AuditModule, IdentityModule, CoachingModule, SessionsModule, ReviewsModule, NotificationsModule, WebhooksModule, FormsModule, JournalModule],
   providers: [ReviewCadenceJob],
 })
 export class DemoSeedModule {}

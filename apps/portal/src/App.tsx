@@ -19,6 +19,9 @@ const ClientReviewPage = lazy(() => import('./pages/client/ReviewPage').then((m)
 const ClientReviewsPage = lazy(() => import('./pages/client/ReviewsPage').then((m) => ({ default: m.ClientReviewsPage })));
 const ClientSessionPage = lazy(() => import('./pages/client/SessionsPage').then((m) => ({ default: m.ClientSessionPage })));
 const ClientSessionsPage = lazy(() => import('./pages/client/SessionsPage').then((m) => ({ default: m.ClientSessionsPage })));
+const AnswerPage = lazy(() => import('./pages/client/FormsPage').then((m) => ({ default: m.AnswerPage })));
+const ClientFormsPage = lazy(() => import('./pages/client/FormsPage').then((m) => ({ default: m.ClientFormsPage })));
+const ClientJournalPage = lazy(() => import('./pages/client/JournalPage').then((m) => ({ default: m.ClientJournalPage })));
 const WinsPage = lazy(() => import('./pages/client/WinsPage').then((m) => ({ default: m.WinsPage })));
 const ClientPage = lazy(() => import('./pages/coach/ClientPage').then((m) => ({ default: m.ClientPage })));
 const ClientsPage = lazy(() => import('./pages/coach/ClientsPage').then((m) => ({ default: m.ClientsPage })));
@@ -67,6 +70,9 @@ const CLIENT: Route[] = [
   ['/reviews/:id', 'Progress review', (p) => <ClientReviewPage id={p.id} />],
   ['/wins', 'Wins', () => <WinsPage />],
   ['/book/:id', 'Book a session', (p) => <ClientBookingPage engagementId={p.id} />],
+  ['/forms', 'Forms and check-ins', () => <ClientFormsPage />],
+  ['/assignments/:id', 'Form', (p) => <AnswerPage id={p.id} />],
+  ['/journal', 'Journal', () => <ClientJournalPage />],
   // Links in emails about an engagement land on the client's overview.
   ['/engagements/:id', 'Home', () => <Redirect to="/" />],
   ...SHARED,

@@ -9,6 +9,8 @@ import { WebhooksModule } from '@app/core/webhooks/webhooks.module';
 import { WebhooksService } from '@app/core/webhooks/webhooks.service';
 import { DispatchDueJob } from '@app/core/notifications/jobs/dispatch-due.job';
 import { NudgesJob } from '@app/core/notifications/jobs/nudges.job';
+import { FormAssignmentsJob } from '@app/core/forms/jobs/form-assignments.job';
+import { FormsModule } from '@app/core/forms/forms.module';
 import { ReviewCadenceJob } from '@app/core/reviews/jobs/review-cadence.job';
 import { ReviewsModule } from '@app/core/reviews/reviews.module';
 import { SendNotificationBatchJob, SendNotificationJob } from '@app/core/notifications/jobs/send-notification.job';
@@ -26,7 +28,7 @@ import { DeliverWebhookJob } from '@app/core/webhooks/jobs/deliver-webhook.job';
 import { ConsumerWatch } from './consumer-watch';
 
 /** Every job class the worker runs; add new ones here. */
-const JOBS = [PurgeIdempotencyJob, DispatchDueJob, ProcessOutboxJob, SendNotificationJob, SendNotificationBatchJob, DeliverWebhookJob, ReviewCadenceJob, NudgesJob];
+const JOBS = [PurgeIdempotencyJob, DispatchDueJob, ProcessOutboxJob, SendNotificationJob, SendNotificationBatchJob, DeliverWebhookJob, ReviewCadenceJob, NudgesJob, FormAssignmentsJob];
 
 export const JOB_HANDLERS = Symbol('JOB_HANDLERS');
 
@@ -244,6 +246,7 @@ export class QueueRunner implements OnModuleInit, OnApplicationShutdown {
     NotificationsModule,
     WebhooksModule,
     ReviewsModule,
+    FormsModule,
   ],
   providers: [
     QueueProducer,

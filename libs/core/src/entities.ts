@@ -6,11 +6,15 @@ import { Availability } from './availability/availability.entity';
 import { RefreshToken } from './auth/refresh-token.entity';
 import { Client } from './clients/client.entity';
 import { Engagement } from './engagements/engagement.entity';
+import { Form } from './forms/form.entity';
+import { FormAssignment } from './forms/form-assignment.entity';
+import { FormResponse } from './forms/form-response.entity';
 import { Goal } from './goals/goal.entity';
 import { GoalRevision } from './goals/goal-revision.entity';
 import { Measurement } from './goals/measurement.entity';
 import { Metric } from './goals/metric.entity';
 import { Milestone } from './goals/milestone.entity';
+import { JournalEntry } from './journal/journal-entry.entity';
 import { MailMessage } from './notifications/mail-message.entity';
 import { Notification } from './notifications/notification.entity';
 import { DomainEvent } from './outbox/domain-event.entity';
@@ -31,4 +35,5 @@ export const ENTITIES = [
   DomainEvent, Engagement, Goal, GoalRevision, Milestone, Metric, Measurement,
   Session, AgendaItem, ActionItem, Review, ReviewEntry,
   Notification, MailMessage, WebhookEndpoint, WebhookDelivery, WebhookDeliveryAttempt, Availability,
+  Form, FormAssignment, FormResponse, JournalEntry,
 ];

@@ -10,11 +10,12 @@ export interface DueRow {
 }
 
 /** The practices a per-practice pass visits: a reviewed function each. */
-export type PracticesWith = 'active-engagements' | 'review-work';
+export type PracticesWith = 'active-engagements' | 'review-work' | 'form-work';
 
 const PRACTICES_WITH: Record<PracticesWith, string> = {
   'active-engagements': `SELECT practice_id FROM app_practices_with_active_engagements() ORDER BY practice_id`,
   'review-work': `SELECT practice_id FROM app_practices_with_review_work() ORDER BY practice_id`,
+  'form-work': `SELECT practice_id FROM app_practices_with_form_work() ORDER BY practice_id`,
 };
 
 interface Pool {

@@ -57,6 +57,8 @@ export function Layout({ children }: { children: ReactNode }) {
           { to: '/sessions', label: 'Sessions', also: ['/sessions/'] },
           { to: '/reviews', label: 'Reviews', also: ['/reviews/'] },
           { to: '/wins', label: 'Wins' },
+          { to: '/forms', label: 'Forms', also: ['/assignments/'] },
+          { to: '/journal', label: 'Journal' },
           { to: '/notifications', label: 'Notifications', badge: unread },
         ]
       : [

@@ -23,7 +23,7 @@ const MIN_W = 240;
 const PAD = { top: 16, right: 56, bottom: 28, left: 44 };
 
 /** The element's width in CSS pixels, followed as it changes. */
-function useWidth<E extends HTMLElement>(): [RefObject<E | null>, number] {
+export function useWidth<E extends HTMLElement>(): [RefObject<E | null>, number] {
   const ref = useRef<E | null>(null);
   const [width, setWidth] = useState(DEFAULT_W);
   useLayoutEffect(() => {

@@ -62,6 +62,11 @@ function body(kind: NotificationKind, c: MailContext): Body {
         action: 'Book a session',
         path: `/book/${str(d.engagementId)}`,
       };
+    case 'form_assigned':
+      return { subject: `A form is waiting for you: ${str(d.title)}`, lines: [`Your coach asked you to fill in "${str(d.title)}"${d.dueAt ? `, due ${when(d.dueAt)}` : ''}.`, 'It takes a few minutes, and you can stop and come back to it.'], action: 'Open the form', path: `/assignments/${str(d.assignmentId)}` };
+    case 'assessment_alert':
+      // Neither the answers nor the alert texts travel by mail: the coach reads them in the portal.
+      return { subject: `Please look at an assessment now: ${str(d.title)}`, lines: [`A response from ${str(d.clientName) || 'your client'} to "${str(d.title)}" met an alert rule.`, 'Open it in the portal, contact the client as your safety plan says, then acknowledge the alert.'], action: 'Open the engagement', path: `/engagements/${str(d.engagementId)}` };
   }
 }
 

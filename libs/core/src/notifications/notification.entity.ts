@@ -12,6 +12,8 @@ export const NOTIFICATION_KINDS = [
   'action_item_due',
   'engagement_stalled',
   'booking_nudge',
+  'form_assigned',
+  'assessment_alert',
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 export type NotificationChannel = 'email' | 'in_app';

@@ -11,7 +11,7 @@ interface Parties {
   client_user_id: string | null;
 }
 
-/** The prompts domain events call for: a proposed goal prompts the client, a request for changes and a submitted review notify the coach, an opened review prompts the client. */
+/** The prompts domain events call for: a proposed goal prompts the client, a request for changes and a submitted review notify the coach, an opened review prompts the client, an assessment alert tells the coach at once. */
 @Injectable()
 export class PromptsConsumer implements DomainEventConsumer {
   constructor(private readonly notifications: NotificationsService) {}
@@ -52,6 +52,21 @@ export class PromptsConsumer implements DomainEventConsumer {
           subjectId: e.entityId,
           occurrence: 'once',
           data: { reviewId: e.entityId, engagementId: p.engagement_id, title: p.title, dueAt: review.due_at.toISOString() },
+        });
+        return;
+      }
+      case 'assessment.alert': {
+        // The coach at once, by email and in-app, whatever their quiet hours: a safety matter.
+        const p = await this.parties(tx, String(d.engagementId));
+        if (!p) return;
+        const [c]: { name: string }[] = await tx.em.query(`SELECT name FROM clients WHERE practice_id = $1 AND id = $2`, [tx.practiceId, String(d.clientId)]);
+        await this.notifications.prompt(tx, {
+          kind: 'assessment_alert',
+          recipientUserId: p.coach_id,
+          subjectType: 'form_response',
+          subjectId: e.entityId,
+          occurrence: 'once',
+          data: { responseId: e.entityId, assignmentId: d.assignmentId, engagementId: p.engagement_id, formId: d.formId, title: d.formTitle, clientName: c?.name ?? null },
         });
         return;
       }

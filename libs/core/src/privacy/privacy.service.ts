@@ -17,6 +17,10 @@ import { clientSeesGoalSql } from '../goals/goal.queries';
 import { asSeenBy, visibleTo } from '../goals/goals.repository';
 import { toGoalDto, toRevisionDto } from '../goals/goals.service';
 import { ProgressRepository } from '../goals/progress.repository';
+import { FormResponse } from '../forms/form-response.entity';
+import { toResponseDto } from '../forms/assignments.service';
+import { JournalEntry } from '../journal/journal-entry.entity';
+import { toJournalEntryDto } from '../journal/journal.service';
 import { Review } from '../reviews/review.entity';
 import { ReviewEntry } from '../reviews/review-entry.entity';
 import { toReviewDto } from '../reviews/reviews.service';
@@ -104,6 +108,9 @@ const COUNTS_SQL = `
  * so the practice's counts do not change.
  */
 const ERASE_SQL = [
+  // Between sessions: the answers and the journal's words are the client's content; scores and counts stay.
+  `UPDATE form_responses SET answers = '[]'::jsonb WHERE practice_id = $1 AND client_id = $2`,
+  `UPDATE journal_entries SET text = '${ERASED_TEXT}', goal_id = NULL, shared = false, shared_at = NULL WHERE practice_id = $1 AND client_id = $2`,
   `UPDATE engagements SET title = '${ERASED_TEXT}' WHERE practice_id = $1 AND client_id = $2`,
   `UPDATE goals SET title = '${ERASED_TEXT}', description = NULL, specific = NULL, measurable = NULL, achievable = NULL, relevant = NULL,
           changes_requested_comment = NULL
@@ -306,6 +313,9 @@ export class PrivacyService {
       const reviews = engagementIds.length ? await tx.em.find(Review, { where: { practiceId: p, engagementId: In(engagementIds) }, order: { periodEnd: 'ASC', id: 'ASC' } }) : [];
       const entries = reviews.length ? await tx.em.find(ReviewEntry, { where: { practiceId: p, reviewId: In(reviews.map((r) => r.id)) }, order: { goalId: 'ASC' } }) : [];
       const shown = new Set(goalIds);
+      // Responses as the client reads them (no alert texts); journal entries only while the client shares them.
+      const responses = await tx.em.find(FormResponse, { where: { practiceId: p, clientId: client.id }, order: { submittedAt: 'ASC', id: 'ASC' } });
+      const journal = await tx.em.find(JournalEntry, { where: { practiceId: p, clientId: client.id, shared: true }, order: { id: 'ASC' } });
       const ids: { id: string }[] = await tx.em.query(RECORD_IDS_SQL, [p, client.id, false]);
       const notifications: Row[] = user ? await tx.em.query(NOTIFICATIONS_SQL, [p, user.id, goalIds]) : [];
       const mail: Row[] = await tx.em.query(MAIL_SQL, [p, notifications.map((n) => n.id), [...new Set([client.email, ...(user ? [user.email] : [])])], goalIds]);
@@ -331,6 +341,8 @@ export class PrivacyService {
             .filter((x) => x.reviewId === r.id && shown.has(x.goalId))
             .map((x) => ({ goalId: x.goalId, selfRating: x.selfRating, whatWorked: x.whatWorked, whatDidnt: x.whatDidnt, nextStep: x.nextStep, adjustment: x.adjustment, adjustmentNote: x.adjustmentNote })),
         })),
+        formResponses: responses.map((r) => toResponseDto(asClient, r)),
+        journalEntries: journal.map(toJournalEntryDto),
         notifications: notifications.map((n) => ({ ...n, dueAt: iso(n.dueAt), sentAt: iso(n.sentAt), readAt: iso(n.readAt), createdAt: iso(n.createdAt) }) as ExportNotificationDto),
         mail: mail.map((m) => ({ ...m, createdAt: iso(m.createdAt) }) as ExportMailDto),
         // Whether a feed is issued and since when: its token (hash or sealed) never leaves.

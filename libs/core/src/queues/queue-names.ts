@@ -21,6 +21,7 @@ export enum SchedulerJob {
   ProcessOutbox = 'process-outbox',
   ReviewCadence = 'review-cadence',
   Nudges = 'nudges',
+  FormAssignments = 'form-assignments',
 }
 
 export enum NotificationJob {

@@ -4,6 +4,7 @@ import { newId, TenantDb, TenantTx } from '@app/database';
 import { AuditService, created } from '../audit/audit.service';
 import { Engagement } from '../engagements/engagement.entity';
 import { EngagementsRepository } from '../engagements/engagements.repository';
+import { scoreSeries } from '../forms/between-sessions';
 import { GoalAction, GoalStatus } from '../goals/goal-status';
 import { GoalsService } from '../goals/goals.service';
 import { goalProgress, ProgressRepository } from '../goals/progress.repository';
@@ -245,7 +246,14 @@ export class ReviewsService {
       byGoal.get(m.goal_id)!.metrics.push({ metricId: m.id, name: m.name, unit: m.unit, startValue: decimal(m.start_value), endValue: decimal(m.end_value), change: decimal(m.change) });
     }
     for (const m of milestones) byGoal.get(m.goal_id)!.milestonesCompleted.push({ id: m.id, title: m.title, doneAt: m.done_at.toISOString() });
-    return { ...toReviewDto(review), entries: entries.map(toEntryDto), goals: [...byGoal.values()] };
+    // Beside the metrics: each scored form's responses (assessments, check-ins) within the period.
+    const [bounds]: { lo: Date; hi: Date }[] = await tx.em.query(
+      `SELECT (r.period_start::timestamp AT TIME ZONE p.timezone) AS lo, ((r.period_end + 1)::timestamp AT TIME ZONE p.timezone) AS hi
+         FROM reviews r JOIN practices p ON p.id = r.practice_id WHERE r.practice_id = $1 AND r.id = $2`,
+      [tx.practiceId, review.id],
+    );
+    const assessments = await scoreSeries(tx, review.engagementId, bounds.lo, bounds.hi);
+    return { ...toReviewDto(review), entries: entries.map(toEntryDto), goals: [...byGoal.values()], assessments };
   }
 
   /** The client has a week from the later of now and the period's end. */

@@ -3,6 +3,9 @@ import { Injectable } from '@nestjs/common';
 import { AuthContext, Conflict, FieldError, Forbidden, InvalidInput } from '@app/common';
 import { newId, TenantDb, TenantTx } from '@app/database';
 import { AuditService, created, diff } from '../audit/audit.service';
+import { latestCheckin } from '../forms/between-sessions';
+import { sharedJournalSince } from '../journal/journal.repository';
+import { toJournalEntryDto } from '../journal/journal.service';
 import { toActionItemDto } from './action-items.service';
 import { AgendaItem, AgendaKind } from './agenda-item.entity';
 import { AgendaDto, AgendaItemDto, CreateAgendaItemDto, UpdateAgendaItemDto } from './dto/agenda-item.dto';
@@ -56,7 +59,17 @@ export class AgendaService {
       const s = await this.sessions.require(tx, ctx, sessionId);
       const [items, carried] = [await this.sessions.agenda(tx, s.id), await this.sessions.carriedOver(tx, s)];
       const hidden = await this.sessions.hiddenLinks(tx, ctx, [...items, ...carried]);
-      return { items: items.map((i) => toAgendaItemDto(i, hidden)), carriedOver: carried.map((a) => toActionItemDto(a, hidden)) };
+      const [previous]: { ends_at: Date }[] = await tx.em.query(
+        `SELECT ends_at FROM sessions WHERE practice_id = $1 AND engagement_id = $2 AND status = 'completed' AND starts_at < $3 ORDER BY starts_at DESC LIMIT 1`,
+        [tx.practiceId, s.engagementId, s.startsAt],
+      );
+      const since = previous?.ends_at ?? null;
+      const betweenSessions = {
+        since: since?.toISOString() ?? null,
+        latestCheckin: await latestCheckin(tx, s.engagementId),
+        sharedJournal: (await sharedJournalSince(tx, s.engagementId, since)).map(toJournalEntryDto),
+      };
+      return { items: items.map((i) => toAgendaItemDto(i, hidden)), carriedOver: carried.map((a) => toActionItemDto(a, hidden)), betweenSessions };
     });
   }
 

@@ -13,6 +13,9 @@ export const WEBHOOK_EVENTS = [
   'review.completed',
   'measurement.recorded',
   'reminder.sent',
+  'form.assigned',
+  'form.response_submitted',
+  'assessment.alert',
 ] as const;
 
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];

@@ -6,6 +6,7 @@ import { Async, Avatar, Badge, Card, Empty, PageHeader, ProgressBar, Stat } from
 import { calendarDate, dateTime, day, percent, relative, time } from '../../format';
 import { Link } from '../../router';
 import { ClientBookings } from './ClientBookings';
+import { OpenAlerts } from './BetweenSessions';
 
 export function DashboardPage() {
   const me = useMe();
@@ -26,6 +27,7 @@ export function DashboardPage() {
           </Link>
         }
       />
+      <OpenAlerts />
       <Async resource={dash} label="Loading your week">
         {({ clients, engagements, upcoming, views }) => {
           const awaiting = views.flatMap((v) => v.goals.filter((g) => g.status === 'proposed' || g.status === 'changes_requested').map((g) => ({ goal: g, view: v })));

@@ -11,6 +11,7 @@ import { Async, Badge, Card, Empty, Field, FormError, PageHeader, ProgressBar, S
 import { CADENCE, calendarDate, dateTime, percent, today } from '../../format';
 import { Link, navigate } from '../../router';
 import { EngagementForm } from './EngagementForm';
+import { BetweenSessions } from './BetweenSessions';
 import { GoalForm, newGoalBody } from './GoalForm';
 
 const NEXT_STATUS: Record<EngagementStatus, { to: EngagementStatus; label: string; primary?: boolean }[]> = {
@@ -110,6 +111,7 @@ export function EngagementPage({ id }: { id: string }) {
               />
             )}
             <EngagementStats e={e} timezone={me.timezone} />
+            <BetweenSessions engagementId={e.id} canAssign={e.status === 'planned' || e.status === 'active' || e.status === 'paused'} />
 
             <Card
               title="Goals"

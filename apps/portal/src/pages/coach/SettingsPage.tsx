@@ -26,6 +26,9 @@ const EVENTS: Record<WebhookEvent, string> = {
   'review.completed': 'Review completed',
   'measurement.recorded': 'Measurement logged',
   'reminder.sent': 'Reminder sent',
+  'form.assigned': 'Form assigned',
+  'form.response_submitted': 'Form answered',
+  'assessment.alert': 'Assessment alert',
 };
 
 type Delivery = components['schemas']['WebhookDeliveryDto'];

@@ -66,6 +66,10 @@ export function describeNotification(n: Notification, tz: string, isClient: bool
       return { tag: 'Engagement', title: `Stalled: ${str(d.title)}`, body: `No session for ${String(d.days ?? 'many')} days and none planned.`, to: `/engagements/${str(d.engagementId)}` };
     case 'booking_nudge':
       return { tag: 'Booking', title: `Book your next session: ${str(d.title)}`, body: `${String(d.remaining ?? 'Some')} session${d.remaining === 1 ? '' : 's'} left and none in the calendar.`, to: `/book/${str(d.engagementId)}` };
+    case 'form_assigned':
+      return { tag: 'Form', title: `A form is waiting: ${str(d.title)}`, body: 'It takes a few minutes; you can stop and come back.', to: `/assignments/${str(d.assignmentId)}` };
+    case 'assessment_alert':
+      return { tag: 'Alert', title: `Please look now: ${str(d.title)}`, body: `A response${d.clientName ? ` from ${str(d.clientName)}` : ''} met an alert rule.`, to: `/engagements/${str(d.engagementId)}` };
   }
 }
 

@@ -1,3 +1,5 @@
+import { ResponseDto } from '../../forms/dto/form.dto';
+import { JournalEntryDto } from '../../journal/dto/journal.dto';
 import { AuditEventDto } from '../../audit/dto/audit-event.dto';
 import { ClientDto } from '../../clients/dto/client.dto';
 import { EngagementDto } from '../../engagements/dto/engagement.dto';
@@ -115,6 +117,10 @@ export class ClientExportDto {
   agendaItems!: ExportAgendaItemDto[];
   actionItems!: ExportActionItemDto[];
   reviews!: ExportReviewDto[];
+  /** The client's form responses with scores and bands, oldest first (alert texts are the coach's and left out). */
+  formResponses!: ResponseDto[];
+  /** Journal entries the client shares, oldest first; private ones are the client's alone and never exported by the practice. */
+  journalEntries!: JournalEntryDto[];
   /** The in-app inbox and the reminders and prompts addressed to the client's account, oldest first. */
   notifications!: ExportNotificationDto[];
   /** Mail kept for the client, oldest first. */

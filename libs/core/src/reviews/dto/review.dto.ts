@@ -1,6 +1,7 @@
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { PageDto, PageQuery, IsDateOnly, IsTimestamp } from '@app/common';
+import { ScoreSeriesDto } from '../../forms/dto/form.dto';
 import type { GoalStatus } from '../../goals/goal-status';
 import { ADJUSTMENTS, Adjustment } from '../review-entry.entity';
 import type { ReviewStatus } from '../review.entity';
@@ -140,6 +141,8 @@ export class ReviewDetailDto extends ReviewDto {
   entries!: ReviewEntryDto[];
   /** Each active goal (and each goal rated in this review) over the period. */
   goals!: ReviewGoalDto[];
+  /** Scores of assessments and check-ins submitted within the period, per form, oldest first, with the form's bands. */
+  assessments!: ScoreSeriesDto[];
 }
 
 export class ReviewPage extends PageDto {

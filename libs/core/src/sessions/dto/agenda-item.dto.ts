@@ -1,3 +1,4 @@
+import { JournalEntryDto } from '../../journal/dto/journal.dto';
 import { IsMeasureNumber, IsOptionalNotNull } from '@app/common';
 import { IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
 import { AGENDA_KINDS, AgendaKind } from '../agenda-item.entity';
@@ -82,8 +83,28 @@ export class AgendaItemDto {
   updatedAt!: string;
 }
 
+export class AgendaCheckinDto {
+  responseId!: string;
+  formId!: string;
+  formTitle!: string;
+  submittedAt!: string;
+  score!: number | null;
+  band!: string | null;
+}
+
+export class AgendaBetweenSessionsDto {
+  /** The end of the engagement's previous session (null when this is the first). */
+  since!: string | null;
+  /** The engagement's latest check-in response. */
+  latestCheckin!: AgendaCheckinDto | null;
+  /** Journal entries the client shares, written since the previous session, newest first. */
+  sharedJournal!: JournalEntryDto[];
+}
+
 export class AgendaDto {
   items!: AgendaItemDto[];
   /** Open action items from the engagement's earlier sessions. */
   carriedOver!: ActionItemDto[];
+  /** What happened since the last session: the latest check-in and the shared journal. */
+  betweenSessions!: AgendaBetweenSessionsDto;
 }
