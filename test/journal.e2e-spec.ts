@@ -147,6 +147,19 @@ describe('sharing', () => {
     await client.patch(`/v1/journal/${unsharedId}`, { shared: false }).expect(200);
   });
 
+  it("the client's own export holds every entry of theirs, private and unshared too, and their responses; staff cannot ask for it", async () => {
+    const own = await client.get('/v1/me/export').expect(200);
+    expect(own.body.client.id).toBe(client.clientId);
+    const texts = own.body.journalEntries.map((e: { text: string }) => e.text).join('\n');
+    for (const marker of [PRIVATE, SHARED, UNSHARED]) expect(texts).toContain(marker);
+    expect(own.body.journalEntries.every((e: { clientId?: string }) => e.clientId === undefined || e.clientId === client.clientId)).toBe(true);
+    expect(own.text).not.toContain(otherClient.clientId);
+    expect(Array.isArray(own.body.formResponses)).toBe(true);
+    // The owner's export of the same client still holds only what is shared now.
+    expect((await p.owner.get(`/v1/clients/${client.clientId}/export`).expect(200)).text).not.toContain(UNSHARED);
+    for (const staff of [coach, p.owner]) await staff.get('/v1/me/export').expect(403);
+  });
+
   it('only the client edits or deletes; bad edits are 400; another practice gets 404', async () => {
     await coach.patch(`/v1/journal/${sharedId}`, { text: 'edited by coach' }).expect(403);
     await coach.del(`/v1/journal/${sharedId}`).expect(403);

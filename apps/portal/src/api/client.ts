@@ -127,13 +127,17 @@ async function authorizedFetch(request: Request): Promise<Response> {
 }
 
 /**
- * A change that went through makes everything loaded stale, so any other page loads afresh when next shown.
- * The page on screen is not reloaded under the person's hands: it shows the change itself (a ticked item
- * stays in its list until they leave), and is refreshed when the window comes back into focus.
+ * After a change that went through, nothing loaded before it is shown again: any other page loads afresh
+ * when next opened (its cached data is dropped), and the page on screen is marked stale. That page is not
+ * reloaded under the person's hands: it shows the change itself (a ticked item stays in its list until they
+ * leave), and is refreshed when the window comes back into focus.
  */
 async function fetchAndInvalidate(request: Request): Promise<Response> {
   const res = await authorizedFetch(request);
-  if (res.ok && request.method !== 'GET' && request.method !== 'HEAD') void queryClient.invalidateQueries({ refetchType: 'none' });
+  if (res.ok && request.method !== 'GET' && request.method !== 'HEAD') {
+    queryClient.removeQueries({ type: 'inactive' });
+    void queryClient.invalidateQueries({ refetchType: 'none' });
+  }
   return res;
 }
 

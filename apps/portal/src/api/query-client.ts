@@ -1,7 +1,7 @@
 // The portal's one cache of server state (TanStack Query): a page opened again shows what it showed
 // before at once and refreshes it behind, a window coming back into focus refreshes what is on screen, and
-// any change the person makes marks everything stale (see client.ts), so no page opened after it shows
-// what was true before. Signing out empties it: the next person on this browser starts from nothing.
+// after any change the person makes nothing loaded before it is shown again (see client.ts). Signing out
+// empties it: the next person on this browser starts from nothing.
 import { QueryClient } from '@tanstack/react-query';
 
 const status = (err: unknown): number | undefined => (err && typeof err === 'object' && typeof (err as { status?: unknown }).status === 'number' ? (err as { status: number }).status : undefined);

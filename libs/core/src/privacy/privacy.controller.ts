@@ -24,3 +24,16 @@ export class PrivacyController {
     return this.privacy.erase(ctx, id);
   }
 }
+
+@ApiTags('clients')
+@Controller('v1/me')
+export class OwnExportController {
+  constructor(private readonly privacy: PrivacyService) {}
+
+  /** The signed-in client's own copy of everything held about them, with every journal entry of theirs, shared or not. */
+  @Get('export')
+  @Roles('client')
+  export(@Ctx() ctx: AuthContext): Promise<ClientExportDto> {
+    return this.privacy.exportOwn(ctx);
+  }
+}

@@ -1,7 +1,7 @@
 // The client's data rights: an export of everything held about them, and erasure that keeps anonymous counts.
 import { Injectable } from '@nestjs/common';
 import { In } from 'typeorm';
-import { AuthContext, Forbidden } from '@app/common';
+import { AuthContext, Forbidden, NotFound } from '@app/common';
 import { forgetCheckedUsers, TenantDb, TenantTx } from '@app/database';
 import { AuditEventDto } from '../audit/dto/audit-event.dto';
 import { AuditService } from '../audit/audit.service';
@@ -286,6 +286,16 @@ export class PrivacyService {
    */
   export(ctx: AuthContext, clientId: string): Promise<ClientExportDto> {
     ownerOnly(ctx);
+    return this.document(ctx, clientId, false);
+  }
+
+  /** A client's own copy of the same document: with every journal entry of theirs, shared or not. */
+  exportOwn(ctx: AuthContext): Promise<ClientExportDto> {
+    if (ctx.role !== 'client' || !ctx.clientId) throw new NotFound('Client');
+    return this.document(ctx, ctx.clientId, true);
+  }
+
+  private document(ctx: AuthContext, clientId: string, everyJournalEntry: boolean): Promise<ClientExportDto> {
     return this.db.run(ctx.practiceId, async (tx) => {
       const client = await this.clients.require(tx, ctx, clientId);
       const p = tx.practiceId;
@@ -313,9 +323,10 @@ export class PrivacyService {
       const reviews = engagementIds.length ? await tx.em.find(Review, { where: { practiceId: p, engagementId: In(engagementIds) }, order: { periodEnd: 'ASC', id: 'ASC' } }) : [];
       const entries = reviews.length ? await tx.em.find(ReviewEntry, { where: { practiceId: p, reviewId: In(reviews.map((r) => r.id)) }, order: { goalId: 'ASC' } }) : [];
       const shown = new Set(goalIds);
-      // Responses as the client reads them (no alert texts); journal entries only while the client shares them.
+      // Responses as the client reads them (no alert texts); journal entries only while the client shares them,
+      // except in the client's own copy, which holds all of theirs.
       const responses = await tx.em.find(FormResponse, { where: { practiceId: p, clientId: client.id }, order: { submittedAt: 'ASC', id: 'ASC' } });
-      const journal = await tx.em.find(JournalEntry, { where: { practiceId: p, clientId: client.id, shared: true }, order: { id: 'ASC' } });
+      const journal = await tx.em.find(JournalEntry, { where: { practiceId: p, clientId: client.id, ...(everyJournalEntry ? {} : { shared: true }) }, order: { id: 'ASC' } });
       const ids: { id: string }[] = await tx.em.query(RECORD_IDS_SQL, [p, client.id, false]);
       const notifications: Row[] = user ? await tx.em.query(NOTIFICATIONS_SQL, [p, user.id, goalIds]) : [];
       const mail: Row[] = await tx.em.query(MAIL_SQL, [p, notifications.map((n) => n.id), [...new Set([client.email, ...(user ? [user.email] : [])])], goalIds]);
