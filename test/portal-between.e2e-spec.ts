@@ -11,13 +11,12 @@ import { PHQ9_ITEM9_ALERT } from '@app/core/forms/scoring';
 import { startApp, TestApp } from './support/app';
 import { activeEngagement } from './support/coaching';
 import { addClient, addCoach, Caller, PASSWORD, PracticeFixture, signupPractice } from './support/factories';
+import { CHROME, CHROME_ARGS, containsText, eventually, noneLoading, squash, visible } from './support/browser';
 
 jest.setTimeout(120_000);
 
 const ROOT = join(__dirname, '..');
 const SHOTS = join(ROOT, '.test-results', 'screenshots');
-const CHROME = process.env.CHROME_PATH || '/usr/bin/chromium';
-const CHROME_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const PHONE = { width: 390, height: 844 };
 
 let t: TestApp;
@@ -39,25 +38,6 @@ async function newPage(viewport = { width: 1280, height: 860 }, opts: { bypassCS
   page.on('pageerror', (e) => console.error(`page error on ${page.url()}: ${e.message}`));
   return page;
 }
-
-async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean, what: string, timeout = 15_000): Promise<T> {
-  const until = Date.now() + timeout;
-  let last: T | undefined;
-  for (;;) {
-    try {
-      last = await read();
-      if (ok(last)) return last;
-    } catch {
-      // not there yet
-    }
-    if (Date.now() > until) throw new Error(`${what}; last seen: ${JSON.stringify(last)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-const squash = (s: string | null) => (s ?? '').replace(/\s+/g, ' ').trim();
-const visible = (l: Locator) => l.waitFor({ state: 'visible' });
-const containsText = (l: Locator, text: string) => eventually(() => l.textContent(), (v) => squash(v).includes(text), `expected to contain "${text}"`);
-const noneLoading = (page: Page) => eventually(() => page.locator('.loading').count(), (n) => n === 0, `nothing loading on ${page.url()}`);
 
 async function shot(page: Page, name: string): Promise<void> {
   await noneLoading(page);

@@ -6,12 +6,13 @@ import { join } from 'node:path';
 import { Browser, chromium, Page, Route } from 'playwright-core';
 import { startApp, TestApp } from './support/app';
 import { addCoach, as, PASSWORD, PracticeFixture, signupPractice } from './support/factories';
+import { CHROME, CHROME_ARGS, eventually as eventuallyWithin } from './support/browser';
 
 jest.setTimeout(120_000);
 
-const CHROME = process.env.CHROME_PATH || '/usr/bin/chromium';
-const CHROME_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const SESSION_KEY = 'coaching-portal.session';
+// The portal's own retries pause longer each time: these waits allow 20 s.
+const eventually = <T>(read: () => Promise<T>, ok: (v: T) => boolean, what: string) => eventuallyWithin(read, ok, what, 20_000);
 
 let t: TestApp;
 let base: string;
@@ -30,21 +31,6 @@ afterAll(async () => {
   await browser?.close();
   await t?.close();
 });
-
-async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean, what: string, timeout = 20_000): Promise<T> {
-  const until = Date.now() + timeout;
-  let last: T | undefined;
-  for (;;) {
-    try {
-      last = await read();
-      if (ok(last)) return last;
-    } catch {
-      // not there yet
-    }
-    if (Date.now() > until) throw new Error(`${what}; last seen: ${JSON.stringify(last)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 // Run in the page (the test compiles without the DOM's types, hence the source text).
 const session = (page: Page) => page.evaluate(`JSON.parse(localStorage.getItem('${SESSION_KEY}') ?? 'null')`) as Promise<{ accessToken: string; refreshToken: string } | null>;

@@ -14,13 +14,12 @@ import { startApp, TestApp } from './support/app';
 import { SMART, createEngagement, draftGoal, scheduleSession } from './support/coaching';
 import { addClient, addCoach, Caller, PASSWORD, PracticeFixture, signupPractice } from './support/factories';
 import { ChildRun, exitWithin, freePort, startWorker, waitFor, workerEnv } from './support/processes';
+import { CHROME, CHROME_ARGS, containsText, eventually, noneLoading, squash, visible } from './support/browser';
 
 jest.setTimeout(120_000);
 
 const ROOT = join(__dirname, '..');
 const SHOTS = join(ROOT, '.test-results', 'screenshots');
-const CHROME = process.env.CHROME_PATH || '/usr/bin/chromium';
-const CHROME_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 let t: TestApp;
 let base: string;
@@ -63,29 +62,11 @@ async function newPage(viewport = { width: 1280, height: 860 }, opts: { bypassCS
 }
 
 // playwright-core has no assertion library: these wait for the page to settle into what is expected.
-async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean, what: string, timeout = 15_000): Promise<T> {
-  const until = Date.now() + timeout;
-  let last: T | undefined;
-  for (;;) {
-    try {
-      last = await read();
-      if (ok(last)) return last;
-    } catch {
-      // not there yet
-    }
-    if (Date.now() > until) throw new Error(`${what}; last seen: ${JSON.stringify(last)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-const squash = (s: string | null) => (s ?? '').replace(/\s+/g, ' ').trim();
-const visible = (l: Locator) => l.waitFor({ state: 'visible' });
 const hasText = (l: Locator, text: string) => eventually(() => l.textContent(), (v) => squash(v) === text, `expected text "${text}"`);
-const containsText = (l: Locator, text: string) => eventually(() => l.textContent(), (v) => squash(v).includes(text), `expected to contain "${text}"`);
 const hasTitle = (page: Page, title: string) => eventually(() => page.title(), (v) => v === title, `expected the page title "${title}"`);
 const hasAttribute = (l: Locator, name: string, value: string) => eventually(() => l.getAttribute(name), (v) => v === value, `expected ${name}="${value}"`);
 
 /** Nothing on the page is loading any more (asked through locators: the portal's CSP forbids evaluating strings in it). */
-const noneLoading = (page: Page) => eventually(() => page.locator('.loading').count(), (n) => n === 0, `nothing loading on ${page.url()}`);
 
 /** A full-page screenshot once nothing on the page is loading any more. */
 async function shot(page: Page, name: string): Promise<void> {
