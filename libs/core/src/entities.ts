@@ -12,6 +12,7 @@ import { Metric } from './goals/metric.entity';
 import { Milestone } from './goals/milestone.entity';
 import { MailMessage } from './notifications/mail-message.entity';
 import { Notification } from './notifications/notification.entity';
+import { NotificationPreference } from './notification-preferences/notification-preference.entity';
 import { DomainEvent } from './outbox/domain-event.entity';
 import { ReviewEntry } from './reviews/review-entry.entity';
 import { Review } from './reviews/review.entity';
@@ -29,5 +30,5 @@ export const ENTITIES = [
   Practice, User, Client, RefreshToken, Invitation, ApiKey, AuditEvent, IdempotencyRecord,
   DomainEvent, Engagement, Goal, GoalRevision, Milestone, Metric, Measurement,
   Session, AgendaItem, ActionItem, Review, ReviewEntry,
-  Notification, MailMessage, WebhookEndpoint, WebhookDelivery, WebhookDeliveryAttempt,
+  Notification, NotificationPreference, MailMessage, WebhookEndpoint, WebhookDelivery, WebhookDeliveryAttempt,
 ];

@@ -33,3 +33,4 @@ export type EngagementStatus = Engagement['status'];
 export type Cadence = Engagement['reviewCadence'];
 export type AgendaKind = AgendaItem['kind'];
 export type Adjustment = S['AdjustmentInputDto']['action'];
+export type NotificationPreferences = S['NotificationPreferencesDto'];

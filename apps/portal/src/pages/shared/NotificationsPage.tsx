@@ -67,6 +67,9 @@ export function NotificationsPage() {
             <button type="button" className="btn" onClick={() => void markAll()} disabled={!inbox.data?.items.some((n) => !n.readAt)}>
               Mark all as read
             </button>
+            <Link to="/settings/notifications" className="btn btn-ghost">
+              Settings
+            </Link>
           </>
         }
       />

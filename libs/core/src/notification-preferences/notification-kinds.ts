@@ -1,0 +1,25 @@
+// The kinds of notification a recipient may choose about, as the contract names them.
+
+/**
+ * Every kind the preferences name, including kinds whose senders live in other features (booking
+ * nudges, forms, assessment alerts): a preference may be set before the first one is sent.
+ */
+export const PREFERENCE_KINDS = [
+  'session_reminder',
+  'goal_proposed',
+  'goal_changes_requested',
+  'review_opened',
+  'review_overdue',
+  'review_submitted',
+  'action_item_due',
+  'engagement_stalled',
+  'booking_nudge',
+  'form_assigned',
+  'assessment_alert',
+] as const;
+export type PreferenceKind = (typeof PREFERENCE_KINDS)[number];
+
+/** Email of these kinds cannot be turned off (the delivery's SQL, app_notification_mail_details, says the same of what it mutes). */
+export const ALWAYS_EMAILED: readonly PreferenceKind[] = ['assessment_alert'];
+
+export const isPreferenceKind = (k: string): k is PreferenceKind => (PREFERENCE_KINDS as readonly string[]).includes(k);
