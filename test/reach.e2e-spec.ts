@@ -1,11 +1,12 @@
 // Reminders reach every client: clients without an account, one-click unsubscribe (RFC 8058) and
 // preferences, through the real worker and a real SMTP server.
+import { Redis } from 'ioredis';
 import { AppConfig } from '@app/config';
 import { startApp, TestApp } from './support/app';
 import { createEngagement, draftGoal, SMART, scheduleSession } from './support/coaching';
 import { addApiKey, addCoach, as, Caller, PASSWORD, PracticeFixture, signupPractice } from './support/factories';
 import { deliveryJob } from './support/outbox';
-import { ChildRun, exitWithin, freePort, sleep, startWorker, waitFor, workerEnv } from './support/processes';
+import { ChildRun, exitWithin, freePort, redisUrl, sleep, startWorker, waitFor, workerEnv } from './support/processes';
 import { ReceivedMail, startSmtpSink, SmtpSink } from './support/smtp-sink';
 
 jest.setTimeout(90_000);
@@ -344,5 +345,133 @@ describe('preferences', () => {
     await coach.put('/v1/me/notification-preferences', { inApp: { assessment_alert: false } }).expect(200);
     const key = await addApiKey(t, p, 'owner');
     await key.get('/v1/me/notification-preferences').expect(403);
+  });
+});
+
+describe('the daily digest', () => {
+  it('holds emails for the chosen local time, then sends them as one message, exactly once with two workers; in-app copies are not held', async () => {
+    const email = uniqueEmail('digest');
+    const c = await coach.post('/v1/clients', { name: 'A Digest Reader', email, timezone: 'America/New_York' }).expect(201);
+    const inv = await coach.post('/v1/invitations', { email, role: 'client', clientId: c.body.id }).expect(201);
+    const acc = await t.http.post('/v1/invitations/accept').send({ token: inv.body.token, name: 'A Digest Reader', password: PASSWORD }).expect(201);
+    const reader = as(t, acc.body.accessToken, { userId: acc.body.user.id, practiceId: p.practiceId });
+    await reader.put('/v1/me/notification-preferences', { digest: 'daily', digestTime: '07:15' }).expect(200);
+    const engagementId = await quietEngagement(coach, c.body.id);
+    const goals = [await draftGoal(coach, engagementId, { ...SMART, title: 'Sleep by eleven' }), await draftGoal(coach, engagementId, { ...SMART, title: 'Walk at lunch' })];
+    for (const g of goals) await coach.post(`/v1/goals/${g.id}/propose`).expect(200);
+    const s = await scheduleSession(coach, engagementId, inHours(70));
+
+    const first = await worker();
+    const heldRows = () => t.sql.query(`SELECT id, status FROM notifications WHERE recipient_user_id = $1 AND kind = 'goal_proposed' AND channel = 'email'`, [reader.userId]).then((r) => r.rows);
+    await waitFor('both goal emails held', 20_000, async () => (await heldRows()).filter((r) => r.status === 'held').length === 2, first);
+    // In-app copies are shown at once; a session reminder is never held.
+    const inbox = await reader.get('/v1/notifications').expect(200);
+    expect(inbox.body.data.filter((x: { kind: string }) => x.kind === 'goal_proposed')).toHaveLength(2);
+    expect(mailsTo(email)).toHaveLength(0);
+    await makeDue(s.id, { offset: 1440, to: reader.userId! });
+    await waitFor('the session reminder, not held', 20_000, async () => mailsTo(email).length >= 1, first);
+    expect(mailsTo(email)[0].subject).toMatch(/^Reminder: coaching session/);
+
+    // One digest is planned, at 07:15 on the reader's wall clock, within the next day.
+    const [digest] = (await t.sql.query(`SELECT id, due_at, data, status FROM notifications WHERE recipient_user_id = $1 AND kind = 'digest'`, [reader.userId])).rows;
+    const local = new Intl.DateTimeFormat('en-CA', { timeZone: 'America/New_York', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(digest.due_at);
+    expect(local).toBe(`${digest.data.localDate}, 07:15`);
+    expect(digest.due_at.getTime() - Date.now()).toBeGreaterThan(0);
+    expect(digest.due_at.getTime() - Date.now()).toBeLessThanOrEqual(25 * HOUR);
+
+    // Its time comes, with two workers running.
+    await t.sql.query(`UPDATE notifications SET due_at = now() WHERE id = $1`, [digest.id]);
+    const second = await worker();
+    await waitFor('the digest', 20_000, async () => mailsTo(email).length >= 2, second);
+    await sleep(3500); // past the requeue interval: nothing goes out again
+    const mails = mailsTo(email);
+    expect(mails).toHaveLength(2);
+    expect(mails[1].subject).toBe('Your daily summary: 2 updates');
+    const text = mimePart(mails[1].raw, 'text/plain')!;
+    expect(text).toContain('A goal awaits your agreement: Sleep by eleven');
+    expect(text).toContain('A goal awaits your agreement: Walk at lunch');
+    expect(mimePart(mails[1].raw, 'text/html')).toContain('Walk at lunch');
+    expect(header(mails[1].raw, 'List-Unsubscribe-Post')).toBe('List-Unsubscribe=One-Click');
+    expect((await heldRows()).map((r) => r.status)).toEqual(['sent', 'sent']);
+    expect((await t.sql.query(`SELECT status FROM notifications WHERE id = $1`, [digest.id])).rows[0].status).toBe('sent');
+    // Nothing more is held, so no next digest is planned.
+    expect((await t.sql.query(`SELECT count(*)::int AS n FROM notifications WHERE recipient_user_id = $1 AND kind = 'digest'`, [reader.userId])).rows[0].n).toBe(1);
+  });
+
+  it('nothing held, nothing sent: a digest whose held emails are gone is cancelled', async () => {
+    const email = uniqueEmail('empty-digest');
+    const c = await coach.post('/v1/clients', { name: 'An Empty Digest', email, timezone: 'Europe/Berlin' }).expect(201);
+    const inv = await coach.post('/v1/invitations', { email, role: 'client', clientId: c.body.id }).expect(201);
+    const acc = await t.http.post('/v1/invitations/accept').send({ token: inv.body.token, name: 'An Empty Digest', password: PASSWORD }).expect(201);
+    const reader = as(t, acc.body.accessToken, { userId: acc.body.user.id, practiceId: p.practiceId });
+    await reader.put('/v1/me/notification-preferences', { digest: 'daily' }).expect(200);
+    const engagementId = await quietEngagement(coach, c.body.id);
+    const g = await draftGoal(coach, engagementId, SMART);
+    await coach.post(`/v1/goals/${g.id}/propose`).expect(200);
+    const w = await worker();
+    await waitFor('the digest planned', 20_000, async () => (await t.sql.query(`SELECT 1 FROM notifications WHERE recipient_user_id = $1 AND kind = 'digest'`, [reader.userId])).rowCount === 1, w);
+    // The held email is withdrawn before the digest's time (as if its goal went away).
+    await t.sql.query(`UPDATE notifications SET status = 'cancelled' WHERE recipient_user_id = $1 AND status = 'held'`, [reader.userId]);
+    await t.sql.query(`UPDATE notifications SET due_at = now() WHERE recipient_user_id = $1 AND kind = 'digest'`, [reader.userId]);
+    await waitFor('the digest settled', 20_000, async () => (await t.sql.query(`SELECT status FROM notifications WHERE recipient_user_id = $1 AND kind = 'digest'`, [reader.userId])).rows[0].status === 'cancelled', w);
+    await sleep(1000);
+    expect(mailsTo(email)).toHaveLength(0);
+  });
+});
+
+describe('exactly once at volume', () => {
+  // CI's size; the benchmark (bench/reminders.mjs) runs 10,000.
+  const N = 600;
+
+  it(`${N} reminders to accounts and to account-less clients through a worker SIGKILL, a Redis FLUSHALL and two workers: each received once`, async () => {
+    const c = await accountLessClient('Australia/Sydney');
+    const sessions = [];
+    for (let i = 0; i < 4; i++) sessions.push(await scheduleSession(coach, c.engagementId, inHours(200 + 2 * i)));
+    const { rows } = await t.sql.query(
+      `INSERT INTO notifications (id, practice_id, kind, recipient_user_id, recipient_client_id, channel, subject_type, subject_id, data, due_at, status, attempts, unique_key)
+       SELECT gen_random_uuid(), $1, 'session_reminder', CASE WHEN i % 2 = 0 THEN $2::uuid END, CASE WHEN i % 2 = 1 THEN $3::uuid END, 'email', 'session', s.id,
+              jsonb_build_object('sessionId', s.id, 'startsAt', s.starts_at, 'offsetMinutes', 60, 'sequence', 0), now(), 'scheduled', 0,
+              'session_reminder:' || s.id || ':volume-' || i || ':email'
+         FROM generate_series(0, $4 - 1) AS i JOIN LATERAL (SELECT id, starts_at FROM sessions WHERE id = ($5::uuid[])[1 + i % 4]) s ON true
+       RETURNING id`,
+      [p.practiceId, coach.userId, c.clientId, N, sessions.map((s) => s.id)],
+    );
+    const ids = new Set(rows.map((r) => `<${r.id}@coaching-platform>`));
+    expect(ids.size).toBe(N);
+    const got = () => smtp.received.filter((m) => ids.has(m.messageId));
+
+    // Worker A sends a part, then dies: from the moment it has sent a sixth, the sink answers nothing,
+    // and A is killed a second later (each message the sink took has been marked by then: the one
+    // window no claim can close, a message taken and its mark lost, is not what this counts).
+    const a = await worker();
+    let frozen = false;
+    smtp.onData = () => {
+      if (frozen || got().length < N / 6) return;
+      frozen = true;
+      smtp.delayMs = 10_000;
+      setTimeout(() => a.child.kill('SIGKILL'), 1000);
+    };
+    await a.exited;
+    smtp.onData = undefined;
+    smtp.delayMs = 0;
+    const before = got().length;
+    expect(before).toBeGreaterThanOrEqual(N / 6);
+    expect(before).toBeLessThan(N);
+    // Every job in Redis is lost.
+    const redis = new Redis(redisUrl());
+    await redis.flushall();
+    await redis.quit();
+
+    const [b, d] = [await worker(), await worker()];
+    await waitFor(`all ${N} reminders`, 80_000, async () => got().length >= N, b);
+    await sleep(4000); // past the requeue interval: nothing goes out again
+    const mails = got();
+    expect(new Set(mails.map((m) => m.messageId)).size).toBe(N);
+    expect(mails).toHaveLength(N);
+    const { rows: states } = await t.sql.query(`SELECT status, count(*)::int AS n FROM notifications WHERE id = ANY ($1::uuid[]) GROUP BY status`, [rows.map((r) => r.id)]);
+    expect(states).toEqual([{ status: 'sent', n: N }]);
+    expect(mails.filter((m) => m.to.includes(c.email))).toHaveLength(N / 2);
+    expect(b.child.exitCode).toBeNull();
+    expect(d.child.exitCode).toBeNull();
   });
 });

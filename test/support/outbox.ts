@@ -31,7 +31,8 @@ export function deliveryJob(t: TestApp, config: AppConfig = t.config): { run(row
   const tuning = config === t.config ? t.app.get(DeliveryTuning) : new DeliveryTuning(config);
   const mailer = config === t.config ? t.app.get(MailerService) : new MailerService(config, tuning);
   const repo = new DeliveryRepository(t.app.get(TenantDb), t.app.get(CrossPracticeDb), t.app.get(OutboxService));
-  const job = new SendNotificationBatchJob(repo, mailer, tuning, new MessageWriter(config, new UnsubscribeTokens(config)), new NotificationSender(repo, mailer, tuning));
+  const writer = new MessageWriter(config, new UnsubscribeTokens(config));
+  const job = new SendNotificationBatchJob(repo, mailer, tuning, writer, new NotificationSender(repo, mailer, tuning, writer));
   return {
     run: (rows) => job.handle({ data: { rows } } as Job<TenantRowsJobData>),
     close: () => (mailer === t.app.get(MailerService) ? undefined : mailer.onApplicationShutdown()),

@@ -23,3 +23,10 @@ export type PreferenceKind = (typeof PREFERENCE_KINDS)[number];
 export const ALWAYS_EMAILED: readonly PreferenceKind[] = ['assessment_alert'];
 
 export const isPreferenceKind = (k: string): k is PreferenceKind => (PREFERENCE_KINDS as readonly string[]).includes(k);
+
+/**
+ * What a daily digest gathers: every kind but these, which matter at their own time (the delivery's
+ * SQL, app_notification_mail_details, holds by the same rule). The digest's unsubscribe link stops them all.
+ */
+export const NEVER_HELD: readonly PreferenceKind[] = ['session_reminder', 'assessment_alert'];
+export const DIGESTED_KINDS: readonly PreferenceKind[] = PREFERENCE_KINDS.filter((k) => !NEVER_HELD.includes(k));

@@ -3,7 +3,7 @@ import { AuthContext, Forbidden, InvalidInput, NotFound } from '@app/common';
 import { TenantDb, TenantTx } from '@app/database';
 import { AuditService } from '../audit/audit.service';
 import { KindSettingsDto, NotificationPreferencesDto, UnsubscribedDto, UpdateNotificationPreferencesDto } from './dto/notification-preferences.dto';
-import { ALWAYS_EMAILED, isPreferenceKind, PREFERENCE_KINDS, PreferenceKind } from './notification-kinds';
+import { ALWAYS_EMAILED, DIGESTED_KINDS, isPreferenceKind, PREFERENCE_KINDS, PreferenceKind } from './notification-kinds';
 import type { NotificationPreference } from './notification-preference.entity';
 import { NotificationPreferencesRepository, PreferenceOwner } from './notification-preferences.repository';
 import { UnsubscribeTokens } from './unsubscribe-token';
@@ -78,7 +78,7 @@ export class NotificationPreferencesService {
     const s = this.subject(token);
     return this.db.run(s.practiceId, async (tx) => {
       const { email } = await this.recipient(tx, s.recipient);
-      return { kind: s.kind, email, canStop: isPreferenceKind(s.kind) && !ALWAYS_EMAILED.includes(s.kind) };
+      return { kind: s.kind, email, canStop: stoppable(s.kind).length > 0 };
     });
   }
 
@@ -91,11 +91,13 @@ export class NotificationPreferencesService {
     const s = this.subject(token);
     return this.db.run(s.practiceId, async (tx) => {
       const { owner } = await this.recipient(tx, s.recipient);
-      if (!isPreferenceKind(s.kind) || ALWAYS_EMAILED.includes(s.kind)) return { kind: s.kind, unsubscribed: false };
-      const wasOn = await this.repo.turnEmailOff(tx, owner, s.kind);
-      if (wasOn) {
+      const kinds = stoppable(s.kind);
+      if (!kinds.length) return { kind: s.kind, unsubscribed: false };
+      const changes: Record<string, unknown> = {};
+      for (const k of kinds) if (await this.repo.turnEmailOff(tx, owner, k)) changes[`email.${k}`] = { from: true, to: false };
+      if (Object.keys(changes).length) {
         const actor: AuthContext | 'system' = owner.userId ? { practiceId: tx.practiceId, userId: owner.userId, role: 'client', clientId: null, apiKeyId: null } : 'system';
-        await this.audit.record(tx, actor, 'unsubscribe', 'notification_preferences', owner.userId ?? owner.clientId!, { [`email.${s.kind}`]: { from: true, to: false }, via: 'one-click link' });
+        await this.audit.record(tx, actor, 'unsubscribe', 'notification_preferences', owner.userId ?? owner.clientId!, { ...changes, via: 'one-click link' });
       }
       return { kind: s.kind, unsubscribed: true };
     });
@@ -132,6 +134,12 @@ export class NotificationPreferencesService {
     if (!ctx.userId) throw new Forbidden('Notification preferences belong to a user; an API key has none.');
     return ctx.userId;
   }
+}
+
+/** The kinds of email a link of this kind stops: its own, or (a digest's link) every kind a digest gathers; none that cannot be turned off. */
+function stoppable(kind: string): PreferenceKind[] {
+  if (kind === 'digest') return [...DIGESTED_KINDS];
+  return isPreferenceKind(kind) && !ALWAYS_EMAILED.includes(kind) ? [kind] : [];
 }
 
 function changed(before: NotificationPreferencesDto, after: NotificationPreferencesDto): Record<string, unknown> {

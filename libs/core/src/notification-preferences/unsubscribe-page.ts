@@ -15,6 +15,7 @@ export const KIND_LABELS: Record<string, string> = {
   booking_nudge: 'nudges to book a session',
   form_assigned: 'forms and check-ins to fill in',
   assessment_alert: 'assessment alerts',
+  digest: 'everything your daily summary gathers (session reminders and assessment alerts aside)',
 };
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);

@@ -29,6 +29,9 @@ export function describeNotification(n: Notification, tz: string, isClient: bool
       return { tag: 'Action item', title: `Due ${d.dueOn ? calendarDate(str(d.dueOn)) : 'soon'}: ${str(d.title)}`, body: 'Tick it off when it is done.', to: isClient ? '/#action-items' : `/engagements/${str(d.engagementId)}` };
     case 'engagement_stalled':
       return { tag: 'Engagement', title: `Stalled: ${str(d.title)}`, body: `No session for ${String(d.days ?? 'many')} days and none planned.`, to: `/engagements/${str(d.engagementId)}` };
+    case 'digest':
+      // Email only: a digest is never in the inbox.
+      return { tag: 'Summary', title: 'Your daily summary', body: 'The day’s notifications, in one email.', to: '/settings/notifications' };
   }
 }
 

@@ -3,8 +3,8 @@ import { AppConfig } from '@app/config';
 import { UnsubscribeTokens } from '../../notification-preferences/unsubscribe-token';
 import { calendarUid } from '../../sessions/calendar-uid';
 import { writeInvite } from '../invite';
-import { renderMail } from '../mail-templates';
-import type { ClaimedNotification, DeliveryDetails, Recipient, SessionDetails } from './delivery.types';
+import { renderDigest, renderMail } from '../mail-templates';
+import type { ClaimedNotification, DeliveryDetails, HeldNotification, Recipient, SessionDetails } from './delivery.types';
 import type { OutgoingMail } from './mailer.service';
 
 /** The address part of a From header ("Coaching <no-reply@example.com>" → "no-reply@example.com"). */
@@ -42,6 +42,13 @@ export class MessageWriter {
     const unsubscribeUrl = this.unsubscribeUrl(n);
     const rendered = renderMail(n.kind, { recipientName: recipient.name, timezone: recipient.timezone, portalUrl: this.config.publicUrl, data, unsubscribeUrl });
     return { ...rendered, to: recipient.email, messageId: `<${n.id}@coaching-platform>`, ics, unsubscribeUrl };
+  }
+
+  /** A daily digest: the held emails, each written as it would have been alone, in one message. */
+  writeDigest(n: ClaimedNotification, recipient: Recipient, held: HeldNotification[]): OutgoingMail {
+    const unsubscribeUrl = this.unsubscribeUrl(n);
+    const rendered = renderDigest({ recipientName: recipient.name, timezone: recipient.timezone, portalUrl: this.config.publicUrl, unsubscribeUrl }, held);
+    return { ...rendered, to: recipient.email, messageId: `<${n.id}@coaching-platform>`, unsubscribeUrl };
   }
 
   /** The recipient's link that stops this kind of email (PUBLIC_URL is HTTPS in production). */

@@ -2,9 +2,14 @@ import { Injectable, Logger } from '@nestjs/common';
 import { Counter } from 'prom-client';
 import { metricsRegistry } from '../../observability/metrics';
 import { DeliveryTuning } from '../delivery-tuning';
+import { nextDigestAt } from './digest-time';
 import { DeliveryRepository, SentEvent } from './delivery.repository';
-import type { ClaimedNotification, Outcome } from './delivery.types';
-import { MailerService, OutgoingMail } from './mailer.service';
+import type { ClaimedNotification, DeliveryDetails, Outcome } from './delivery.types';
+import { MailerService, OutgoingMail, TooLateToSend } from './mailer.service';
+import { MessageWriter, recipientOf } from './message-writer';
+
+/** The digest time of someone who never chose one (the contract's default). */
+const DEFAULT_DIGEST_TIME = '08:00';
 
 const sent = new Counter({ name: 'notifications_sent_total', help: 'Notifications sent, by kind and channel', labelNames: ['kind', 'channel'], registers: [metricsRegistry] });
 const failed = new Counter({ name: 'notifications_failed_attempts_total', help: 'Failed notification attempts, by kind and channel', labelNames: ['kind', 'channel'], registers: [metricsRegistry] });
@@ -22,7 +27,45 @@ export class NotificationSender {
     private readonly repo: DeliveryRepository,
     private readonly mailer: MailerService,
     private readonly tuning: DeliveryTuning,
+    private readonly writer: MessageWriter,
   ) {}
+
+  /** An email kept back for the recipient's daily digest, which is planned for their next digest time. */
+  async hold(n: ClaimedNotification, d: DeliveryDetails): Promise<Outcome> {
+    try {
+      const slot = nextDigestAt(new Date(), d.timezone!, d.digest_time ?? DEFAULT_DIGEST_TIME);
+      return (await this.repo.hold(n, slot)) ? 'held' : 'superseded';
+    } catch (err) {
+      return this.recordFailure(n, err);
+    }
+  }
+
+  /**
+   * A digest: the recipient's held emails as one message, sent, then marked sent with them in one
+   * transaction (so each held email goes out once, in one digest). Nothing held, nothing sent.
+   */
+  async digest(n: ClaimedNotification, d: DeliveryDetails | undefined, startBy: number): Promise<Outcome> {
+    try {
+      const recipient = recipientOf(d);
+      const held = recipient ? await this.repo.held(n) : [];
+      if (!recipient || !held.length) return await this.cancel(n);
+      const mail = this.writer.writeDigest(n, recipient, held);
+      const next = nextDigestAt(new Date(), recipient.timezone, d!.digest_time ?? DEFAULT_DIGEST_TIME);
+      const carried = held.map((h) => h.id);
+      let outcome: 'sent' | 'superseded';
+      if (this.mailer.keepsMail) {
+        outcome = await this.repo.markDigestSent(n, carried, next, (tx) => this.mailer.keep(tx, n.id, mail));
+      } else {
+        await this.mailer.deliver(mail, startBy);
+        outcome = await this.repo.markDigestSent(n, carried, next);
+        if (outcome === 'superseded') this.logger.warn({ notificationId: n.id, attempts: n.attempts }, 'claim taken over while sending');
+      }
+      if (outcome === 'sent') sent.inc({ kind: n.kind, channel: n.channel });
+      return outcome;
+    } catch (err) {
+      return err instanceof TooLateToSend ? this.release(n) : this.recordFailure(n, err);
+    }
+  }
 
   /** The domain event a sent notification records, if any: email session reminders announce reminder.sent. */
   sentEvent(n: ClaimedNotification): SentEvent | null {

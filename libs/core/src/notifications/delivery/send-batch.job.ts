@@ -21,7 +21,8 @@ const sendSpan = (n: ClaimedNotification): SpanOptions => ({
  * read of what every row needs (recipient, preferences, session), the emails sent side by side over
  * the pooled SMTP connections, then marks that append the rows' events in the same transaction. The
  * one path for every row: in-app rows are marked with the mails; rows with nothing left to send (the
- * session ended, the recipient is gone or turned the kind off) are cancelled. Rows named twice, or
+ * session ended, the recipient is gone or turned the kind off) are cancelled; emails a daily digest
+ * holds are held, and a digest row sends them as one message. Rows named twice, or
  * claimed by another worker, are skipped by the claim, so a batch queued twice sends nothing twice; a
  * worker killed mid-send leaves claims that another takes over only after the lease: a reminder is
  * delayed, never lost.
@@ -94,6 +95,8 @@ export class SendNotificationBatchJob implements QueueJobHandler<TenantRowsJobDa
             handedOver.push(n);
             return void markHandedOver();
           }
+          if (n.kind === 'digest') return void outcomes.push(this.sender.digest(n, d, startBy));
+          if (d?.held && !d.muted) return void outcomes.push(this.sender.hold(n, d));
           let mail: OutgoingMail | null;
           try {
             mail = d?.muted ? null : this.writer.write(n, recipientOf(d), sessionOf(d));
