@@ -89,11 +89,16 @@ function cpuSnapshot() {
 const seen = new Map();
 let hold = false;
 let lastAt = 0;
+/** Sessions whose client went away: a message answered after that was never learnt to be taken. */
+const closed = new Set();
 const sink = new SMTPServer({
   authOptional: true,
   disableReverseLookup: true,
   disabledCommands: ['STARTTLS', 'AUTH'],
   logger: false,
+  onClose(session) {
+    closed.add(session.id);
+  },
   onData(stream, session, callback) {
     let head = '';
     stream.on('data', (c) => {
@@ -101,8 +106,7 @@ const sink = new SMTPServer({
     });
     stream.on('end', () => {
       const answer = () => {
-        const socket = session._socket;
-        if (socket?.destroyed) return callback(new Error('gone'));
+        if (closed.has(session.id) || session._socket?.destroyed) return callback(new Error('gone'));
         const m = /^Message-ID:\s*<([^@>]+)@/im.exec(head);
         if (m) {
           seen.set(m[1], (seen.get(m[1]) ?? 0) + 1);
