@@ -6,13 +6,11 @@ import ical, { VEvent } from 'node-ical';
 import type { Job } from 'bullmq';
 import { AppConfig } from '@app/config';
 import { CrossPracticeDb, TenantDb } from '@app/database';
-import { DeliveryTuning } from '@app/core/notifications/delivery-tuning';
-import { SendNotificationBatchJob, SendNotificationJob } from '@app/core/notifications/jobs/send-notification.job';
-import { MailerService } from '@app/core/notifications/mailer.service';
+import { MailerService } from '@app/core/notifications/delivery/mailer.service';
 import { metricsRegistry } from '@app/core/observability/metrics';
 import { OutboxService } from '@app/core/outbox/outbox.service';
-import type { TenantRowJobData, TenantRowsJobData } from '@app/core/queues/queue-names';
 import { startApp, TestApp } from './support/app';
+import { deliveryJob } from './support/outbox';
 import { activeEngagement, agreedGoal, draftGoal, scheduleSession } from './support/coaching';
 import { addClient, addCoach, Caller, PASSWORD, PracticeFixture, signupPractice } from './support/factories';
 import { ChildRun, exitWithin, freePort, redisUrl, sleep, startWorker, waitFor, workerEnv } from './support/processes';
@@ -149,7 +147,7 @@ describe('reminder planning', () => {
   });
 });
 
-type Reminder = { id: string; recipientUserId: string; dueAt: string; status: string; channel: string };
+type Reminder = { id: string; recipientUserId: string | null; recipientClientId: string | null; dueAt: string; status: string; channel: string };
 const remindersOf = async (sessionId: string): Promise<Reminder[]> => (await coach.get(`/v1/sessions/${sessionId}/reminders`).expect(200)).body;
 const scheduled = (rs: Reminder[], userId?: string | null) => rs.filter((r) => r.status === 'scheduled' && (!userId || r.recipientUserId === userId));
 const beforeStart = (startsAt: string, rs: Reminder[]) => [...new Set(rs.map((r) => (new Date(startsAt).getTime() - new Date(r.dueAt).getTime()) / 60_000))].sort((a, b) => a - b);
@@ -157,20 +155,25 @@ const localTimes = (zone: string, rs: Reminder[]) =>
   [...new Set(rs.map((r) => r.dueAt))].sort().map((iso) => new Intl.DateTimeFormat('en-GB', { timeZone: zone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(iso)));
 
 describe('re-planning reminders', () => {
-  it('a client who takes up an invitation after sessions were booked gets reminders for those ahead, offsets already past skipped', async () => {
+  it('a client who takes up an invitation after sessions were booked gets the account’s reminders for those ahead, offsets already past skipped', async () => {
     const email = `late-${Date.now()}@example.test`;
     const c = await coach.post('/v1/clients', { name: 'Late Client', email, timezone: 'Europe/Berlin' }).expect(201);
     const e = await activeEngagement(coach, c.body.id);
     const later = await scheduleSession(coach, e, inHours(140));
     const soon = await scheduleSession(coach, e, inHours(7));
-    const coachBefore = scheduled(await remindersOf(later.id));
-    expect(coachBefore).toHaveLength(4); // the coach only: the client has no account yet
+    const before = await remindersOf(later.id);
+    const coachBefore = scheduled(before, coach.userId);
+    expect(coachBefore).toHaveLength(4);
+    // The client has no account yet: reached by email at the client record, one per offset.
+    expect(before.filter((r) => r.recipientClientId === c.body.id).map((r) => r.channel)).toEqual(['email', 'email']);
     const inv = await coach.post('/v1/invitations', { email, role: 'client', clientId: c.body.id }).expect(201);
     const accepted = await t.http.post('/v1/invitations/accept').send({ token: inv.body.token, name: 'Late Client', password: PASSWORD }).expect(201);
     const userId = accepted.body.user.id as string;
 
     const after = await remindersOf(later.id);
     expect(scheduled(after, userId)).toHaveLength(4);
+    // The client record's moved to the account: none is left addressed to the record.
+    expect(after.filter((r) => r.recipientClientId !== null)).toHaveLength(0);
     expect(beforeStart(later.startsAt, scheduled(after, userId))).toEqual([60, 1440]);
     expect(scheduled(after, coach.userId)).toEqual(coachBefore); // the coach's are left as they were
     // 7 h ahead: the 24 h reminder was already past, only the 1 h one is planned.
@@ -350,15 +353,12 @@ describe('delivery, exactly once', () => {
  */
 function jobs() {
   const smtpConfig = AppConfig.from({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: t.dbUrl, JWT_SECRET: t.config.jwtSecret, SMTP_URL: smtp.url, DELIVERY_LEASE_SECONDS: '120' });
-  const smtpTuning = new DeliveryTuning(smtpConfig);
-  const make = (config: AppConfig, mailer: MailerService, tuning: DeliveryTuning) => {
-    const job = new SendNotificationJob(t.app.get(TenantDb), mailer, t.app.get(OutboxService), config, tuning);
-    return (id: string) => job.handle({ data: { practiceId: p.practiceId, id } } as Job<TenantRowJobData>);
+  // One row through the worker's send job: what became of it.
+  const make = (config: AppConfig) => {
+    const job = deliveryJob(t, config);
+    return async (id: string) => Object.keys(await job.run([{ practiceId: p.practiceId, id }]))[0];
   };
-  return {
-    keeping: make(t.config, t.app.get(MailerService), t.app.get(DeliveryTuning)),
-    mailing: make(smtpConfig, new MailerService(smtpConfig, smtpTuning), smtpTuning),
-  };
+  return { keeping: make(t.config), mailing: make(smtpConfig) };
 }
 
 const rowsOf = (sessionId: string) =>
@@ -418,14 +418,7 @@ describe('the send job, claim by claim', () => {
 /** The batch send job in this process, mailing through the real SMTP server (its own pool, so its own connections). */
 function batchJob(env: Record<string, string> = {}) {
   const config = AppConfig.from({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: t.dbUrl, JWT_SECRET: t.config.jwtSecret, SMTP_URL: smtp.url, DELIVERY_LEASE_SECONDS: '120', ...env });
-  const tuning = new DeliveryTuning(config);
-  const mailer = new MailerService(config, tuning);
-  const db = t.app.get(TenantDb);
-  const job = new SendNotificationBatchJob(t.app.get(CrossPracticeDb), mailer, tuning, new SendNotificationJob(db, mailer, t.app.get(OutboxService), config, tuning));
-  return {
-    run: (rows: { practiceId: string; id: string }[]) => job.handle({ data: { rows } } as Job<TenantRowsJobData>),
-    close: () => mailer.onApplicationShutdown(),
-  };
+  return deliveryJob(t, config);
 }
 
 const failedCount = async () => {

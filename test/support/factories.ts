@@ -16,10 +16,11 @@ export interface Caller {
   get(path: string): request.Test;
   post(path: string, body?: object): request.Test;
   patch(path: string, body?: object): request.Test;
+  put(path: string, body?: object): request.Test;
   del(path: string): request.Test;
 }
 
-export function as(t: TestApp, token: string, info: Omit<Caller, 'token' | 'get' | 'post' | 'patch' | 'del'>): Caller {
+export function as(t: TestApp, token: string, info: Omit<Caller, 'token' | 'get' | 'post' | 'patch' | 'put' | 'del'>): Caller {
   const auth = (r: request.Test) => r.set('Authorization', `Bearer ${token}`);
   return {
     token,
@@ -27,6 +28,7 @@ export function as(t: TestApp, token: string, info: Omit<Caller, 'token' | 'get'
     get: (p) => auth(t.http.get(p)),
     post: (p, b) => auth(t.http.post(p)).send(b ?? {}),
     patch: (p, b) => auth(t.http.patch(p)).send(b ?? {}),
+    put: (p, b) => auth(t.http.put(p)).send(b ?? {}),
     del: (p) => auth(t.http.delete(p)),
   };
 }

@@ -2,7 +2,7 @@
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import { errorCodes, type FastifyReply, type FastifyRequest } from 'fastify';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { assertJsonDepth, assertStorableInput, InvalidInput, problem, Problem, validationPipe } from '@app/common';
@@ -88,6 +88,14 @@ export async function configureApi(app: NestFastifyApplication): Promise<void> {
         return done(err instanceof InvalidInput ? err : new InvalidInput('The request body is not valid UTF-8.'), undefined);
       }
       parseJson(req, text, done);
+    });
+  }
+  // A form body only where RFC 8058 sends one (a mail client's one-click unsubscribe: the body is
+  // ignored); anywhere else it is refused as any other non-JSON body is.
+  for (const type of ['application/x-www-form-urlencoded', 'multipart/form-data']) {
+    fastify.addContentTypeParser(type, { parseAs: 'buffer', bodyLimit: 4096 }, (req, _raw, done) => {
+      if (/^\/v1\/unsubscribe\/[^/?]+(\?|$)/.test(req.url)) return done(null, undefined);
+      done(new errorCodes.FST_ERR_CTP_INVALID_MEDIA_TYPE(type), undefined);
     });
   }
   // One check for every string a request carries: NUL and lone surrogates cannot be stored, so they

@@ -35,12 +35,14 @@ const ReviewsPage = lazy(() => import('./pages/coach/ReviewsPage').then((m) => (
 const CoachSessionPage = lazy(() => import('./pages/coach/SessionPage').then((m) => ({ default: m.CoachSessionPage })));
 const SettingsPage = lazy(() => import('./pages/coach/SettingsPage').then((m) => ({ default: m.SettingsPage })));
 const AccountPage = lazy(() => import('./pages/shared/AccountPage').then((m) => ({ default: m.AccountPage })));
+const NotificationSettingsPage = lazy(() => import('./pages/shared/NotificationSettingsPage').then((m) => ({ default: m.NotificationSettingsPage })));
 const NotificationsPage = lazy(() => import('./pages/shared/NotificationsPage').then((m) => ({ default: m.NotificationsPage })));
 
 type Route = [pattern: string, title: string, render: (p: Record<string, string>) => ReactNode];
 
 const SHARED: Route[] = [
   ['/notifications', 'Notifications', () => <NotificationsPage />],
+  ['/settings/notifications', 'Notification settings', () => <NotificationSettingsPage />],
   ['/account', 'Your account', () => <AccountPage />],
 ];
 

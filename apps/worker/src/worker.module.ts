@@ -13,7 +13,8 @@ import { FormAssignmentsJob } from '@app/core/forms/jobs/form-assignments.job';
 import { FormsModule } from '@app/core/forms/forms.module';
 import { ReviewCadenceJob } from '@app/core/reviews/jobs/review-cadence.job';
 import { ReviewsModule } from '@app/core/reviews/reviews.module';
-import { SendNotificationBatchJob, SendNotificationJob } from '@app/core/notifications/jobs/send-notification.job';
+import { DELIVERY_PROVIDERS } from '@app/core/notifications/delivery/delivery.providers';
+import { SendNotificationBatchJob } from '@app/core/notifications/delivery/send-batch.job';
 import { PromptsConsumer } from '@app/core/notifications/prompts.consumer';
 import { DOMAIN_EVENT_CONSUMERS } from '@app/core/outbox/domain-event-consumer';
 import { ProcessOutboxJob } from '@app/core/outbox/jobs/process-outbox.job';
@@ -28,7 +29,7 @@ import { DeliverWebhookJob } from '@app/core/webhooks/jobs/deliver-webhook.job';
 import { ConsumerWatch } from './consumer-watch';
 
 /** Every job class the worker runs; add new ones here. */
-const JOBS = [PurgeIdempotencyJob, DispatchDueJob, ProcessOutboxJob, SendNotificationJob, SendNotificationBatchJob, DeliverWebhookJob, ReviewCadenceJob, NudgesJob, FormAssignmentsJob];
+const JOBS = [PurgeIdempotencyJob, DispatchDueJob, ProcessOutboxJob, SendNotificationBatchJob, DeliverWebhookJob, ReviewCadenceJob, NudgesJob, FormAssignmentsJob];
 
 export const JOB_HANDLERS = Symbol('JOB_HANDLERS');
 
@@ -252,6 +253,7 @@ export class QueueRunner implements OnModuleInit, OnApplicationShutdown {
     QueueProducer,
     // Everything a domain event turns into, in the event's transaction.
     { provide: DOMAIN_EVENT_CONSUMERS, inject: [PromptsConsumer, WebhooksService], useFactory: (...consumers: unknown[]) => consumers },
+    ...DELIVERY_PROVIDERS,
     ...JOBS,
     { provide: JOB_HANDLERS, inject: JOBS, useFactory: (...handlers: QueueJobHandler[]) => handlers },
     QueueRunner,

@@ -17,6 +17,7 @@ import { Milestone } from './goals/milestone.entity';
 import { JournalEntry } from './journal/journal-entry.entity';
 import { MailMessage } from './notifications/mail-message.entity';
 import { Notification } from './notifications/notification.entity';
+import { NotificationPreference } from './notification-preferences/notification-preference.entity';
 import { DomainEvent } from './outbox/domain-event.entity';
 import { ReviewEntry } from './reviews/review-entry.entity';
 import { Review } from './reviews/review.entity';
@@ -34,6 +35,6 @@ export const ENTITIES = [
   Practice, User, Client, RefreshToken, Invitation, ApiKey, AuditEvent, IdempotencyRecord,
   DomainEvent, Engagement, Goal, GoalRevision, Milestone, Metric, Measurement,
   Session, AgendaItem, ActionItem, Review, ReviewEntry,
-  Notification, MailMessage, WebhookEndpoint, WebhookDelivery, WebhookDeliveryAttempt, Availability,
+  Notification, NotificationPreference, MailMessage, WebhookEndpoint, WebhookDelivery, WebhookDeliveryAttempt, Availability,
   Form, FormAssignment, FormResponse, JournalEntry,
 ];

@@ -73,12 +73,12 @@ export class CrossPracticeDb {
 
   /** A send batch's claim of exactly the (practice, id) pairs its job names; rows claimed, as T. */
   async claimNotifications<T>(practiceIds: string[], ids: string[], leaseSeconds: number): Promise<T[]> {
-    const sql = `SELECT practice_id, id, kind, channel, recipient_user_id, subject_id, data, attempts, trace_parent
+    const sql = `SELECT practice_id, id, kind, channel, recipient_user_id, recipient_client_id, subject_id, data, attempts, trace_parent
                    FROM app_claim_notifications($1::uuid[], $2::uuid[], make_interval(secs => $3))`;
     return (await this.pool.query<T>(sql, [practiceIds, ids, leaseSeconds])).rows;
   }
 
-  /** What a send batch's messages need, for exactly the (practice, id) pairs given; rows as T. */
+  /** What a send batch's rows need (recipient, preferences, session), for exactly the (practice, id) pairs given; rows as T. */
   async notificationMailDetails<T>(practiceIds: string[], ids: string[]): Promise<T[]> {
     return (await this.pool.query<T>(`SELECT * FROM app_notification_mail_details($1::uuid[], $2::uuid[])`, [practiceIds, ids])).rows;
   }

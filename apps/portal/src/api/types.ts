@@ -40,3 +40,4 @@ export type FormResponse = S['ResponseDto'];
 export type ScoreSeries = S['ScoreSeriesDto'];
 export type AssessmentAlert = S['AssessmentAlertDto'];
 export type JournalEntry = S['JournalEntryDto'];
+export type NotificationPreferences = S['NotificationPreferencesDto'];

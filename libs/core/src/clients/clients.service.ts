@@ -8,6 +8,7 @@ import { revokeClientCalendarFeeds } from '../sessions/calendar.service';
 import { Client } from './client.entity';
 import { ClientsRepository } from './clients.repository';
 import { ClientDto, ClientsQuery, CreateClientDto, UpdateClientDto } from './dto/client.dto';
+import { NotificationsService } from '../notifications/notifications.service';
 
 export const toClientDto = (c: Client): ClientDto => ({
   id: c.id,
@@ -26,6 +27,7 @@ export class ClientsService {
     private readonly db: TenantDb,
     private readonly repo: ClientsRepository,
     private readonly audit: AuditService,
+    private readonly notifications: NotificationsService,
   ) {}
 
   create(ctx: AuthContext, dto: CreateClientDto): Promise<ClientDto> {
@@ -75,6 +77,8 @@ export class ClientsService {
         await tx.em.update(Client, { id: c.id, practiceId: tx.practiceId }, Object.fromEntries(Object.keys(changes).map((k) => [k, patch[k as keyof Client]])));
         await this.audit.record(tx, ctx, dto.status && Object.keys(changes).length === 1 ? (dto.status === 'archived' ? 'archive' : 'restore') : 'update', 'client', c.id, changes);
       }
+      // A client without an account is reminded at the record's address and in its zone: plan again.
+      if ((changes.timezone || changes.email) && !c.userId) await this.notifications.replanClientReminders(tx, c.id);
       // An archived client's calendar feed and portal access stop at once; restored, they need a new invitation (and ask for a new feed).
       if (changes.status && dto.status === 'archived') {
         await revokeClientCalendarFeeds(tx, c.id);

@@ -7,6 +7,7 @@ import { hashPassword, hashSecret, issueSecret, practiceOfSecret } from '../auth
 import { TokensService } from '../auth/tokens.service';
 import { Client } from '../clients/client.entity';
 import { canSee, ClientsRepository } from '../clients/clients.repository';
+import { NotificationPreferencesRepository } from '../notification-preferences/notification-preferences.repository';
 import { NotificationsService } from '../notifications/notifications.service';
 import { Practice } from '../practices/practice.entity';
 import { User } from '../users/user.entity';
@@ -37,6 +38,7 @@ export class InvitationsService {
     private readonly tokens: TokensService,
     private readonly audit: AuditService,
     private readonly notifications: NotificationsService,
+    private readonly preferences: NotificationPreferencesRepository,
   ) {}
 
   /** Owners invite coaches and clients; a coach invites clients of their own. */
@@ -155,8 +157,12 @@ export class InvitationsService {
       }
       await tx.em.update(Invitation, { id: inv.id, practiceId }, { acceptedAt: new Date() });
       if (client) await tx.em.update(Client, { id: client.id, practiceId }, { userId: user.id });
-      // Sessions booked before the client had an account get the client's reminders now.
-      if (client) await this.notifications.replanSessionReminders(tx, user.id);
+      // What was planned for the client record moves to the account (never sent twice), and sessions
+      // booked before get the account's reminders now; what they unsubscribed from stays unsubscribed.
+      if (client) {
+        await this.notifications.clientTookAccount(tx, client.id, user.id);
+        await this.preferences.clientTookAccount(tx, client.id, user.id);
+      }
       const actor: AuthContext = { practiceId, userId: user.id, role: user.role, clientId: user.clientId, apiKeyId: null };
       await this.audit.record(tx, actor, 'accept', 'invitation', inv.id, null);
       if (returning) await this.audit.record(tx, actor, 'restore', 'user', user.id, { name: { from: member.name, to: dto.name } });

@@ -7,6 +7,8 @@ export interface MailContext {
   timezone: string;
   portalUrl: string;
   data: Record<string, unknown>;
+  /** The recipient's one-click unsubscribe link for this kind of email. */
+  unsubscribeUrl?: string;
 }
 
 export interface RenderedMail {
@@ -67,19 +69,55 @@ function body(kind: NotificationKind, c: MailContext): Body {
     case 'assessment_alert':
       // Neither the answers nor the alert texts travel by mail: the coach reads them in the portal.
       return { subject: `Please look at an assessment now: ${str(d.title)}`, lines: [`A response from ${str(d.clientName) || 'your client'} to "${str(d.title)}" met an alert rule.`, 'Open it in the portal, contact the client as your safety plan says, then acknowledge the alert.'], action: 'Open the engagement', path: `/engagements/${str(d.engagementId)}` };
+    case 'digest':
+      return { subject: 'Your daily summary', lines: [], action: 'Open the portal', path: '/notifications' };
   }
+}
+
+/** What a digest holds: the held notifications, each as it would have been written alone. */
+export interface DigestItem {
+  kind: NotificationKind;
+  data: Record<string, unknown>;
+}
+
+/** A daily digest: one message with a section per held notification, in the recipient's zone. */
+export function renderDigest(c: Omit<MailContext, 'data'>, items: DigestItem[]): RenderedMail {
+  const sections = items.map((i) => {
+    const b = body(i.kind, { ...c, data: i.data });
+    return { ...b, lines: b.lines.filter(Boolean), link: `${c.portalUrl}${b.path}` };
+  });
+  const subject = `Your daily summary: ${items.length} ${items.length === 1 ? 'update' : 'updates'}`;
+  const unsubscribe = c.unsubscribeUrl ? [`No more emails like these: ${c.unsubscribeUrl}`] : [];
+  const text = [
+    `Hello ${c.recipientName},`,
+    '',
+    `Here is what happened since your last summary.`,
+    ...sections.flatMap((x) => ['', `* ${x.subject}`, ...x.lines.map((l) => `  ${l}`), `  ${x.action}: ${x.link}`]),
+    '',
+    `Times are shown in ${c.timezone}.`,
+    ...unsubscribe,
+  ].join('\n');
+  const html = `<!doctype html><html><body style="font-family:system-ui,sans-serif;line-height:1.5;color:#1f2937">
+<p>Hello ${esc(c.recipientName)},</p>
+<p>Here is what happened since your last summary.</p>
+${sections.map((x) => `<h2 style="font-size:16px;margin:20px 0 4px">${esc(x.subject)}</h2>\n${x.lines.map((l) => `<p style="margin:4px 0">${esc(l)}</p>`).join('\n')}\n<p style="margin:4px 0"><a href="${esc(x.link)}">${esc(x.action)}</a></p>`).join('\n')}
+<p style="color:#6b7280;font-size:12px">Times are shown in ${esc(c.timezone)}.</p>
+${c.unsubscribeUrl ? `<p style="color:#6b7280;font-size:12px"><a href="${esc(c.unsubscribeUrl)}" style="color:#6b7280">No more emails like these</a></p>\n` : ''}</body></html>`;
+  return { subject, text, html };
 }
 
 export function renderMail(kind: NotificationKind, c: MailContext): RenderedMail {
   const b = body(kind, c);
   const link = `${c.portalUrl}${b.path}`;
   const lines = b.lines.filter(Boolean);
-  const text = [`Hello ${c.recipientName},`, '', ...lines, '', `${b.action}: ${link}`, '', `Times are shown in ${c.timezone}.`].join('\n');
+  const unsubscribe = c.unsubscribeUrl ? [`No more emails like this: ${c.unsubscribeUrl}`] : [];
+  const text = [`Hello ${c.recipientName},`, '', ...lines, '', `${b.action}: ${link}`, '', `Times are shown in ${c.timezone}.`, ...unsubscribe].join('\n');
   const html = `<!doctype html><html><body style="font-family:system-ui,sans-serif;line-height:1.5;color:#1f2937">
 <p>Hello ${esc(c.recipientName)},</p>
 ${lines.map((l) => `<p>${esc(l)}</p>`).join('\n')}
 <p><a href="${esc(link)}" style="background:#2563eb;color:#fff;padding:10px 16px;border-radius:6px;text-decoration:none">${esc(b.action)}</a></p>
 <p style="color:#6b7280;font-size:12px">Times are shown in ${esc(c.timezone)}.</p>
-</body></html>`;
+${c.unsubscribeUrl ? `<p style="color:#6b7280;font-size:12px"><a href="${esc(c.unsubscribeUrl)}" style="color:#6b7280">No more emails like this</a></p>
+` : ''}</body></html>`;
   return { subject: b.subject, text, html };
 }

@@ -1,4 +1,5 @@
-import { Column, CreateDateColumn, Entity, Index, ManyToOne, PrimaryColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, Index, ManyToOne, PrimaryColumn } from 'typeorm';
+import { Client } from '../clients/client.entity';
 import { Practice } from '../practices/practice.entity';
 import { User } from '../users/user.entity';
 
@@ -14,15 +15,19 @@ export const NOTIFICATION_KINDS = [
   'booking_nudge',
   'form_assigned',
   'assessment_alert',
+  /** A recipient's daily digest: the emails held for it, as one message (email only). */
+  'digest',
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 export type NotificationChannel = 'email' | 'in_app';
-export type NotificationStatus = 'scheduled' | 'sending' | 'sent' | 'failed' | 'cancelled';
+/** 'held': an email kept back for its recipient's daily digest, which sends it (and marks it sent). */
+export type NotificationStatus = 'scheduled' | 'sending' | 'sent' | 'failed' | 'cancelled' | 'held';
 
 /**
  * The single record of everything the platform sends. PostgreSQL is the source of truth: the
  * scheduler moves due rows onto queues, a worker claims a row before sending and marks it after.
- * The unique key makes "the same reminder twice" impossible.
+ * The unique key makes "the same reminder twice" impossible. The recipient is a user account or, for a
+ * client without one, the client record (reached by email at its address).
  */
 @Entity('notifications')
 @Index('notifications_practice_key', ['practiceId', 'uniqueKey'], { unique: true })
@@ -32,13 +37,20 @@ export type NotificationStatus = 'scheduled' | 'sending' | 'sent' | 'failed' | '
 @Index('notifications_handed_out_idx', ['enqueuedAt'], { where: `status IN ('scheduled', 'sending') AND enqueued_at IS NOT NULL` })
 @Index('notifications_practice_inbox_idx', ['practiceId', 'recipientUserId', 'id'], { where: `channel = 'in_app' AND status = 'sent'` })
 @Index('notifications_practice_subject_idx', ['practiceId', 'subjectId'])
+@Index('notifications_practice_recipient_client_idx', ['practiceId', 'recipientClientId'], { where: `recipient_client_id IS NOT NULL` })
+@Index('notifications_practice_held_idx', ['practiceId', 'recipientUserId', 'recipientClientId', 'id'], { where: `status = 'held'` })
+@Check('notifications_one_recipient', `(recipient_user_id IS NULL) <> (recipient_client_id IS NULL)`)
 export class Notification {
   @PrimaryColumn('uuid') id!: string;
   @ManyToOne(() => Practice, { onDelete: 'CASCADE' }) practice?: Practice;
   @Column('uuid') practiceId!: string;
   @Column('text') kind!: NotificationKind;
-  @ManyToOne(() => User, { onDelete: 'CASCADE' }) recipientUser?: User;
-  @Column('uuid') recipientUserId!: string;
+  @ManyToOne(() => User, { onDelete: 'CASCADE', nullable: true }) recipientUser?: User | null;
+  /** The account it goes to; null for a client without one (then recipientClientId). */
+  @Column('uuid', { nullable: true }) recipientUserId!: string | null;
+  @ManyToOne(() => Client, { onDelete: 'CASCADE', nullable: true }) recipientClient?: Client | null;
+  /** A client without an account, reached by email at the client record's address and in its zone. */
+  @Column('uuid', { nullable: true }) recipientClientId!: string | null;
   @Column('text') channel!: NotificationChannel;
   /** What it is about (a session, goal, review, action item or engagement). */
   @Column('text') subjectType!: string;

@@ -8,8 +8,11 @@ import {
   CANCEL_PENDING_REMINDERS_SQL,
   INBOX_SQL,
   InboxRow,
+  MOVE_TO_ACCOUNT_SQL,
+  moveToAccountParams,
   NewNotification,
   notificationsInsert,
+  recipientKey,
   REMINDER_RECIPIENTS_SQL,
   ReminderRecipient,
   REPLAN_SQL,
@@ -22,9 +25,15 @@ const CHANNELS: NotificationChannel[] = ['email', 'in_app'];
 
 export type { SessionForReminders } from './notification.queries';
 
+/**
+ * A prompt or nudge to record. The recipient is a user (recipientUserId), or a client record
+ * (recipientClientId): that client's account when they have one, else (active clients only) the client
+ * record itself, reached by email at its address.
+ */
 export interface Prompt {
   kind: NotificationKind;
-  recipientUserId: string;
+  recipientUserId?: string | null;
+  recipientClientId?: string | null;
   subjectType: string;
   subjectId: string;
   /** Distinguishes occurrences that may each be sent once (a goal version, a stall). */
@@ -38,6 +47,7 @@ const toReminderDto = (n: Notification): ReminderDto => ({
   kind: n.kind,
   channel: n.channel,
   recipientUserId: n.recipientUserId,
+  recipientClientId: n.recipientClientId,
   dueAt: n.dueAt.toISOString(),
   status: n.status,
 });
@@ -60,8 +70,8 @@ export class NotificationsService {
   constructor(private readonly db: TenantDb) {}
 
   /**
-   * Reminders for a session at each of the practice's offsets, to the coach and to the client (when
-   * they have an account), each in their own time zone and out of their quiet hours. Offsets already
+   * Reminders for a session at each of the practice's offsets, to the coach and to the client (their
+   * account, or the client record when they have none), each in their own time zone and out of their quiet hours. Offsets already
    * past are skipped. Keys include the sequence, so a rescheduled session gets fresh reminders.
    */
   async scheduleSessionReminders(tx: TenantTx, s: SessionForReminders, bookedAt = new Date()): Promise<void> {
@@ -88,20 +98,59 @@ export class NotificationsService {
    * the unique keys keep a reminder already sent (or being sent) from being planned twice.
    */
   async replanSessionReminders(tx: TenantTx, userId: string | null = null): Promise<void> {
-    const found: ReplanRow[] = await tx.em.query(REPLAN_SQL, [tx.practiceId, userId]);
-    await tx.em.query(CANCEL_PENDING_REMINDERS_SQL, [tx.practiceId, userId]);
+    await this.replan(tx, userId, null);
+  }
+
+  /** The same for a client without an account, after their record's time zone or email changed. */
+  async replanClientReminders(tx: TenantTx, clientId: string): Promise<void> {
+    await this.replan(tx, null, clientId);
+  }
+
+  /**
+   * A client took up an account: what was planned for the client record moves to the account without
+   * being sent twice (see MOVE_TO_ACCOUNT_SQL), then their reminders are planned again in the account's
+   * zone and quiet hours, in-app copies included.
+   */
+  async clientTookAccount(tx: TenantTx, clientId: string, userId: string): Promise<void> {
+    await tx.em.query(MOVE_TO_ACCOUNT_SQL, moveToAccountParams(tx.practiceId, clientId, userId));
+    await this.replan(tx, userId, null);
+  }
+
+  private async replan(tx: TenantTx, userId: string | null, clientId: string | null): Promise<void> {
+    const found: ReplanRow[] = await tx.em.query(REPLAN_SQL, [tx.practiceId, userId, clientId]);
+    await tx.em.query(CANCEL_PENDING_REMINDERS_SQL, [tx.practiceId, userId, clientId]);
     const bySession = new Map<string, ReplanRow[]>();
     for (const r of found) bySession.set(r.id, [...(bySession.get(r.id) ?? []), r]);
     const now = new Date();
     const rows = [...bySession.values()].flatMap((rs) =>
-      sessionReminderRows(tx.practiceId, rs[0], rs.map((r) => ({ id: r.userId, offsets: r.offsets, timezone: r.timezone, quietHours: r.quietHours })), now, newId),
+      sessionReminderRows(
+        tx.practiceId,
+        rs[0],
+        rs.map((r) => ({ id: r.recipientId, accountLess: r.accountLess, offsets: r.offsets, timezone: r.timezone, quietHours: r.quietHours })),
+        now,
+        newId,
+      ),
     );
     await this.insert(tx, rows, true);
   }
 
-  /** A prompt or nudge, by email and in-app; the same occurrence is only ever recorded once. */
+  /**
+   * A prompt or nudge, by email and in-app (by email only to a client without an account); the same
+   * occurrence is only ever recorded once. Nothing when the recipient is gone (an archived client).
+   */
   async prompt(tx: TenantTx, p: Prompt): Promise<void> {
-    await this.insert(tx, CHANNELS.map((c) => this.row(tx, p, c)));
+    const to = await this.recipientOf(tx, p);
+    if (!to) return;
+    await this.insert(tx, (to.userId ? CHANNELS : (['email'] as const)).map((c) => this.row(tx, p, to, c)));
+  }
+
+  private async recipientOf(tx: TenantTx, p: Prompt): Promise<{ userId: string | null; clientId: string | null } | null> {
+    if (p.recipientUserId) return { userId: p.recipientUserId, clientId: null };
+    if (!p.recipientClientId) return null;
+    const [c]: { user_id: string | null; status: string }[] = await tx.em.query(`SELECT user_id, status FROM clients WHERE practice_id = $1 AND id = $2`, [tx.practiceId, p.recipientClientId]);
+    if (!c) return null;
+    if (c.user_id) return { userId: c.user_id, clientId: null };
+    return c.status === 'active' ? { userId: null, clientId: p.recipientClientId } : null;
   }
 
   reminders(tx: TenantTx, sessionId: string): Promise<ReminderDto[]> {
@@ -130,18 +179,19 @@ export class NotificationsService {
     });
   }
 
-  private row(tx: TenantTx, p: Prompt, channel: NotificationChannel): NewNotification {
+  private row(tx: TenantTx, p: Prompt, to: { userId: string | null; clientId: string | null }, channel: NotificationChannel): NewNotification {
     return {
       id: newId(),
       practiceId: tx.practiceId,
       kind: p.kind,
-      recipientUserId: p.recipientUserId,
+      recipientUserId: to.userId,
+      recipientClientId: to.clientId,
       channel,
       subjectType: p.subjectType,
       subjectId: p.subjectId,
       data: p.data,
       dueAt: p.dueAt ?? new Date(),
-      uniqueKey: `${p.kind}:${p.subjectId}:${p.occurrence}:${p.recipientUserId}:${channel}`,
+      uniqueKey: `${p.kind}:${p.subjectId}:${p.occurrence}:${recipientKey(to)}:${channel}`,
     };
   }
 

@@ -8,10 +8,10 @@ interface Parties {
   engagement_id: string;
   title: string;
   coach_id: string;
-  client_user_id: string | null;
+  client_id: string;
 }
 
-/** The prompts domain events call for: a proposed goal prompts the client, a request for changes and a submitted review notify the coach, an opened review prompts the client, an assessment alert tells the coach at once. */
+/** The prompts domain events call for (a client with or without an account): a proposed goal prompts the client, a request for changes and a submitted review notify the coach, an opened review prompts the client, an assessment alert tells the coach at once. */
 @Injectable()
 export class PromptsConsumer implements DomainEventConsumer {
   constructor(private readonly notifications: NotificationsService) {}
@@ -23,12 +23,11 @@ export class PromptsConsumer implements DomainEventConsumer {
       case 'goal.changes_requested': {
         const p = await this.parties(tx, String(d.engagementId));
         const toClient = e.type === 'goal.proposed';
-        const recipient = toClient ? p?.client_user_id : p?.coach_id;
-        if (!p || !recipient) return;
+        if (!p) return;
         const comment = toClient ? undefined : await this.changesComment(tx, e.entityId);
         await this.notifications.prompt(tx, {
           kind: toClient ? 'goal_proposed' : 'goal_changes_requested',
-          recipientUserId: recipient,
+          ...(toClient ? { recipientClientId: p.client_id } : { recipientUserId: p.coach_id }),
           subjectType: 'goal',
           subjectId: e.entityId,
           occurrence: `v${String(d.version)}`,
@@ -43,11 +42,10 @@ export class PromptsConsumer implements DomainEventConsumer {
         if (!review || (e.type === 'review.opened' && review.status === 'missed')) return;
         const p = await this.parties(tx, review.engagement_id);
         const toClient = e.type === 'review.opened';
-        const recipient = toClient ? p?.client_user_id : p?.coach_id;
-        if (!p || !recipient) return;
+        if (!p) return;
         await this.notifications.prompt(tx, {
           kind: toClient ? 'review_opened' : 'review_submitted',
-          recipientUserId: recipient,
+          ...(toClient ? { recipientClientId: p.client_id } : { recipientUserId: p.coach_id }),
           subjectType: 'review',
           subjectId: e.entityId,
           occurrence: 'once',
@@ -75,9 +73,7 @@ export class PromptsConsumer implements DomainEventConsumer {
 
   private async parties(tx: TenantTx, engagementId: string): Promise<Parties | undefined> {
     const rows: Parties[] = await tx.em.query(
-      `SELECT e.id AS engagement_id, e.title, e.coach_id, c.user_id AS client_user_id
-         FROM engagements e JOIN clients c ON c.practice_id = e.practice_id AND c.id = e.client_id
-        WHERE e.practice_id = $1 AND e.id = $2`,
+      `SELECT e.id AS engagement_id, e.title, e.coach_id, e.client_id FROM engagements e WHERE e.practice_id = $1 AND e.id = $2`,
       [tx.practiceId, engagementId],
     );
     return rows[0];

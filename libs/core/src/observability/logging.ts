@@ -24,14 +24,19 @@ export const REDACT = [
 ];
 
 // Secrets that travel in a URL path: the calendar feed's token (a URL is all a calendar app can hold),
-// and anything shaped like one of our opaque secrets wherever it appears.
+// an email's unsubscribe token (the link is the only credential), and anything shaped like one of our
+// opaque secrets wherever it appears.
 const SECRET_IN_PATH = /\b(cpk|crt|cin|cal)_[A-Za-z0-9_-]+/g;
 const CALENDAR_FEED = /^(\/v1\/calendar\/)(?!feed(?:\/|$))[^/]+?(\.ics)?$/;
+const UNSUBSCRIBE = /^(\/v1\/unsubscribe\/)[^/]+$/;
 
 /** The request path as logged: no query string, no secret. */
 export const loggedUrl = (url: string | undefined): string | undefined => {
   const path = url?.split('?')[0];
-  return path?.replace(CALENDAR_FEED, (_m, head: string, ext?: string) => `${head}[redacted]${ext ?? ''}`).replace(SECRET_IN_PATH, '$1_[redacted]');
+  return path
+    ?.replace(CALENDAR_FEED, (_m, head: string, ext?: string) => `${head}[redacted]${ext ?? ''}`)
+    .replace(UNSUBSCRIBE, '$1[redacted]')
+    .replace(SECRET_IN_PATH, '$1_[redacted]');
 };
 
 /**

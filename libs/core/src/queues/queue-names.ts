@@ -25,9 +25,10 @@ export enum SchedulerJob {
 }
 
 export enum NotificationJob {
-  /** One row (what releases before batching queued; kept so their jobs still run). */
-  Send = 'send-notification',
-  /** Rows of one hand-out, of any practices, sent together. */
+  /**
+   * Rows of one hand-out, of any practices, sent together. (The per-row 'send-notification' job is
+   * retired: nothing has queued it since batches came, and a row whose job is lost is handed out again.)
+   */
   SendBatch = 'send-notifications',
 }
 
@@ -35,7 +36,7 @@ export enum WebhookJob {
   Deliver = 'deliver-webhook',
 }
 
-/** Data of the per-row jobs: the practice travels with the job, the row is re-read and claimed. */
+/** One row a job names: the practice travels with the job, the row is re-read and claimed. */
 export interface TenantRowJobData {
   practiceId: string;
   id: string;

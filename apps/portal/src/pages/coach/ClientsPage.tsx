@@ -4,11 +4,13 @@ import { api, call } from '../../api/client';
 import { listClients, listEngagements, listMembers } from '../../api/queries';
 import { useResource } from '../../api/use-resource';
 import { EngagementStatusBadge } from '../../components/status';
-import { Async, Avatar, Badge, Card, Empty, Field, FormError, PageHeader, useSubmit } from '../../components/ui';
+import type { Client } from '../../api/types';
+import { Async, Avatar, Badge, Card, Empty, Field, FormError, OneTimeSecret, PageHeader, useSubmit } from '../../components/ui';
 import { navigate } from '../../router';
 import { Link } from '../../router';
 import { currentEngagement } from '../../format';
 import { timeZones } from '../shared/AccountPage';
+import { invitationLink } from '../shared/SignInPage';
 
 export function ClientsPage() {
   const me = useMe();
@@ -72,9 +74,10 @@ export function ClientsPage() {
                             <span className="muted small">No engagement</span>
                           )}
                           {c.status === 'archived' && <Badge>Archived</Badge>}
-                          {!c.portalAccess && c.status === 'active' && <Badge tone="warn">Not invited</Badge>}
+                          {!c.portalAccess && c.status === 'active' && <Badge tone="warn">No portal account</Badge>}
                         </span>
                       </Link>
+                      {!c.portalAccess && c.status === 'active' && <InviteLine client={c} />}
                     </li>
                   );
                 })}
@@ -84,6 +87,33 @@ export function ClientsPage() {
         </Async>
       </Card>
     </>
+  );
+}
+
+/** A client without a portal account: reminders reach them by email; one click makes their invitation link. */
+function InviteLine({ client }: { client: Client }) {
+  const me = useMe();
+  const [link, setLink] = useState<string | null>(null);
+  const form = useSubmit();
+  const invite = () =>
+    form.run(async () => {
+      const inv = await call(api.POST('/v1/invitations', { body: { email: client.email, role: 'client', clientId: client.id } }));
+      setLink(invitationLink(inv.token, me.practice));
+    });
+  return (
+    <div className="row small muted">
+      <FormError error={form.error} />
+      {link ? (
+        <OneTimeSecret label={`Invitation link for ${client.name}`} value={link} note="Send this link to your client. It works once and expires." />
+      ) : (
+        <>
+          <span className="grow">Reminders reach {client.name.split(' ')[0]} by email until they join the portal.</span>
+          <button type="button" className="btn btn-small" onClick={() => void invite()} disabled={form.busy} aria-label={`Invite ${client.name} to the client portal`}>
+            {form.busy ? 'Creating…' : 'Invite'}
+          </button>
+        </>
+      )}
+    </div>
   );
 }
 

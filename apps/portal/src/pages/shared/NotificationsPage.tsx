@@ -70,6 +70,9 @@ export function describeNotification(n: Notification, tz: string, isClient: bool
       return { tag: 'Form', title: `A form is waiting: ${str(d.title)}`, body: 'It takes a few minutes; you can stop and come back.', to: `/assignments/${str(d.assignmentId)}` };
     case 'assessment_alert':
       return { tag: 'Alert', title: `Please look now: ${str(d.title)}`, body: `A response${d.clientName ? ` from ${str(d.clientName)}` : ''} met an alert rule.`, to: `/engagements/${str(d.engagementId)}` };
+    case 'digest':
+      // Email only: a digest is never in the inbox.
+      return { tag: 'Summary', title: 'Your daily summary', body: 'The day’s notifications, in one email.', to: '/settings/notifications' };
   }
 }
 
@@ -108,6 +111,9 @@ export function NotificationsPage() {
             <button type="button" className="btn" onClick={() => void markAll()} disabled={!inbox.data?.items.some(isUnread)}>
               Mark all as read
             </button>
+            <Link to="/settings/notifications" className="btn btn-ghost">
+              Settings
+            </Link>
           </>
         }
       />

@@ -30,7 +30,10 @@ export class ReminderDto {
   id!: string;
   kind!: NotificationKind;
   channel!: NotificationChannel;
-  recipientUserId!: string;
+  /** The account it goes to; null when it goes to a client without an account (recipientClientId). */
+  recipientUserId!: string | null;
+  /** The client record it goes to, by email, when the client has no account; else null. */
+  recipientClientId!: string | null;
   dueAt!: string;
   status!: NotificationStatus;
 }

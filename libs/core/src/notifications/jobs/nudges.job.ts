@@ -11,7 +11,7 @@ interface DueItem {
   title: string;
   due_on: string;
   engagement_id: string;
-  user_id: string;
+  client_id: string;
 }
 
 interface Stalled {
@@ -58,21 +58,22 @@ export class NudgesJob implements QueueJobHandler<unknown, { actionItems: number
 
   async practicePass(tx: TenantTx): Promise<{ actionItems: number; stalled: number; booking: number }> {
     const due: DueItem[] = await tx.em.query(
-      `SELECT a.id, a.title, to_char(a.due_on, 'YYYY-MM-DD') AS due_on, a.engagement_id, u.id AS user_id
+      `SELECT a.id, a.title, to_char(a.due_on, 'YYYY-MM-DD') AS due_on, a.engagement_id, a.client_id
          FROM action_items a
          JOIN clients c ON c.practice_id = a.practice_id AND c.id = a.client_id
-         JOIN users u ON u.practice_id = c.practice_id AND u.id = c.user_id
+         -- The account's zone, or the client record's for a client without one.
+         LEFT JOIN users u ON u.practice_id = c.practice_id AND u.id = c.user_id
         WHERE a.practice_id = $1 AND NOT a.done
           -- Tomorrow somewhere on Earth is within today − 1 … today + 2 in UTC: a range on the due index,
           -- then each client's own tomorrow exactly.
           AND a.due_on BETWEEN (now() AT TIME ZONE 'UTC')::date - 1 AND (now() AT TIME ZONE 'UTC')::date + 2
-          AND a.due_on = (now() AT TIME ZONE u.timezone)::date + 1`,
+          AND a.due_on = (now() AT TIME ZONE coalesce(u.timezone, c.timezone))::date + 1`,
       [tx.practiceId],
     );
     for (const a of due) {
       await this.notifications.prompt(tx, {
         kind: 'action_item_due',
-        recipientUserId: a.user_id,
+        recipientClientId: a.client_id,
         subjectType: 'action_item',
         subjectId: a.id,
         occurrence: a.due_on,

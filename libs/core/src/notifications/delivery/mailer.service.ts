@@ -3,10 +3,10 @@ import { createTransport, Transporter } from 'nodemailer';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import { AppConfig } from '@app/config';
 import { newId, TenantTx } from '@app/database';
-import { inSpan, SpanKind } from '../observability/tracing';
-import { DeliveryTuning } from './delivery-tuning';
-import { MailMessage } from './mail-message.entity';
-import type { RenderedMail } from './mail-templates';
+import { inSpan, SpanKind } from '../../observability/tracing';
+import { DeliveryTuning } from '../delivery-tuning';
+import { MailMessage } from '../mail-message.entity';
+import type { RenderedMail } from '../mail-templates';
 
 /** SMTP connections a worker keeps open at most (relays commonly refuse more from one client). */
 const MAX_SMTP_CONNECTIONS = 8;
@@ -16,6 +16,8 @@ export interface OutgoingMail extends RenderedMail {
   /** Stable per notification, so a receiver can tell a retry from a new message. */
   messageId: string;
   ics?: string;
+  /** The one-click unsubscribe URL (RFC 8058): List-Unsubscribe and List-Unsubscribe-Post. */
+  unsubscribeUrl: string;
 }
 
 /** The message was not sent: it waited for a connection past the time its claim allowed (see DeliveryTuning.sendStartWithinMs). */
@@ -80,6 +82,7 @@ export class MailerService implements OnApplicationShutdown {
       text: mail.text,
       html: mail.html,
       messageId: mail.messageId,
+      headers: { 'List-Unsubscribe': `<${mail.unsubscribeUrl}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
       icalEvent: mail.ics ? { method: 'REQUEST', content: mail.ics, filename: 'session.ics' } : undefined,
     }).compile();
     return { envelope: node.getEnvelope(), raw: await node.build() };
