@@ -686,7 +686,7 @@ describe('reminders', () => {
     const s = await scheduleSession(coach, engagementId, at(day(), 10));
     const list = (await coach.get(`/v1/sessions/${s.id}/reminders`).expect(200)).body;
     expect(Array.isArray(list)).toBe(true);
-    expect(list[0]).toEqual({ id: expect.any(String), kind: 'session_reminder', channel: expect.stringMatching(/^(email|in_app)$/), recipientUserId: expect.any(String), dueAt: expect.any(String), status: 'scheduled' });
+    expect(list[0]).toEqual({ id: expect.any(String), kind: 'session_reminder', channel: expect.stringMatching(/^(email|in_app)$/), recipientUserId: expect.any(String), recipientClientId: null, dueAt: expect.any(String), status: 'scheduled' });
     await p.owner.get(`/v1/sessions/${s.id}/reminders`).expect(200);
     await client.get(`/v1/sessions/${s.id}/reminders`).expect(403);
     await otherCoach.get(`/v1/sessions/${s.id}/reminders`).expect(404);
