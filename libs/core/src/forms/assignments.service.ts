@@ -8,13 +8,14 @@ import { MEASUREMENT_INSERT_SQL, MeasurementRow } from '../goals/goal.queries';
 import { NotificationsService } from '../notifications/notifications.service';
 import { OutboxService } from '../outbox/outbox.service';
 import { scoreSeries } from './between-sessions';
-import { dueOccurrences, occurrenceAt, promptTime, Recurrence } from './assignment-schedule';
+import { afterQuietHours } from '../notifications/reminder-timing';
+import { dueOccurrences, occurrenceAt, Recurrence } from './assignment-schedule';
 import {
   AlertsQuery, AssessmentAlertDto, AssignmentDto, CreateAssignmentDto, CreateResponseDto, ResponseDto, ScoreSeriesDto,
 } from './dto/form.dto';
 import { FormAssignment } from './form-assignment.entity';
 import { FormResponse } from './form-response.entity';
-import { FormsRepository, ResolvedForm } from './forms.repository';
+import { ClientClock, FormsRepository, ResolvedForm } from './forms.repository';
 import { isScoredResult, scoreAnswers } from './scoring';
 
 const OPEN_ENGAGEMENT = new Set(['planned', 'active', 'paused']);
@@ -154,8 +155,10 @@ export class AssignmentsService {
    */
   async practicePass(tx: TenantTx, now = new Date()): Promise<number> {
     const due = await this.repo.dueAssignments(tx, now);
+    // The clients' clocks and the forms of the whole batch in two reads, not two per assignment.
+    const [clocks, forms] = await Promise.all([this.repo.clientClocks(tx, due.map((a) => a.engagementId)), this.repo.resolveMany(tx, due.map((a) => a.formId))]);
     let prompted = 0;
-    for (const a of due) if (await this.fireDue(tx, a, now)) prompted++;
+    for (const a of due) if (await this.fireDue(tx, a, now, forms.get(a.formId), clocks.get(a.engagementId) ?? null)) prompted++;
     return prompted;
   }
 
@@ -165,8 +168,8 @@ export class AssignmentsService {
    * names the occurrence's number, so one occurrence is prompted once however often this runs (two
    * passes, a daylight-saving change). True when an occurrence was due.
    */
-  private async fireDue(tx: TenantTx, a: FormAssignment, now: Date, known?: ResolvedForm): Promise<boolean> {
-    const clock = await this.repo.clientClock(tx, a.engagementId);
+  private async fireDue(tx: TenantTx, a: FormAssignment, now: Date, known?: ResolvedForm, knownClock?: ClientClock | null): Promise<boolean> {
+    const clock = knownClock !== undefined ? knownClock : (await this.repo.clientClocks(tx, [a.engagementId])).get(a.engagementId);
     const zone = clock?.timezone ?? 'UTC';
     const { latest, next } = dueOccurrences(a.firstDueAt, a.nextOccurrence, a.recurrence, zone, a.until, now);
     const patch: Partial<FormAssignment> = { nextOccurrence: next?.n ?? (latest ?? a.nextOccurrence) + 1, nextDueAt: next?.at ?? null };
@@ -182,7 +185,7 @@ export class AssignmentsService {
           subjectId: a.id,
           occurrence: `o${latest}`,
           data: { assignmentId: a.id, engagementId: a.engagementId, formId: a.formId, title: form?.title ?? a.formId, dueAt: dueAt.toISOString() },
-          dueAt: promptTime(new Date(Math.max(dueAt.getTime(), now.getTime())), zone, clock.quiet_hours),
+          dueAt: afterQuietHours(new Date(Math.max(dueAt.getTime(), now.getTime())), zone, clock.quiet_hours),
         });
       }
     }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { In } from 'typeorm';
 import { AuthContext, NotFound } from '@app/common';
 import { TenantTx } from '@app/database';
 import { canSeeEngagement } from '../engagements/engagements.repository';
@@ -63,9 +64,19 @@ export class FormsRepository {
   /** Resolves many at once (a list of assignments or responses names the same few forms). */
   async resolveMany(tx: TenantTx, ids: string[]): Promise<Map<string, ResolvedForm>> {
     const out = new Map<string, ResolvedForm>();
+    const own: string[] = [];
     for (const id of new Set(ids)) {
-      const f = await this.resolve(tx, id);
-      if (f) out.set(id, f);
+      if (isBuiltInFormId(id)) out.set(id, builtIn(id));
+      else if (UUID.test(id)) own.push(id);
+    }
+    // The practice's own forms in one read.
+    if (own.length) {
+      const rows = await tx.em.findBy(Form, { practiceId: tx.practiceId, id: In(own.map((id) => id.toLowerCase())) });
+      const byId = new Map(rows.map((f) => [f.id, fromRow(f)]));
+      for (const id of own) {
+        const f = byId.get(id.toLowerCase());
+        if (f) out.set(id, f);
+      }
     }
     return out;
   }
@@ -151,16 +162,18 @@ export class FormsRepository {
   }
 
   /** The client behind an engagement, with the zone and quiet hours prompts are timed in. */
-  async clientClock(tx: TenantTx, engagementId: string): Promise<ClientClock | undefined> {
-    const [row]: ClientClock[] = await tx.em.query(
-      `SELECT c.id AS client_id, c.name AS client_name, u.id AS user_id, coalesce(u.timezone, c.timezone, p.timezone) AS timezone, u.quiet_hours
+  /** Each engagement's client clock (zone, quiet hours, account), in one read. */
+  async clientClocks(tx: TenantTx, engagementIds: string[]): Promise<Map<string, ClientClock>> {
+    if (!engagementIds.length) return new Map();
+    const rows: (ClientClock & { engagement_id: string })[] = await tx.em.query(
+      `SELECT e.id AS engagement_id, c.id AS client_id, c.name AS client_name, u.id AS user_id, coalesce(u.timezone, c.timezone, p.timezone) AS timezone, u.quiet_hours
          FROM engagements e JOIN clients c ON c.practice_id = e.practice_id AND c.id = e.client_id
          JOIN practices p ON p.id = e.practice_id
          LEFT JOIN users u ON u.practice_id = c.practice_id AND u.id = c.user_id
-        WHERE e.practice_id = $1 AND e.id = $2`,
-      [tx.practiceId, engagementId],
+        WHERE e.practice_id = $1 AND e.id = ANY($2::uuid[])`,
+      [tx.practiceId, [...new Set(engagementIds)]],
     );
-    return row;
+    return new Map(rows.map((r) => [r.engagement_id, r]));
   }
 
   /** Assignments whose next occurrence has come by `now`, locked (a second pass skips them). */
