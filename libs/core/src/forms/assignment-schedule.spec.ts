@@ -1,4 +1,5 @@
-import { dueOccurrences, occurrenceAt, promptTime } from './assignment-schedule';
+import { afterQuietHours } from '../notifications/reminder-timing';
+import { dueOccurrences, occurrenceAt } from './assignment-schedule';
 
 const at = (iso: string) => new Date(iso);
 
@@ -37,16 +38,16 @@ describe('occurrences in the client zone', () => {
 describe('prompt time and quiet hours', () => {
   const quiet = { start: '21:00', end: '08:00' };
   it('outside quiet hours: at once', () => {
-    expect(promptTime(at('2099-06-01T14:00:00Z'), 'Europe/Berlin', quiet).toISOString()).toBe('2099-06-01T14:00:00.000Z');
-    expect(promptTime(at('2099-06-01T22:00:00Z'), 'Europe/Berlin', null).toISOString()).toBe('2099-06-01T22:00:00.000Z');
+    expect(afterQuietHours(at('2099-06-01T14:00:00Z'), 'Europe/Berlin', quiet).toISOString()).toBe('2099-06-01T14:00:00.000Z');
+    expect(afterQuietHours(at('2099-06-01T22:00:00Z'), 'Europe/Berlin', null).toISOString()).toBe('2099-06-01T22:00:00.000Z');
   });
   it('inside quiet hours that wrap midnight: when they end, in the zone', () => {
     // 23:30 Berlin (CEST) → 08:00 the next morning.
-    expect(promptTime(at('2099-06-01T21:30:00Z'), 'Europe/Berlin', quiet).toISOString()).toBe('2099-06-02T06:00:00.000Z');
+    expect(afterQuietHours(at('2099-06-01T21:30:00Z'), 'Europe/Berlin', quiet).toISOString()).toBe('2099-06-02T06:00:00.000Z');
     // 03:00 Berlin → 08:00 the same morning.
-    expect(promptTime(at('2099-06-02T01:00:00Z'), 'Europe/Berlin', quiet).toISOString()).toBe('2099-06-02T06:00:00.000Z');
+    expect(afterQuietHours(at('2099-06-02T01:00:00Z'), 'Europe/Berlin', quiet).toISOString()).toBe('2099-06-02T06:00:00.000Z');
   });
   it('inside same-day quiet hours: when they end that day', () => {
-    expect(promptTime(at('2099-06-01T12:30:00Z'), 'UTC', { start: '12:00', end: '13:00' }).toISOString()).toBe('2099-06-01T13:00:00.000Z');
+    expect(afterQuietHours(at('2099-06-01T12:30:00Z'), 'UTC', { start: '12:00', end: '13:00' }).toISOString()).toBe('2099-06-01T13:00:00.000Z');
   });
 });

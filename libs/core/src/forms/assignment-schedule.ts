@@ -1,8 +1,7 @@
 // When an assignment falls due: its n-th occurrence counted from the first, on the client's own wall
-// clock (so a daily 09:00 stays 09:00 across a daylight-saving change), and when the prompt may go out
-// given the client's quiet hours.
+// clock (so a daily 09:00 stays 09:00 across a daylight-saving change). When its prompt may go out, given
+// the client's quiet hours, is afterQuietHours (notifications/reminder-timing).
 import { DateTime } from 'luxon';
-import { quietPeriodStart, QuietHours } from '../notifications/reminder-timing';
 
 export const RECURRENCES = ['none', 'daily', 'weekly', 'biweekly', 'monthly'] as const;
 export type Recurrence = (typeof RECURRENCES)[number];
@@ -47,19 +46,4 @@ export function dueOccurrences(first: Date, from: number, recurrence: Recurrence
   return { latest, next: null };
 }
 
-const minutesOf = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
 
-/**
- * When a form prompt due at `at` goes out: at once, unless that is inside the recipient's quiet hours;
- * then when they end (a form is not due before its time, so the prompt waits rather than comes early).
- */
-export function promptTime(at: Date, zone: string, quiet: QuietHours | null): Date {
-  if (!quiet) return at;
-  const start = quietPeriodStart(at, zone, quiet);
-  if (!start) return at;
-  const end = minutesOf(quiet.end);
-  const startLocal = DateTime.fromJSDate(start, { zone });
-  let endLocal = startLocal.set({ hour: Math.floor(end / 60), minute: end % 60, second: 0, millisecond: 0 });
-  if (endLocal <= startLocal) endLocal = endLocal.plus({ days: 1 }).set({ hour: Math.floor(end / 60), minute: end % 60 });
-  return endLocal.toJSDate();
-}

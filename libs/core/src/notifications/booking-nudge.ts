@@ -1,7 +1,6 @@
 // The booking nudge: which engagements nudge their client to book, and when the nudge may go out.
-import { DateTime } from 'luxon';
 import { countsTowardAllocation } from '../engagements/engagement.queries';
-import { QuietHours, quietPeriodStart } from './reminder-timing';
+import type { QuietHours } from './reminder-timing';
 
 export interface BookingGap {
   id: string;
@@ -34,14 +33,3 @@ export const BOOKING_GAPS_SQL = `
      AND NOT EXISTS (SELECT 1 FROM sessions s WHERE s.practice_id = e.practice_id AND s.engagement_id = e.id AND s.status = 'scheduled' AND s.starts_at > now())
      AND greatest(e.activated_at, last.starts_at) <= now() - make_interval(secs => p.stalled_after_days * 43200)`;
 
-/** A nudge is not urgent: inside the recipient's quiet hours it waits until they end (wall-clock, in their zone). */
-export function nudgeDueAt(now: Date, zone: string, quiet: QuietHours | null): Date {
-  if (!quiet) return now;
-  const start = quietPeriodStart(now, zone, quiet);
-  if (!start) return now;
-  const local = DateTime.fromJSDate(start, { zone });
-  const [eh, em] = quiet.end.split(':').map(Number);
-  let end = local.set({ hour: eh, minute: em, second: 0, millisecond: 0 });
-  if (end <= local) end = end.plus({ days: 1 }).set({ hour: eh, minute: em });
-  return end.toJSDate();
-}

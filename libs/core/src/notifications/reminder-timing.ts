@@ -30,6 +30,22 @@ export function quietPeriodStart(at: Date, zone: string, quiet: QuietHours): Dat
 }
 
 /**
+ * When something that is not urgent (a booking nudge, a form prompt) goes out if it falls due at `at`:
+ * at once, unless that is inside the recipient's quiet hours (in their zone); then when they end, on the
+ * wall clock, so a daylight-saving change does not move it.
+ */
+export function afterQuietHours(at: Date, zone: string, quiet: QuietHours | null): Date {
+  if (!quiet) return at;
+  const start = quietPeriodStart(at, zone, quiet);
+  if (!start) return at;
+  const end = minutesOf(quiet.end);
+  const startLocal = DateTime.fromJSDate(start, { zone });
+  let endLocal = startLocal.set({ hour: Math.floor(end / 60), minute: end % 60, second: 0, millisecond: 0 });
+  if (endLocal <= startLocal) endLocal = endLocal.plus({ days: 1 }).set({ hour: Math.floor(end / 60), minute: end % 60 });
+  return endLocal.toJSDate();
+}
+
+/**
  * The moment a reminder `offsetMinutes` before `startsAt` goes out, or null when that moment had
  * already passed at `bookedAt`. Inside the recipient's quiet hours it moves to the last minute before
  * they begin (never later than the original moment, never before `bookedAt`).

@@ -3,7 +3,8 @@ import type { JobSchedulerTemplateOptions } from 'bullmq';
 import { CrossPracticeDb, TenantDb, TenantTx } from '@app/database';
 import { eachPractice } from '../../queues/practice-pass';
 import { JobSchedule, QueueJobHandler, QueueName, SchedulerJob } from '../../queues/queue-names';
-import { BOOKING_GAPS_SQL, BookingGap, nudgeDueAt } from '../booking-nudge';
+import { BOOKING_GAPS_SQL, BookingGap } from '../booking-nudge';
+import { afterQuietHours } from '../reminder-timing';
 import { NotificationsService } from '../notifications.service';
 
 interface DueItem {
@@ -111,7 +112,7 @@ export class NudgesJob implements QueueJobHandler<unknown, { actionItems: number
         subjectId: g.id,
         occurrence: `after:${g.last_session_id ?? 'start'}`,
         data: { engagementId: g.id, title: g.title, remaining: g.remaining },
-        dueAt: nudgeDueAt(now, g.timezone, g.quiet_hours),
+        dueAt: afterQuietHours(now, g.timezone, g.quiet_hours),
       });
     }
     return { actionItems: due.length, stalled: stalled.length, booking: gaps.length };
