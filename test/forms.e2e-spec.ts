@@ -147,7 +147,7 @@ describe('assigning, prompting and responding', () => {
     await sendDueNotifications(t, p.practiceId);
     const sent = (await t.sql.query(`SELECT status FROM notifications WHERE subject_id = $1 AND kind = 'assessment_alert'`, [res.body.id])).rows.map((r) => r.status);
     expect(sent).toEqual(['sent', 'sent']);
-    expect((await coach.get('/v1/notifications').expect(200)).body.data[0]).toMatchObject({ kind: 'assessment_alert', subjectId: res.body.id });
+    expect((await coach.get('/v1/notifications').expect(200)).body.data[0]).toMatchObject({ kind: 'assessment_alert', subjectId: res.body.id, settled: false, subjectStatus: 'open' });
     const mail = (await t.sql.query(`SELECT m.subject, m.text, m.html FROM mail_messages m JOIN notifications n ON n.id = m.notification_id WHERE n.subject_id = $1`, [res.body.id])).rows;
     expect(mail).toHaveLength(1);
     expect(mail[0].text).toContain('met an alert rule');
@@ -181,6 +181,18 @@ describe('assigning, prompting and responding', () => {
     expect(audit.body.data.map((e: { action: string }) => e.action)).toEqual(['acknowledge', 'submit']);
     const noAlert = (await coach.get(`/v1/assignments/${(open.body.data[0] as { assignmentId: string }).assignmentId}/responses`).expect(200)).body.data[0].id;
     await coach.post(`/v1/responses/${noAlert}/acknowledge`).expect(409);
+  });
+
+  it('inbox items about forms read as settled once done: an alert once acknowledged, a form prompt once answered', async () => {
+    const alertItem = (await coach.get('/v1/notifications').expect(200)).body.data.find((n: { kind: string }) => n.kind === 'assessment_alert');
+    expect(alertItem).toMatchObject({ settled: true, subjectStatus: 'acknowledged' });
+    const gad = (await coach.post(`/v1/engagements/${engagementId}/assignments`, { formId: 'gad-7' }).expect(201)).body;
+    await sendDueNotifications(t, p.practiceId);
+    const promptOf = async () => (await client.get('/v1/notifications').expect(200)).body.data.find((n: { kind: string; subjectId: string }) => n.kind === 'form_assigned' && n.subjectId === gad.id);
+    expect(await promptOf()).toMatchObject({ settled: false, subjectStatus: 'open' });
+    await client.post(`/v1/assignments/${gad.id}/responses`, { answers: ['q1', 'q2', 'q3', 'q4', 'q5', 'q6', 'q7'].map((questionId) => ({ questionId, value: 0 })) }).expect(201);
+    expect(await promptOf()).toMatchObject({ settled: true });
+    await coach.del(`/v1/assignments/${gad.id}`).expect(204);
   });
 
   it('another practice, and a coach who is not the engagement\'s, get 404', async () => {

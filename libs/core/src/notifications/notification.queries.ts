@@ -167,7 +167,8 @@ export function notificationsInsert(rows: NewNotification[], revive = false, tra
  * Where a notification's subject stands now, for the notification aliased `n`: the subject's status
  * (`done`/`open` for an action item) and whether what the notification asked for is settled: the goal
  * version agreed (or superseded, or closed), the review answered or missed, the action item ticked, the
- * session over, the stall ended. A subject that no longer exists is settled. The one definition the
+ * session over, the stall ended, the form answered (or its assignment stopped), the safety alert
+ * acknowledged. A subject that no longer exists is settled. The one definition the
  * inbox (and its unread count) and the sender read.
  */
 export const SUBJECT_STATE_LATERAL = `
@@ -190,6 +191,14 @@ export const SUBJECT_STATE_LATERAL = `
            OR EXISTS (SELECT 1 FROM sessions s WHERE s.practice_id = e.practice_id AND s.engagement_id = e.id
                         AND s.status <> 'cancelled' AND s.created_at > coalesce(n.sent_at, n.created_at))
       FROM engagements e WHERE n.subject_type = 'engagement' AND e.practice_id = n.practice_id AND e.id = n.subject_id
+    UNION ALL
+    SELECT CASE WHEN a.stopped_at IS NOT NULL THEN 'stopped' ELSE 'open' END,
+           a.stopped_at IS NOT NULL
+           OR EXISTS (SELECT 1 FROM form_responses r WHERE r.practice_id = a.practice_id AND r.assignment_id = a.id AND r.submitted_at >= n.created_at)
+      FROM form_assignments a WHERE n.subject_type = 'form_assignment' AND a.practice_id = n.practice_id AND a.id = n.subject_id
+    UNION ALL
+    SELECT CASE WHEN r.acknowledged_at IS NULL THEN 'open' ELSE 'acknowledged' END, r.acknowledged_at IS NOT NULL
+      FROM form_responses r WHERE n.subject_type = 'form_response' AND r.practice_id = n.practice_id AND r.id = n.subject_id
   ) subject ON true`;
 
 /** `subject.settled` with a vanished subject counted as settled. */
