@@ -75,4 +75,11 @@ describe('the demo practice', () => {
     const { rows } = await sql.query(`SELECT url, description FROM webhook_endpoints WHERE practice_id = $1`, [practiceId]);
     expect(rows).toEqual([{ url: expect.stringMatching(/\.invalid\//), description: expect.stringMatching(/given up/) }]);
   });
+
+  it('gives every coach office hours, so a demo client can book a session', async () => {
+    const coaches = (await sql.query(`SELECT id FROM users WHERE practice_id = $1 AND role = 'coach'`, [practiceId])).rows.map((r: { id: string }) => r.id);
+    const { rows } = await sql.query(`SELECT user_id, weekly FROM availabilities WHERE practice_id = $1`, [practiceId]);
+    expect(rows.map((r: { user_id: string }) => r.user_id).sort()).toEqual([...coaches].sort());
+    for (const r of rows as { weekly: unknown[] }[]) expect(r.weekly).toHaveLength(10);
+  });
 });

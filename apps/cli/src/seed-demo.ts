@@ -19,6 +19,9 @@ import { seedBetweenSessions } from './seed-demo-between';
 import { seedCoaching } from './seed-demo-coaching';
 import { seedIntegrations } from './seed-demo-integrations';
 import { seedSessionsAndReviews } from './seed-demo-sessions';
+import { AvailabilityModule } from '@app/core/availability/availability.module';
+import { AvailabilityService } from '@app/core/availability/availability.service';
+import { PutAvailabilityDto } from '@app/core/availability/dto/availability.dto';
 import { FormsModule } from '@app/core/forms/forms.module';
 import { JournalModule } from '@app/core/journal/journal.module';
 import { NotificationsModule } from '@app/core/notifications/notifications.module';
@@ -106,7 +109,22 @@ export async function seedDemo(app: INestApplicationContext): Promise<DemoSeedRe
   const engagements = await seedCoaching(app, practice);
   await seedSessionsAndReviews(app, engagements);
   await seedBetweenSessions(app, engagements);
+  await seedAvailability(app, practice);
   return { created: true, practiceId: practice.practiceId, logins: demoLogins(), practice };
+}
+
+/**
+ * Each coach keeps office hours (weekdays 09:00–12:00 and 14:00–17:00 in their own zone, a quarter hour
+ * between sessions, a day's notice, eight weeks ahead), so a demo client can book a session.
+ */
+async function seedAvailability(app: INestApplicationContext, practice: DemoPractice): Promise<void> {
+  const availability = app.get(AvailabilityService);
+  const weekdays = ['mon', 'tue', 'wed', 'thu', 'fri'];
+  for (const coach of practice.coaches) {
+    const { timezone } = await availability.get(coach.ctx, coach.userId);
+    const weekly = weekdays.flatMap((day) => [{ day, start: '09:00', end: '12:00' }, { day, start: '14:00', end: '17:00' }]);
+    await availability.put(coach.ctx, coach.userId, await valid(PutAvailabilityDto, { timezone, weekly, overrides: [], bufferMinutes: 15, minNoticeMinutes: 1440, horizonDays: 56 }));
+  }
 }
 
 async function seedMembersAndClients(app: INestApplicationContext): Promise<DemoPractice> {
@@ -162,7 +180,7 @@ export function formatLogins(logins: DemoLogin[]): string {
 }
 
 @Module({
-  imports: [ConfigModule, DatabaseModule, RedisModule, AuditModule, IdentityModule, CoachingModule, SessionsModule, ReviewsModule, NotificationsModule, WebhooksModule, FormsModule, JournalModule],
+  imports: [ConfigModule, DatabaseModule, RedisModule, AuditModule, IdentityModule, CoachingModule, SessionsModule, ReviewsModule, NotificationsModule, WebhooksModule, FormsModule, JournalModule, AvailabilityModule],
   providers: [ReviewCadenceJob],
 })
 export class DemoSeedModule {}
