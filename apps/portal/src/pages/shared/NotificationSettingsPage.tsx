@@ -105,7 +105,7 @@ function SettingsForm({ initial, isClient, onSaved }: { initial: Preferences; is
       </Card>
       <Card title="Daily digest">
         <p>
-          Fewer emails: everything but {NEVER_HELD.map((k) => KINDS.find((x) => x.kind === k)!.label.toLowerCase()).join(' and ')} waits and comes as one email a day. No email on a day with nothing in it.
+          Fewer emails: everything but {kinds.filter((k) => NEVER_HELD.includes(k.kind)).map((k) => k.label.toLowerCase()).join(' and ')} waits and comes as one email a day. No email on a day with nothing in it.
         </p>
         <div className="row">
           <Field label="Digest" error={form.fields.digest}>
