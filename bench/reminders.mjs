@@ -7,7 +7,8 @@
 //
 // Environment: BENCH_DATABASE_URL (an empty database, migrated here; dropped objects are not reused),
 // BENCH_REDIS_URL, BENCH_REMINDERS (10000), BENCH_PORT (3400: the API for the set-up, then the worker's
-// health, the SMTP sink), BENCH_CONCURRENCY (the worker's WORKER_CONCURRENCY, default as in production).
+// health, the SMTP sink), BENCH_CONCURRENCY (the worker's WORKER_CONCURRENCY, default as in production),
+// BENCH_SMTP_CONNECTIONS (its SMTP_MAX_CONNECTIONS, default as in production).
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
@@ -43,6 +44,7 @@ const appEnv = {
   LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
   PUBLIC_URL: 'https://coaching.example',
   ...(process.env.BENCH_CONCURRENCY ? { WORKER_CONCURRENCY: process.env.BENCH_CONCURRENCY } : {}),
+  ...(process.env.BENCH_SMTP_CONNECTIONS ? { SMTP_MAX_CONNECTIONS: process.env.BENCH_SMTP_CONNECTIONS } : {}),
 };
 
 const t0 = Date.now();
@@ -187,7 +189,9 @@ async function idle(db) {
 
 let healthPort = PORT + 10;
 function worker(name) {
-  return start(name, ['dist/apps/worker/src/main.js'], { ...appEnv, SMTP_URL: `smtp://127.0.0.1:${SMTP_PORT}`, WORKER_HEALTH_PORT: String(healthPort++) });
+  // BENCH_CPU_PROFILE=dir: each worker writes a V8 CPU profile there when it stops.
+  const profile = process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`, `--cpu-prof-name=${name}.cpuprofile`] : [];
+  return start(name, [...profile, 'dist/apps/worker/src/main.js'], { ...appEnv, SMTP_URL: `smtp://127.0.0.1:${SMTP_PORT}`, WORKER_HEALTH_PORT: String(healthPort++) });
 }
 
 async function throughput(db, world, workers) {
@@ -264,6 +268,8 @@ try {
   const one = await throughput(db, world, 1);
   const two = await throughput(db, world, 2);
   const baseline = await bare();
+  // BENCH_THROUGHPUT_ONLY=1: the throughput rows only (for tuning), no exactly-once run and no report.
+  if (process.env.BENCH_THROUGHPUT_ONLY) process.exit(0);
   const once_ = await exactlyOnce(db, world);
   const date = new Date().toISOString().slice(0, 10);
   const ratio = (r) => (r.perSecond / baseline.perSecond).toFixed(2);

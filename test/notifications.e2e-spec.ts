@@ -568,7 +568,7 @@ describe('the batch send job', () => {
     const emails = (await rowsOf(s.id)).filter((r) => r.channel === 'email');
     // One connection, a slow server and a 1 s lease (so a 250 ms start deadline): the first message holds the connection past it.
     smtp.delayMs = 800;
-    const batch = batchJob({ WORKER_CONCURRENCY: '1', DELIVERY_LEASE_SECONDS: '1' });
+    const batch = batchJob({ SMTP_MAX_CONNECTIONS: '1', DELIVERY_LEASE_SECONDS: '1' });
     try {
       expect(await batch.run(emails.map((r) => ({ practiceId: p.practiceId, id: r.id })))).toEqual({ sent: 1, released: 3 });
       const states = [...(await statesOf(emails.map((r) => r.id))).values()];

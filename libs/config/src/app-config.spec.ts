@@ -33,6 +33,7 @@ describe('AppConfig', () => {
       port: 3000,
       smtpUrl: undefined,
       mailFrom: 'Coaching <no-reply@localhost>',
+      smtpMaxConnections: 8,
       publicUrl: 'http://localhost:3000',
       logLevel: 'info',
       workerConcurrency: 16,

@@ -62,6 +62,9 @@ class EnvSchema {
   @IsString()
   MAIL_FROM = 'Coaching <no-reply@localhost>';
 
+  @Transform(toInt) @IsInt() @Min(1) @Max(100)
+  SMTP_MAX_CONNECTIONS = 8;
+
   @IsOptional() @Matches(/^https?:\/\/[^\s]+$/, { message: 'PUBLIC_URL must be an http(s) URL' })
   PUBLIC_URL?: string;
 
@@ -177,6 +180,8 @@ export class AppConfig {
   readonly jwtSecret: string;
   readonly smtpUrl: string | undefined;
   readonly mailFrom: string;
+  /** SMTP connections one worker keeps open at most (each carries one message at a time). */
+  readonly smtpMaxConnections: number;
   readonly publicUrl: string;
   readonly logLevel: LogLevel;
   readonly workerConcurrency: number;
@@ -214,6 +219,7 @@ export class AppConfig {
     this.jwtSecret = jwtSecret;
     this.smtpUrl = e.SMTP_URL;
     this.mailFrom = e.MAIL_FROM;
+    this.smtpMaxConnections = e.SMTP_MAX_CONNECTIONS;
     this.publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, '');
     this.logLevel = e.LOG_LEVEL;
     this.workerConcurrency = e.WORKER_CONCURRENCY;

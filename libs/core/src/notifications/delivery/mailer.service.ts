@@ -1,15 +1,12 @@
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { createTransport, Transporter } from 'nodemailer';
-import MailComposer from 'nodemailer/lib/mail-composer';
 import { AppConfig } from '@app/config';
 import { newId, TenantTx } from '@app/database';
 import { inSpan, SpanKind } from '../../observability/tracing';
 import { DeliveryTuning } from '../delivery-tuning';
 import { MailMessage } from '../mail-message.entity';
 import type { RenderedMail } from '../mail-templates';
-
-/** SMTP connections a worker keeps open at most (relays commonly refuse more from one client). */
-const MAX_SMTP_CONNECTIONS = 8;
+import { RawMail, writeMime } from './mime';
 
 export interface OutgoingMail extends RenderedMail {
   to: string;
@@ -50,7 +47,9 @@ export class MailerService implements OnApplicationShutdown {
   }
 
   private get connections(): number {
-    return Math.min(this.config.workerConcurrency, MAX_SMTP_CONNECTIONS);
+    // SMTP_MAX_CONNECTIONS: a batch's messages go side by side, one per connection (relays commonly
+    // refuse more than a handful of connections from one client, hence the default of 8).
+    return this.config.smtpMaxConnections;
   }
 
   /**
@@ -62,8 +61,8 @@ export class MailerService implements OnApplicationShutdown {
     else this.sending++;
     try {
       if (startBy !== undefined && Date.now() > startBy) throw new TooLateToSend();
-      // Written out whole first: the connection then carries it in one write, not one per MIME piece.
-      const message = await this.compose(mail);
+      // Written out whole first (see writeMime): the connection then carries it in one write.
+      const message = this.compose(mail);
       // The span covers the SMTP exchange only (not the wait for a connection); no address in it.
       await inSpan('smtp send', { kind: SpanKind.CLIENT, attributes: { 'network.protocol.name': 'smtp', 'app.mail.bytes': message.raw.length } }, () => this.send(message));
     } finally {
@@ -74,8 +73,8 @@ export class MailerService implements OnApplicationShutdown {
     }
   }
 
-  private async compose(mail: OutgoingMail): Promise<{ raw: Buffer; envelope: { from: string | false; to: string[] } }> {
-    const node = new MailComposer({
+  private compose(mail: OutgoingMail): RawMail {
+    return writeMime({
       from: this.config.mailFrom,
       to: mail.to,
       subject: mail.subject,
@@ -83,17 +82,16 @@ export class MailerService implements OnApplicationShutdown {
       html: mail.html,
       messageId: mail.messageId,
       headers: { 'List-Unsubscribe': `<${mail.unsubscribeUrl}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
-      icalEvent: mail.ics ? { method: 'REQUEST', content: mail.ics, filename: 'session.ics' } : undefined,
-    }).compile();
-    return { envelope: node.getEnvelope(), raw: await node.build() };
+      ics: mail.ics ? { content: mail.ics, filename: 'session.ics' } : undefined,
+    });
   }
 
-  private async send(message: { raw: Buffer; envelope: { from: string | false; to: string[] } }): Promise<void> {
+  private async send(message: RawMail): Promise<void> {
     // Timeouts far below the delivery lease (see DeliveryTuning): a send that stalls fails and is
     // retried by this worker instead of outliving its claim while another worker sends the same mail.
     const timeout = this.tuning.smtpTimeoutMs;
     // Pooled: a handful of open SMTP connections carry every message, instead of a connection (and
-    // its greeting and EHLO) per message; at most one connection per job the worker runs at once.
+    // its greeting and EHLO) per message; SMTP_MAX_CONNECTIONS at most.
     this.transport ??= createTransport(
       {
         url: this.config.smtpUrl!,
@@ -106,7 +104,7 @@ export class MailerService implements OnApplicationShutdown {
       },
       { from: this.config.mailFrom },
     );
-    await this.transport.sendMail({ raw: message.raw, envelope: { from: message.envelope.from || undefined, to: message.envelope.to } });
+    await this.transport.sendMail({ raw: message.raw, envelope: message.envelope });
   }
 
   onApplicationShutdown(): void {
