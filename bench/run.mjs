@@ -287,7 +287,9 @@ async function main() {
   // allocation is still counted on each request, by the API and the baseline alike).
   if (ONLY.has('writes')) await owner.query(`UPDATE engagements SET planned_sessions = 1000000 WHERE id = ANY($1::uuid[])`, [actors.map((a) => seedId(ID_KIND.engagement, a.engagements.find((e) => e % 20 !== 0)))]);
   const booking = ONLY.has('booking') ? await bookingSetup(owner) : null;
-  const api = start('api', ['dist/apps/api/src/main.js'], { ...appEnv, PORT: String(API_PORT) });
+  // BENCH_CPU_PROFILE=dir: the API writes a V8 CPU profile there when it stops (open it in DevTools).
+  const profile = process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : [];
+  const api = start('api', [...profile, 'dist/apps/api/src/main.js'], { ...appEnv, PORT: String(API_PORT) });
   const base = start('baseline', ['bench/baseline-server.mjs'], { ...appEnv, PORT: String(BASE_PORT) });
   try {
     await Promise.all([waitHttp(`http://127.0.0.1:${API_PORT}/health/live`), waitHttp(`http://127.0.0.1:${BASE_PORT}/health/live`)]);

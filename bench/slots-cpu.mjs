@@ -1,0 +1,56 @@
+// CPU per request of the slots route: the API and the baseline, each alone under the same load, with the
+// CPU time each process used (from /proc) divided by the requests it answered. Less sensitive to other load
+// on the machine than req/s. Uses the newest booking practice `npm run bench` left in the scale database.
+//   node bench/slots-cpu.mjs [seconds]   (after npm run build; BENCH_CPU_PROFILE=dir for V8 profiles)
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { randomBytes } from 'node:crypto';
+import { mintAccessToken } from './lib/jwt.mjs';
+import { DEFAULT_SCALE_URL } from './lib/scale.mjs';
+
+const require = createRequire(import.meta.url);
+const pg = require('pg');
+const autocannon = require('autocannon');
+const DB_URL = process.env.BENCH_DATABASE_URL ?? DEFAULT_SCALE_URL;
+const SECONDS = Number(process.argv[2] ?? 10);
+const JWT_SECRET = randomBytes(36).toString('base64url');
+const owner = new pg.Client({ connectionString: DB_URL });
+await owner.connect();
+const { rows } = await owner.query(`
+  SELECT e.id AS engagement, e.practice_id AS practice, u.id AS user, e.client_id AS client
+    FROM engagements e JOIN users u ON u.client_id = e.client_id
+   WHERE e.practice_id = (SELECT id FROM practices WHERE slug LIKE 'bench-booking-%' ORDER BY created_at DESC LIMIT 1)`);
+const { rows: [w] } = await owner.query(`SELECT min(starts_at) - interval '6 hours' AS from FROM sessions WHERE engagement_id = $1`, [rows[0].engagement]);
+await owner.end();
+if (!rows.length) throw new Error('No booking practice: run BENCH_ONLY=booking npm run bench first.');
+const from = new Date(w.from);
+const to = new Date(from.getTime() + 31 * 86_400_000);
+const clients = rows.map((r) => ({ engagement: r.engagement, auth: `Bearer ${mintAccessToken(JWT_SECRET, { userId: r.user, practiceId: r.practice, role: 'client', clientId: r.client })}` }));
+const path = (e) => `/v1/engagements/${e}/slots?from=${from.toISOString()}&to=${to.toISOString()}&durationMinutes=60`;
+const env = { PATH: process.env.PATH, ...(process.env.API_NODE_OPTIONS ? { NODE_OPTIONS: process.env.API_NODE_OPTIONS } : {}), NODE_ENV: 'production', DATABASE_URL: DB_URL, REDIS_URL: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:56379', REDIS_PREFIX: 'slots-cpu', JWT_SECRET, DATABASE_POOL_SIZE: '20', LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info', API_RATE_LIMIT_PER_MINUTE: '1000000' };
+const cpu = (pid) => { const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' '); return (Number(f[11]) + Number(f[12])) * 10; };
+
+async function one(name, script, port) {
+  const prof = process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`, `--cpu-prof-name=${name}.cpuprofile`] : [];
+  const child = spawn(process.execPath, [...prof, script], { env: { ...env, PORT: String(port) }, stdio: 'ignore' });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; ; i++) { try { if ((await fetch(url + '/health/live')).ok) break; } catch { /* not up */ } if (i > 150) throw new Error(name + ' did not start'); await sleep(200); }
+  const first = await fetch(url + path(clients[0].engagement), { headers: { authorization: clients[0].auth } });
+  const body = await first.json();
+  const run = (duration) => new Promise((res, rej) => autocannon({ url, connections: 20, duration, requests: [{ setupRequest: (r) => { const c = clients[Math.floor(Math.random() * clients.length)]; return { ...r, method: 'GET', path: path(c.engagement), headers: { authorization: c.auth } }; } }] }, (e, r) => (e ? rej(e) : res(r))));
+  await run(3);
+  const c0 = cpu(child.pid);
+  const r = await run(SECONDS);
+  const ms = cpu(child.pid) - c0;
+  child.kill('SIGTERM');
+  await new Promise((r2) => child.on('exit', r2));
+  const n = r.requests.total;
+  console.log(`${name.padEnd(8)} ${first.status} ${body.data?.length} slots | ${(n / SECONDS).toFixed(0)} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, non-2xx ${r.non2xx} | process CPU ${(ms / n).toFixed(2)} ms/request`);
+}
+const which = (process.env.ONLY ?? 'baseline,api').split(',');
+for (let round = 0; round < Number(process.env.ROUNDS ?? 1); round++) {
+  if (which.includes('baseline')) await one('baseline', 'bench/baseline-server.mjs', 3311);
+  if (which.includes('api')) await one('api', 'dist/apps/api/src/main.js', 3310);
+}
