@@ -419,6 +419,102 @@ describe('the daily digest', () => {
   });
 });
 
+describe('the daily digest across a daylight-saving change', () => {
+  // Europe/Berlin springs forward on Sunday 2031-03-30 (02:00 CET → 03:00 CEST): 08:00 local is 07:00Z
+  // the day before and 06:00Z from that day on. The workers' delivery clock (DELIVERY_CLOCK_START) reads
+  // these fixed instants, never the wall clock's day; what is due is still the database's call, so a
+  // digest's time coming is its row made due, as elsewhere in this file.
+  const ZONE = 'Europe/Berlin';
+  const DAY_BEFORE = { clock: '2031-03-29T05:00:00Z', digestAt: '2031-03-29T07:00:00.000Z', localDate: '2031-03-29' }; // 06:00 CET → 08:00 CET
+  const DAY_AFTER = { clock: '2031-03-31T04:00:00Z', digestAt: '2031-03-31T06:00:00.000Z', localDate: '2031-03-31' }; // 06:00 CEST → 08:00 CEST
+
+  /** Two workers whose delivery clock starts at `clock`. */
+  async function twoWorkersAt(clock: string): Promise<ChildRun[]> {
+    const started: ChildRun[] = [];
+    for (let i = 0; i < 2; i++) {
+      const w = startWorker({ ...workerEnv(t), SMTP_URL: smtp.url, WORKER_HEALTH_PORT: String(await freePort()), SCHEDULER_EVERY_MS: '200', DELIVERY_LEASE_SECONDS: '15', DELIVERY_REQUEUE_SECONDS: '3', DATABASE_POOL_SIZE: '4', DELIVERY_CLOCK_START: clock });
+      workers.push(w);
+      started.push(w);
+    }
+    return started;
+  }
+  async function stop(ws: ChildRun[]) {
+    for (const w of ws) {
+      workers.splice(workers.indexOf(w), 1);
+      w.child.kill('SIGTERM');
+      await exitWithin(w, 15_000);
+    }
+  }
+
+  it('goes out at 08:00 local on each side of the change (07:00Z, then 06:00Z), once each with two workers, holding what was held; the day nothing is held, none', async () => {
+    const email = uniqueEmail('dst');
+    const c = await coach.post('/v1/clients', { name: 'A Berlin Reader', email, timezone: ZONE }).expect(201);
+    const inv = await coach.post('/v1/invitations', { email, role: 'client', clientId: c.body.id }).expect(201);
+    const acc = await t.http.post('/v1/invitations/accept').send({ token: inv.body.token, name: 'A Berlin Reader', password: PASSWORD }).expect(201);
+    const reader = as(t, acc.body.accessToken, { userId: acc.body.user.id, practiceId: p.practiceId });
+    expect((await reader.put('/v1/me/notification-preferences', { digest: 'daily', digestTime: '08:00' }).expect(200)).body).toMatchObject({ digest: 'daily', digestTime: '08:00' });
+    const engagementId = await quietEngagement(coach, c.body.id);
+    const digests = () =>
+      t.sql.query(`SELECT id, due_at, data->>'localDate' AS local_date, status FROM notifications WHERE recipient_user_id = $1 AND kind = 'digest' ORDER BY due_at`, [reader.userId]).then((r) => r.rows);
+    const heldOf = (goalId: string) =>
+      t.sql.query(`SELECT status FROM notifications WHERE recipient_user_id = $1 AND subject_id = $2 AND kind = 'goal_proposed' AND channel = 'email'`, [reader.userId, goalId]).then((r) => r.rows.map((x) => x.status));
+    const digestMails = () => mailsTo(email).filter((m) => m.subject.startsWith('Your daily summary'));
+
+    // The day before the change, 06:00 CET: a goal's email is held for 08:00 CET, 07:00Z.
+    let ws = await twoWorkersAt(DAY_BEFORE.clock);
+    const before = await draftGoal(coach, engagementId, { ...SMART, title: 'Stretch before work' });
+    await coach.post(`/v1/goals/${before.id}/propose`).expect(200);
+    await waitFor('the first goal email held', 30_000, async () => (await heldOf(before.id))[0] === 'held', ws[0]);
+    const [first] = await digests();
+    expect([first.due_at.toISOString(), first.local_date, first.status]).toEqual([DAY_BEFORE.digestAt, DAY_BEFORE.localDate, 'scheduled']);
+    await sleep(1000);
+    expect(mailsTo(email)).toHaveLength(0);
+
+    // 08:00 CET comes: both workers run, the digest goes out once, holding the goal.
+    await stop(ws);
+    await t.sql.query(`UPDATE notifications SET due_at = now() WHERE id = $1`, [first.id]);
+    ws = await twoWorkersAt(DAY_BEFORE.digestAt);
+    await waitFor('the digest of the day before', 30_000, async () => digestMails().length >= 1, ws[0]);
+    await sleep(3500); // past the requeue interval: nothing goes out again
+    expect(digestMails()).toHaveLength(1);
+    expect(mimePart(digestMails()[0].raw, 'text/plain')).toContain('A goal awaits your agreement: Stretch before work');
+    expect(await heldOf(before.id)).toEqual(['sent']);
+    // Nothing held any more: no next digest is planned.
+    expect((await digests()).map((d) => [d.local_date, d.status])).toEqual([[DAY_BEFORE.localDate, 'sent']]);
+
+    // The day after the change, 06:00 CEST: the next goal's email is held for 08:00 CEST, now 06:00Z.
+    await stop(ws);
+    ws = await twoWorkersAt(DAY_AFTER.clock);
+    const after = await draftGoal(coach, engagementId, { ...SMART, title: 'Walk after lunch' });
+    await coach.post(`/v1/goals/${after.id}/propose`).expect(200);
+    await waitFor('the second goal email held', 30_000, async () => (await heldOf(after.id))[0] === 'held', ws[0]);
+    const planned = await digests();
+    // The day of the change held nothing, so it has no digest: the second is the day after's.
+    expect(planned.map((d) => [d.local_date, d.status])).toEqual([
+      [DAY_BEFORE.localDate, 'sent'],
+      [DAY_AFTER.localDate, 'scheduled'],
+    ]);
+    expect(planned[1].due_at.toISOString()).toBe(DAY_AFTER.digestAt);
+
+    // 08:00 CEST comes: once again, with two workers, holding only what was held since.
+    await stop(ws);
+    await t.sql.query(`UPDATE notifications SET due_at = now() WHERE id = $1`, [planned[1].id]);
+    ws = await twoWorkersAt(DAY_AFTER.digestAt);
+    await waitFor('the digest of the day after', 30_000, async () => digestMails().length >= 2, ws[0]);
+    await sleep(3500);
+    const mails = digestMails();
+    expect(mails).toHaveLength(2);
+    expect(distinct(mails)).toBe(2);
+    expect(mailsTo(email)).toHaveLength(2); // the held emails went out only in their digests
+    const text = mimePart(mails[1].raw, 'text/plain')!;
+    expect(text).toContain('A goal awaits your agreement: Walk after lunch');
+    expect(text).not.toContain('Stretch before work');
+    expect(header(mails[1].raw, 'List-Unsubscribe-Post')).toBe('List-Unsubscribe=One-Click');
+    expect(await heldOf(after.id)).toEqual(['sent']);
+    expect((await digests()).map((d) => d.status)).toEqual(['sent', 'sent']);
+  }, 180_000);
+});
+
 describe('exactly once at volume', () => {
   // CI's size; the benchmark (bench/reminders.mjs) runs 10,000.
   const N = 600;
