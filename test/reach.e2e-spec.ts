@@ -2,6 +2,11 @@
 // preferences, through the real worker and a real SMTP server.
 import { Redis } from 'ioredis';
 import { AppConfig } from '@app/config';
+import { CrossPracticeDb, TenantDb } from '@app/database';
+import { AuditService } from '@app/core/audit/audit.service';
+import { NotificationsService } from '@app/core/notifications/notifications.service';
+import { ReviewCadenceJob } from '@app/core/reviews/jobs/review-cadence.job';
+import { ReviewsService } from '@app/core/reviews/reviews.service';
 import { startApp, TestApp } from './support/app';
 import { createEngagement, draftGoal, SMART, scheduleSession } from './support/coaching';
 import { addApiKey, addCoach, as, Caller, PASSWORD, PracticeFixture, signupPractice } from './support/factories';
@@ -213,6 +218,66 @@ describe('a client without a portal account', () => {
     expect(mailsTo(newEmail)).toHaveLength(2);
     expect(mailsTo(c.email)).toHaveLength(0);
     expect(mimePart(mailsTo(newEmail)[0].raw, 'text/plain')).toContain('Times are shown in America/Los_Angeles.');
+  });
+});
+
+describe('overdue-review nudges to a client without a portal account', () => {
+  const DAY = 24 * HOUR;
+  /** The review-cadence pass the worker runs every few minutes, here in this process. */
+  const cadencePass = () => new ReviewCadenceJob(t.app.get(TenantDb), t.app.get(CrossPracticeDb), t.app.get(ReviewsService), t.app.get(NotificationsService), t.app.get(AuditService)).handle();
+  const nudgesOf = (reviewId: string) =>
+    t.sql.query(`SELECT channel, recipient_user_id, recipient_client_id, status FROM notifications WHERE kind = 'review_overdue' AND subject_id = $1`, [reviewId]).then((r) => r.rows);
+  const SUBJECT = 'Your progress review is waiting';
+  const nudgeMailsTo = (email: string) => mailsTo(email).filter((m) => m.subject === SUBJECT);
+
+  /** A weekly engagement of the client whose first period has ended: its review opened by the pass, then past due. */
+  async function overdueReview(clientId: string, title: string): Promise<{ reviewId: string; dueAt: string }> {
+    const engagementId = await createEngagement(coach, clientId, { title, reviewCadence: 'weekly', startsOn: new Date(T0 - 9 * DAY).toISOString().slice(0, 10) });
+    await coach.patch(`/v1/engagements/${engagementId}`, { status: 'active' }).expect(200);
+    await cadencePass();
+    const { rows } = await t.sql.query(`SELECT id FROM reviews WHERE engagement_id = $1 AND status = 'open'`, [engagementId]);
+    expect(rows).toHaveLength(1);
+    const dueAt = new Date(T0 - 2 * DAY).toISOString();
+    await t.sql.query(`UPDATE reviews SET due_at = $2 WHERE id = $1`, [rows[0].id, dueAt]);
+    return { reviewId: rows[0].id, dueAt };
+  }
+
+  it('reaches the client record’s address once, in its time zone, with a one-click unsubscribe that works; once unsubscribed, the next nudge is not sent', async () => {
+    const zone = 'America/Sao_Paulo';
+    const email = uniqueEmail('overdue');
+    const c = await coach.post('/v1/clients', { name: 'An Overdue Client', email, timezone: zone }).expect(201);
+    const first = await overdueReview(c.body.id, 'First engagement');
+    await cadencePass();
+    await cadencePass(); // a second pass nudges no one twice
+    // By email only (an account-less client has no inbox), to the client record.
+    expect(await nudgesOf(first.reviewId)).toEqual([{ channel: 'email', recipient_user_id: null, recipient_client_id: c.body.id, status: 'scheduled' }]);
+
+    const w = await worker();
+    await waitFor('the overdue nudge', 20_000, async () => nudgeMailsTo(email).length >= 1, w);
+    await sleep(3500); // past the requeue interval: nothing goes out again
+    const [mail, ...more] = nudgeMailsTo(email);
+    expect(more).toHaveLength(0);
+    const text = mimePart(mail.raw, 'text/plain')!;
+    // The due time as the client reads it, in the client record's zone.
+    expect(text).toContain(`Your review was due`);
+    expect(text).toContain(localClock(first.dueAt, zone));
+    expect(text).toContain(`Times are shown in ${zone}.`);
+    expect(mimePart(mail.raw, 'text/html')).toContain('No more emails like this');
+    expect(header(mail.raw, 'List-Unsubscribe-Post')).toBe('List-Unsubscribe=One-Click');
+    expect((await nudgesOf(first.reviewId)).map((n) => n.status)).toEqual(['sent']);
+
+    // One click: overdue-review emails stop for this client, audited.
+    const res = await t.http.post(unsubscribePath(mail)).set('Content-Type', 'application/x-www-form-urlencoded').send('List-Unsubscribe=One-Click').expect(200);
+    expect(res.body).toEqual({ kind: 'review_overdue', unsubscribed: true });
+    const audit = await p.owner.get(`/v1/audit-events?entityType=notification_preferences&entityId=${c.body.id}`).expect(200);
+    expect(audit.body.data[0]).toMatchObject({ action: 'unsubscribe', changes: { 'email.review_overdue': { from: true, to: false } } });
+
+    // The next overdue review (another engagement): planned as ever, but not sent.
+    const second = await overdueReview(c.body.id, 'Second engagement');
+    await cadencePass();
+    await waitFor('the second nudge settled', 20_000, async () => (await nudgesOf(second.reviewId))[0]?.status === 'cancelled', w);
+    await sleep(1000);
+    expect(nudgeMailsTo(email)).toHaveLength(1);
   });
 });
 
