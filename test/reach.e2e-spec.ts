@@ -2,6 +2,11 @@
 // preferences, through the real worker and a real SMTP server.
 import { Redis } from 'ioredis';
 import { AppConfig } from '@app/config';
+import { CrossPracticeDb, TenantDb } from '@app/database';
+import { AuditService } from '@app/core/audit/audit.service';
+import { NotificationsService } from '@app/core/notifications/notifications.service';
+import { ReviewCadenceJob } from '@app/core/reviews/jobs/review-cadence.job';
+import { ReviewsService } from '@app/core/reviews/reviews.service';
 import { startApp, TestApp } from './support/app';
 import { createEngagement, draftGoal, SMART, scheduleSession } from './support/coaching';
 import { addApiKey, addCoach, as, Caller, PASSWORD, PracticeFixture, signupPractice } from './support/factories';
@@ -216,6 +221,66 @@ describe('a client without a portal account', () => {
   });
 });
 
+describe('overdue-review nudges to a client without a portal account', () => {
+  const DAY = 24 * HOUR;
+  /** The review-cadence pass the worker runs every few minutes, here in this process. */
+  const cadencePass = () => new ReviewCadenceJob(t.app.get(TenantDb), t.app.get(CrossPracticeDb), t.app.get(ReviewsService), t.app.get(NotificationsService), t.app.get(AuditService)).handle();
+  const nudgesOf = (reviewId: string) =>
+    t.sql.query(`SELECT channel, recipient_user_id, recipient_client_id, status FROM notifications WHERE kind = 'review_overdue' AND subject_id = $1`, [reviewId]).then((r) => r.rows);
+  const SUBJECT = 'Your progress review is waiting';
+  const nudgeMailsTo = (email: string) => mailsTo(email).filter((m) => m.subject === SUBJECT);
+
+  /** A weekly engagement of the client whose first period has ended: its review opened by the pass, then past due. */
+  async function overdueReview(clientId: string, title: string): Promise<{ reviewId: string; dueAt: string }> {
+    const engagementId = await createEngagement(coach, clientId, { title, reviewCadence: 'weekly', startsOn: new Date(T0 - 9 * DAY).toISOString().slice(0, 10) });
+    await coach.patch(`/v1/engagements/${engagementId}`, { status: 'active' }).expect(200);
+    await cadencePass();
+    const { rows } = await t.sql.query(`SELECT id FROM reviews WHERE engagement_id = $1 AND status = 'open'`, [engagementId]);
+    expect(rows).toHaveLength(1);
+    const dueAt = new Date(T0 - 2 * DAY).toISOString();
+    await t.sql.query(`UPDATE reviews SET due_at = $2 WHERE id = $1`, [rows[0].id, dueAt]);
+    return { reviewId: rows[0].id, dueAt };
+  }
+
+  it('reaches the client record’s address once, in its time zone, with a one-click unsubscribe that works; once unsubscribed, the next nudge is not sent', async () => {
+    const zone = 'America/Sao_Paulo';
+    const email = uniqueEmail('overdue');
+    const c = await coach.post('/v1/clients', { name: 'An Overdue Client', email, timezone: zone }).expect(201);
+    const first = await overdueReview(c.body.id, 'First engagement');
+    await cadencePass();
+    await cadencePass(); // a second pass nudges no one twice
+    // By email only (an account-less client has no inbox), to the client record.
+    expect(await nudgesOf(first.reviewId)).toEqual([{ channel: 'email', recipient_user_id: null, recipient_client_id: c.body.id, status: 'scheduled' }]);
+
+    const w = await worker();
+    await waitFor('the overdue nudge', 20_000, async () => nudgeMailsTo(email).length >= 1, w);
+    await sleep(3500); // past the requeue interval: nothing goes out again
+    const [mail, ...more] = nudgeMailsTo(email);
+    expect(more).toHaveLength(0);
+    const text = mimePart(mail.raw, 'text/plain')!;
+    // The due time as the client reads it, in the client record's zone.
+    expect(text).toContain(`Your review was due`);
+    expect(text).toContain(localClock(first.dueAt, zone));
+    expect(text).toContain(`Times are shown in ${zone}.`);
+    expect(mimePart(mail.raw, 'text/html')).toContain('No more emails like this');
+    expect(header(mail.raw, 'List-Unsubscribe-Post')).toBe('List-Unsubscribe=One-Click');
+    expect((await nudgesOf(first.reviewId)).map((n) => n.status)).toEqual(['sent']);
+
+    // One click: overdue-review emails stop for this client, audited.
+    const res = await t.http.post(unsubscribePath(mail)).set('Content-Type', 'application/x-www-form-urlencoded').send('List-Unsubscribe=One-Click').expect(200);
+    expect(res.body).toEqual({ kind: 'review_overdue', unsubscribed: true });
+    const audit = await p.owner.get(`/v1/audit-events?entityType=notification_preferences&entityId=${c.body.id}`).expect(200);
+    expect(audit.body.data[0]).toMatchObject({ action: 'unsubscribe', changes: { 'email.review_overdue': { from: true, to: false } } });
+
+    // The next overdue review (another engagement): planned as ever, but not sent.
+    const second = await overdueReview(c.body.id, 'Second engagement');
+    await cadencePass();
+    await waitFor('the second nudge settled', 20_000, async () => (await nudgesOf(second.reviewId))[0]?.status === 'cancelled', w);
+    await sleep(1000);
+    expect(nudgeMailsTo(email)).toHaveLength(1);
+  });
+});
+
 /** The send job mailing through the real SMTP server, in this process. */
 const smtpConfig = () => AppConfig.from({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: t.dbUrl, JWT_SECRET: t.config.jwtSecret, SMTP_URL: smtp.url, DELIVERY_LEASE_SECONDS: '120' });
 
@@ -417,6 +482,102 @@ describe('the daily digest', () => {
     await sleep(1000);
     expect(mailsTo(email)).toHaveLength(0);
   });
+});
+
+describe('the daily digest across a daylight-saving change', () => {
+  // Europe/Berlin springs forward on Sunday 2031-03-30 (02:00 CET → 03:00 CEST): 08:00 local is 07:00Z
+  // the day before and 06:00Z from that day on. The workers' delivery clock (DELIVERY_CLOCK_START) reads
+  // these fixed instants, never the wall clock's day; what is due is still the database's call, so a
+  // digest's time coming is its row made due, as elsewhere in this file.
+  const ZONE = 'Europe/Berlin';
+  const DAY_BEFORE = { clock: '2031-03-29T05:00:00Z', digestAt: '2031-03-29T07:00:00.000Z', localDate: '2031-03-29' }; // 06:00 CET → 08:00 CET
+  const DAY_AFTER = { clock: '2031-03-31T04:00:00Z', digestAt: '2031-03-31T06:00:00.000Z', localDate: '2031-03-31' }; // 06:00 CEST → 08:00 CEST
+
+  /** Two workers whose delivery clock starts at `clock`. */
+  async function twoWorkersAt(clock: string): Promise<ChildRun[]> {
+    const started: ChildRun[] = [];
+    for (let i = 0; i < 2; i++) {
+      const w = startWorker({ ...workerEnv(t), SMTP_URL: smtp.url, WORKER_HEALTH_PORT: String(await freePort()), SCHEDULER_EVERY_MS: '200', DELIVERY_LEASE_SECONDS: '15', DELIVERY_REQUEUE_SECONDS: '3', DATABASE_POOL_SIZE: '4', DELIVERY_CLOCK_START: clock });
+      workers.push(w);
+      started.push(w);
+    }
+    return started;
+  }
+  async function stop(ws: ChildRun[]) {
+    for (const w of ws) {
+      workers.splice(workers.indexOf(w), 1);
+      w.child.kill('SIGTERM');
+      await exitWithin(w, 15_000);
+    }
+  }
+
+  it('goes out at 08:00 local on each side of the change (07:00Z, then 06:00Z), once each with two workers, holding what was held; the day nothing is held, none', async () => {
+    const email = uniqueEmail('dst');
+    const c = await coach.post('/v1/clients', { name: 'A Berlin Reader', email, timezone: ZONE }).expect(201);
+    const inv = await coach.post('/v1/invitations', { email, role: 'client', clientId: c.body.id }).expect(201);
+    const acc = await t.http.post('/v1/invitations/accept').send({ token: inv.body.token, name: 'A Berlin Reader', password: PASSWORD }).expect(201);
+    const reader = as(t, acc.body.accessToken, { userId: acc.body.user.id, practiceId: p.practiceId });
+    expect((await reader.put('/v1/me/notification-preferences', { digest: 'daily', digestTime: '08:00' }).expect(200)).body).toMatchObject({ digest: 'daily', digestTime: '08:00' });
+    const engagementId = await quietEngagement(coach, c.body.id);
+    const digests = () =>
+      t.sql.query(`SELECT id, due_at, data->>'localDate' AS local_date, status FROM notifications WHERE recipient_user_id = $1 AND kind = 'digest' ORDER BY due_at`, [reader.userId]).then((r) => r.rows);
+    const heldOf = (goalId: string) =>
+      t.sql.query(`SELECT status FROM notifications WHERE recipient_user_id = $1 AND subject_id = $2 AND kind = 'goal_proposed' AND channel = 'email'`, [reader.userId, goalId]).then((r) => r.rows.map((x) => x.status));
+    const digestMails = () => mailsTo(email).filter((m) => m.subject.startsWith('Your daily summary'));
+
+    // The day before the change, 06:00 CET: a goal's email is held for 08:00 CET, 07:00Z.
+    let ws = await twoWorkersAt(DAY_BEFORE.clock);
+    const before = await draftGoal(coach, engagementId, { ...SMART, title: 'Stretch before work' });
+    await coach.post(`/v1/goals/${before.id}/propose`).expect(200);
+    await waitFor('the first goal email held', 30_000, async () => (await heldOf(before.id))[0] === 'held', ws[0]);
+    const [first] = await digests();
+    expect([first.due_at.toISOString(), first.local_date, first.status]).toEqual([DAY_BEFORE.digestAt, DAY_BEFORE.localDate, 'scheduled']);
+    await sleep(1000);
+    expect(mailsTo(email)).toHaveLength(0);
+
+    // 08:00 CET comes: both workers run, the digest goes out once, holding the goal.
+    await stop(ws);
+    await t.sql.query(`UPDATE notifications SET due_at = now() WHERE id = $1`, [first.id]);
+    ws = await twoWorkersAt(DAY_BEFORE.digestAt);
+    await waitFor('the digest of the day before', 30_000, async () => digestMails().length >= 1, ws[0]);
+    await sleep(3500); // past the requeue interval: nothing goes out again
+    expect(digestMails()).toHaveLength(1);
+    expect(mimePart(digestMails()[0].raw, 'text/plain')).toContain('A goal awaits your agreement: Stretch before work');
+    expect(await heldOf(before.id)).toEqual(['sent']);
+    // Nothing held any more: no next digest is planned.
+    expect((await digests()).map((d) => [d.local_date, d.status])).toEqual([[DAY_BEFORE.localDate, 'sent']]);
+
+    // The day after the change, 06:00 CEST: the next goal's email is held for 08:00 CEST, now 06:00Z.
+    await stop(ws);
+    ws = await twoWorkersAt(DAY_AFTER.clock);
+    const after = await draftGoal(coach, engagementId, { ...SMART, title: 'Walk after lunch' });
+    await coach.post(`/v1/goals/${after.id}/propose`).expect(200);
+    await waitFor('the second goal email held', 30_000, async () => (await heldOf(after.id))[0] === 'held', ws[0]);
+    const planned = await digests();
+    // The day of the change held nothing, so it has no digest: the second is the day after's.
+    expect(planned.map((d) => [d.local_date, d.status])).toEqual([
+      [DAY_BEFORE.localDate, 'sent'],
+      [DAY_AFTER.localDate, 'scheduled'],
+    ]);
+    expect(planned[1].due_at.toISOString()).toBe(DAY_AFTER.digestAt);
+
+    // 08:00 CEST comes: once again, with two workers, holding only what was held since.
+    await stop(ws);
+    await t.sql.query(`UPDATE notifications SET due_at = now() WHERE id = $1`, [planned[1].id]);
+    ws = await twoWorkersAt(DAY_AFTER.digestAt);
+    await waitFor('the digest of the day after', 30_000, async () => digestMails().length >= 2, ws[0]);
+    await sleep(3500);
+    const mails = digestMails();
+    expect(mails).toHaveLength(2);
+    expect(distinct(mails)).toBe(2);
+    expect(mailsTo(email)).toHaveLength(2); // the held emails went out only in their digests
+    const text = mimePart(mails[1].raw, 'text/plain')!;
+    expect(text).toContain('A goal awaits your agreement: Walk after lunch');
+    expect(text).not.toContain('Stretch before work');
+    expect(header(mails[1].raw, 'List-Unsubscribe-Post')).toBe('List-Unsubscribe=One-Click');
+    expect(await heldOf(after.id)).toEqual(['sent']);
+    expect((await digests()).map((d) => d.status)).toEqual(['sent', 'sent']);
+  }, 180_000);
 });
 
 describe('exactly once at volume', () => {

@@ -221,6 +221,16 @@ describe('WEBHOOK_ALLOW_PRIVATE_TARGETS', () => {
   });
 });
 
+describe('DELIVERY_CLOCK_START', () => {
+  it('is the system clock unless given a UTC instant; anything else is refused by name; production refuses it', () => {
+    expect(load({ JWT_SECRET: SECRET }).deliveryClockStart).toBeNull();
+    expect(load({ JWT_SECRET: SECRET, DELIVERY_CLOCK_START: '2031-03-29T05:00:00Z' }).deliveryClockStart).toEqual(new Date('2031-03-29T05:00:00Z'));
+    for (const bad of ['tomorrow', '2031-03-29 05:00', '2031-03-29T05:00:00+01:00']) expect(errorOf({ JWT_SECRET: SECRET, DELIVERY_CLOCK_START: bad }).message).toContain('DELIVERY_CLOCK_START must be a UTC instant');
+    const strong = randomBytes(36).toString('base64url');
+    expect(errorOf({ NODE_ENV: 'production', JWT_SECRET: strong, DELIVERY_CLOCK_START: '2031-03-29T05:00:00Z' }).message).toContain('DELIVERY_CLOCK_START: for tests only');
+  });
+});
+
 describe('AppConfig: metrics', () => {
   it('serves /metrics nowhere by default', () => {
     expect(load({ JWT_SECRET: SECRET })).toMatchObject({ metricsToken: null, metricsPort: null });

@@ -101,6 +101,10 @@ class EnvSchema {
   @Transform(toInt) @IsInt() @Min(50) @Max(60000)
   SCHEDULER_EVERY_MS = 1000;
 
+  // Tests only: the instant the delivery's clock reads when the process starts (see AppConfig.deliveryClockStart).
+  @IsOptional() @Matches(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/, { message: 'DELIVERY_CLOCK_START must be a UTC instant, e.g. 2031-03-29T05:00:00Z' })
+  DELIVERY_CLOCK_START?: string;
+
   // Default: cp, or {cp} on a cluster (see AppConfig.redisPrefix).
   @IsOptional() @Matches(/^[A-Za-z0-9_{}:-]{1,40}$/, { message: 'REDIS_PREFIX must be 1–40 letters, digits, _ : { } or -' })
   REDIS_PREFIX?: string;
@@ -199,6 +203,12 @@ export class AppConfig {
   readonly deliveryRequeueSeconds: number;
   /** How often the scheduler moves due work onto the queues. */
   readonly schedulerEveryMs: number;
+  /**
+   * Tests only (refused in production): the instant the delivery's clock reads when the process starts,
+   * running on from there, for what the delivery plans by the calendar (a daily digest's next local time).
+   * What is due is still decided by the database's clock. null: the system clock.
+   */
+  readonly deliveryClockStart: Date | null;
   /** Prefix of every Redis key (rate limits, queues); on a cluster it has a hash tag, so a queue's keys share a slot. */
   readonly redisPrefix: string;
   /** OpenTelemetry traces; undefined when OTEL_EXPORTER_OTLP_ENDPOINT is unset. */
@@ -233,6 +243,7 @@ export class AppConfig {
     this.deliveryLeaseSeconds = e.DELIVERY_LEASE_SECONDS;
     this.deliveryRequeueSeconds = e.DELIVERY_REQUEUE_SECONDS;
     this.schedulerEveryMs = e.SCHEDULER_EVERY_MS;
+    this.deliveryClockStart = e.DELIVERY_CLOCK_START ? new Date(e.DELIVERY_CLOCK_START) : null;
     this.tracing = e.OTEL_EXPORTER_OTLP_ENDPOINT
       ? {
           tracesUrl: `${e.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/$/, '')}/v1/traces`,
@@ -252,13 +263,14 @@ export class AppConfig {
 
   /** Validates an environment; throws ConfigError naming every bad variable. */
   static from(env: Record<string, string | undefined>, dataDir = join(process.cwd(), '.data')): AppConfig {
-    const known = [...Object.keys(new EnvSchema()), 'JWT_SECRET', 'SMTP_URL', 'PUBLIC_URL', 'REDIS_PREFIX', 'REDIS_CLUSTER_NODES', 'OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_EXPORTER_OTLP_HEADERS', 'OTEL_SERVICE_NAME'];
+    const known = [...Object.keys(new EnvSchema()), 'JWT_SECRET', 'SMTP_URL', 'PUBLIC_URL', 'REDIS_PREFIX', 'REDIS_CLUSTER_NODES', 'DELIVERY_CLOCK_START', 'OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_EXPORTER_OTLP_HEADERS', 'OTEL_SERVICE_NAME'];
     const given = Object.fromEntries(Object.entries(env).filter(([k, v]) => known.includes(k) && v !== undefined && v !== ''));
     const parsed = plainToInstance(EnvSchema, given);
     const errors = validateSync(parsed, { skipMissingProperties: false });
     const messages = errors.flatMap((e) => Object.values(e.constraints ?? {}).map((m) => `${e.property}: ${m}`));
     if (parsed.NODE_ENV === 'production' && !parsed.JWT_SECRET) messages.push('JWT_SECRET: required in production');
     if (parsed.NODE_ENV === 'production' && parsed.WEBHOOK_ALLOW_PRIVATE_TARGETS === true) messages.push('WEBHOOK_ALLOW_PRIVATE_TARGETS: for local development only, not allowed in production');
+    if (parsed.NODE_ENV === 'production' && parsed.DELIVERY_CLOCK_START) messages.push('DELIVERY_CLOCK_START: for tests only, not allowed in production');
     // Anyone who knows the signing secret can forge an owner token: production takes no guessable one.
     const weak = parsed.NODE_ENV === 'production' && parsed.JWT_SECRET && parsed.JWT_SECRET.length >= 32 ? weakSecretReason(parsed.JWT_SECRET) : null;
     if (weak) messages.push(`JWT_SECRET: ${weak}; in production use a random string, e.g. \`openssl rand -base64 48\``);

@@ -22,4 +22,13 @@ describe('DeliveryTuning', () => {
     expect(tuning('3600').smtpTimeoutMs).toBe(15_000);
     expect(tuning('3').smtpTimeoutMs).toBe(5_000);
   });
+
+  it('plans by the system clock, or from DELIVERY_CLOCK_START on, running with it', () => {
+    expect(Math.abs(tuning().now().getTime() - Date.now())).toBeLessThan(1000);
+    const start = Date.parse('2031-03-29T05:00:00Z');
+    const t = new DeliveryTuning(AppConfig.from({ JWT_SECRET: 'x'.repeat(32), DELIVERY_CLOCK_START: '2031-03-29T05:00:00Z' }));
+    const now = t.now().getTime();
+    expect(now).toBeGreaterThanOrEqual(start);
+    expect(now - start).toBeLessThan(1000);
+  });
 });

@@ -28,11 +28,23 @@ export class DeliveryTuning {
    */
   readonly sendStartWithinMs: number;
 
+  /** Where the clock stood at start: [the configured instant, the system clock then]; null: the system clock. */
+  private readonly clockStart: [number, number] | null;
+
   constructor(config: AppConfig) {
+    this.clockStart = config.deliveryClockStart ? [config.deliveryClockStart.getTime(), Date.now()] : null;
     this.dispatchEveryMs = config.schedulerEveryMs;
     this.requeueAfterSeconds = config.deliveryRequeueSeconds;
     this.leaseSeconds = config.deliveryLeaseSeconds;
     this.smtpTimeoutMs = Math.max(5000, Math.min(15_000, (config.deliveryLeaseSeconds * 1000) / 10));
     this.sendStartWithinMs = (config.deliveryLeaseSeconds * 1000) / 4;
+  }
+
+  /**
+   * The delivery's clock, for what it plans by the calendar (a daily digest's next local time): the
+   * system clock, or in tests (DELIVERY_CLOCK_START) that instant when the process started, running on.
+   */
+  now(): Date {
+    return this.clockStart ? new Date(this.clockStart[0] + Date.now() - this.clockStart[1]) : new Date();
   }
 }

@@ -50,7 +50,7 @@ function body(kind: NotificationKind, c: MailContext): Body {
     case 'review_opened':
       return { subject: 'Time for your progress review', lines: [`A review of your progress is open${d.dueAt ? ` until ${when(d.dueAt)}` : ''}.`, 'Rate each goal and note what worked, what did not and what comes next.'], action: 'Start the review', path: `/reviews/${str(d.reviewId)}` };
     case 'review_overdue':
-      return { subject: 'Your progress review is waiting', lines: ['Your review is past its due date. A few minutes now keeps your coaching on track.'], action: 'Complete the review', path: `/reviews/${str(d.reviewId)}` };
+      return { subject: 'Your progress review is waiting', lines: [d.dueAt ? `Your review was due ${when(d.dueAt)}.` : 'Your review is past its due date.', 'A few minutes now keeps your coaching on track.'], action: 'Complete the review', path: `/reviews/${str(d.reviewId)}` };
     case 'review_submitted':
       return { subject: 'A review was submitted', lines: ['Your client submitted their review. Complete it with an adjustment per goal.'], action: 'Open the review', path: `/reviews/${str(d.reviewId)}` };
     case 'action_item_due':

@@ -1,6 +1,7 @@
 -- The practices the review-cadence pass visits: an engagement whose review due day may have come, or
 -- an open periodic review that may be missed, or is overdue with its client not yet prompted (the
--- prompt's unique keys, as NotificationsService writes them, on both channels). Rows are narrowed by
+-- prompt's unique keys, as NotificationsService writes them: an account's on both channels, an active
+-- client without an account by email at the client record's address). Rows are narrowed by
 -- the latest "today" of any zone (UTC + 1 day, an index range), then by the practice's own; a zone
 -- PostgreSQL does not know keeps the bound, so that practice fails its own pass (logged, counted)
 -- instead of this read. Its pass decides exactly, in the practice's own transaction.
@@ -26,11 +27,16 @@ BEGIN
     JOIN practices p ON p.id = r.practice_id
    WHERE r.status = 'open' AND r.kind = 'periodic' AND (v_practice IS NULL OR r.practice_id = v_practice)
      AND (app_review_period_end(e.review_cadence, e.starts_on, r.period_end + 1, e.ends_on) < coalesce(app_zone_today(p.timezone), (now() AT TIME ZONE 'UTC')::date + 1)
-          OR (r.due_at < now() AND c.user_id IS NOT NULL
-              AND (SELECT count(*) FROM notifications n
-                    WHERE n.practice_id = r.practice_id
-                      AND n.unique_key IN ('review_overdue:' || r.id || ':once:' || c.user_id || ':email',
-                                           'review_overdue:' || r.id || ':once:' || c.user_id || ':in_app')) < 2));
+          OR (r.due_at < now()
+              AND ((c.user_id IS NOT NULL
+                    AND (SELECT count(*) FROM notifications n
+                          WHERE n.practice_id = r.practice_id
+                            AND n.unique_key IN ('review_overdue:' || r.id || ':once:' || c.user_id || ':email',
+                                                 'review_overdue:' || r.id || ':once:' || c.user_id || ':in_app')) < 2)
+                   OR (c.user_id IS NULL AND c.status = 'active'
+                       AND NOT EXISTS (SELECT 1 FROM notifications n
+                                        WHERE n.practice_id = r.practice_id
+                                          AND n.unique_key = 'review_overdue:' || r.id || ':once:client-' || c.id || ':email')))));
 END $$;
 REVOKE ALL ON FUNCTION app_practices_with_review_work() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION app_practices_with_review_work() TO coaching_app;

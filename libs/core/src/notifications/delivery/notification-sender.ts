@@ -33,7 +33,7 @@ export class NotificationSender {
   /** An email kept back for the recipient's daily digest, which is planned for their next digest time. */
   async hold(n: ClaimedNotification, d: DeliveryDetails): Promise<Outcome> {
     try {
-      const slot = nextDigestAt(new Date(), d.timezone!, d.digest_time ?? DEFAULT_DIGEST_TIME);
+      const slot = nextDigestAt(this.tuning.now(), d.timezone!, d.digest_time ?? DEFAULT_DIGEST_TIME);
       return (await this.repo.hold(n, slot)) ? 'held' : 'superseded';
     } catch (err) {
       return this.recordFailure(n, err);
@@ -50,7 +50,7 @@ export class NotificationSender {
       const held = recipient ? await this.repo.held(n) : [];
       if (!recipient || !held.length) return await this.cancel(n);
       const mail = this.writer.writeDigest(n, recipient, held);
-      const next = nextDigestAt(new Date(), recipient.timezone, d!.digest_time ?? DEFAULT_DIGEST_TIME);
+      const next = nextDigestAt(this.tuning.now(), recipient.timezone, d!.digest_time ?? DEFAULT_DIGEST_TIME);
       const carried = held.map((h) => h.id);
       let outcome: 'sent' | 'superseded';
       if (this.mailer.keepsMail) {

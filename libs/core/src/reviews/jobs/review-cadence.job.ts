@@ -38,7 +38,9 @@ interface OpenReviewRow {
   review_cadence: ReviewCadence;
   starts_on: string;
   ends_on: string | null;
-  client_user_id: string | null;
+  client_id: string;
+  /** The client can be nudged: by their account, or (an active client without one) at the client record's address. */
+  client_reachable: boolean;
   title: string;
   due_at: Date;
 }
@@ -70,7 +72,7 @@ export interface CadenceResult {
  * Reviews on each active engagement's cadence. Every few minutes, per practice: opens the review of
  * every period that has ended since the last one opened (once: a unique index per period; at most
  * MAX_CATCH_UP_PERIODS, so a worker down for weeks catches up), nudges the client once when an open
- * review is past due, and marks a review missed when the next period has ended too. Each practice runs
+ * review is past due (their account, or a client without one by email at the client record's address), and marks a review missed when the next period has ended too. Each practice runs
  * in its own transaction: one that fails is logged and counted, and the pass goes on with the next.
  * A pass costs what is due, not what is stored: it visits only practices with review work (one
  * cross-practice read), reads only engagements whose stored next due day (review_due_on) has come and
@@ -152,20 +154,26 @@ export class ReviewCadenceJob implements QueueJobHandler<unknown, CadenceResult>
     }
 
     // Open reviews that may be missed (the next period is over) or are overdue with the client not yet
-    // prompted (both channels' unique keys, as NotificationsService writes them); the rules below decide.
+    // prompted: an account on both channels, a client without one (active) by email at the client
+    // record's address (the unique keys as NotificationsService writes them); the rules below decide.
     const open: OpenReviewRow[] = await tx.em.query(
       `SELECT r.id, r.engagement_id, to_char(r.period_end, 'YYYY-MM-DD') AS period_end, r.due_at < now() AS overdue, r.due_at,
               e.review_cadence, to_char(e.starts_on, 'YYYY-MM-DD') AS starts_on, to_char(e.ends_on, 'YYYY-MM-DD') AS ends_on,
-              c.user_id AS client_user_id, e.title, $2::text AS today
+              c.id AS client_id, (c.user_id IS NOT NULL OR c.status = 'active') AS client_reachable, e.title, $2::text AS today
          FROM reviews r JOIN engagements e ON e.practice_id = r.practice_id AND e.id = r.engagement_id
          JOIN clients c ON c.practice_id = e.practice_id AND c.id = e.client_id
         WHERE r.practice_id = $1 AND r.status = 'open' AND r.kind = 'periodic'
           AND (app_review_period_end(e.review_cadence, e.starts_on, r.period_end + 1, e.ends_on) < $2::date
-               OR (r.due_at < now() AND c.user_id IS NOT NULL
-                   AND (SELECT count(*) FROM notifications n
-                         WHERE n.practice_id = r.practice_id
-                           AND n.unique_key IN ('review_overdue:' || r.id || ':once:' || c.user_id || ':email',
-                                                'review_overdue:' || r.id || ':once:' || c.user_id || ':in_app')) < 2))`,
+               OR (r.due_at < now()
+                   AND ((c.user_id IS NOT NULL
+                         AND (SELECT count(*) FROM notifications n
+                               WHERE n.practice_id = r.practice_id
+                                 AND n.unique_key IN ('review_overdue:' || r.id || ':once:' || c.user_id || ':email',
+                                                      'review_overdue:' || r.id || ':once:' || c.user_id || ':in_app')) < 2)
+                        OR (c.user_id IS NULL AND c.status = 'active'
+                            AND NOT EXISTS (SELECT 1 FROM notifications n
+                                             WHERE n.practice_id = r.practice_id
+                                               AND n.unique_key = 'review_overdue:' || r.id || ':once:client-' || c.id || ':email')))))`,
       [tx.practiceId, clock.today],
     );
     for (const r of open as (OpenReviewRow & { today: string })[]) {
@@ -174,10 +182,11 @@ export class ReviewCadenceJob implements QueueJobHandler<unknown, CadenceResult>
         await tx.em.query(`UPDATE reviews SET status = 'missed', updated_at = now() WHERE practice_id = $1 AND id = $2 AND status = 'open'`, [tx.practiceId, r.id]);
         await this.audit.record(tx, 'system', 'miss', 'review', r.id, { status: { from: 'open', to: 'missed' } });
         result.missed += 1;
-      } else if (r.overdue && r.client_user_id) {
+      } else if (r.overdue && r.client_reachable) {
+        // To the client: their account, or the client record itself when they have none (as every prompt).
         await this.notifications.prompt(tx, {
           kind: 'review_overdue',
-          recipientUserId: r.client_user_id,
+          recipientClientId: r.client_id,
           subjectType: 'review',
           subjectId: r.id,
           occurrence: 'once',
