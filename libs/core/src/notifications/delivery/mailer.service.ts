@@ -1,5 +1,4 @@
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
-import { createTransport, Transporter } from 'nodemailer';
 import { AppConfig } from '@app/config';
 import { newId, TenantTx } from '@app/database';
 import { inSpan, SpanKind } from '../../observability/tracing';
@@ -7,6 +6,7 @@ import { DeliveryTuning } from '../delivery-tuning';
 import { MailMessage } from '../mail-message.entity';
 import type { RenderedMail } from '../mail-templates';
 import { RawMail, writeMime } from './mime';
+import { SmtpConnections } from './smtp-connections';
 
 export interface OutgoingMail extends RenderedMail {
   to: string;
@@ -27,8 +27,8 @@ export class TooLateToSend extends Error {
 /** Sends through SMTP_URL; without it, keeps mail in PostgreSQL (the development mailbox). */
 @Injectable()
 export class MailerService implements OnApplicationShutdown {
-  private transport: Transporter | undefined;
-  /** Messages with the transport now, at most one per pooled connection; the rest wait here, in order. */
+  private smtp: SmtpConnections | undefined;
+  /** Messages being sent now, at most one per SMTP connection; the rest wait here, in order. */
   private sending = 0;
   private readonly waiting: (() => void)[] = [];
 
@@ -53,7 +53,7 @@ export class MailerService implements OnApplicationShutdown {
   }
 
   /**
-   * Sends through SMTP_URL. Messages wait here for a free connection (not in the transport's queue),
+   * Sends through SMTP_URL. Messages wait here for a free connection,
    * so one that waited past startBy (epoch ms) is refused with TooLateToSend before anything goes out.
    */
   async deliver(mail: OutgoingMail, startBy?: number): Promise<void> {
@@ -89,25 +89,13 @@ export class MailerService implements OnApplicationShutdown {
   private async send(message: RawMail): Promise<void> {
     // Timeouts far below the delivery lease (see DeliveryTuning): a send that stalls fails and is
     // retried by this worker instead of outliving its claim while another worker sends the same mail.
-    const timeout = this.tuning.smtpTimeoutMs;
-    // Pooled: a handful of open SMTP connections carry every message, instead of a connection (and
-    // its greeting and EHLO) per message; SMTP_MAX_CONNECTIONS at most.
-    this.transport ??= createTransport(
-      {
-        url: this.config.smtpUrl!,
-        pool: true,
-        maxConnections: this.connections,
-        maxMessages: 1000,
-        connectionTimeout: timeout,
-        greetingTimeout: timeout,
-        socketTimeout: timeout,
-      },
-      { from: this.config.mailFrom },
-    );
-    await this.transport.sendMail({ raw: message.raw, envelope: message.envelope });
+    // Open connections carry every message (SMTP_MAX_CONNECTIONS at most, one message each at a time),
+    // instead of a connection (and its greeting and EHLO) per message.
+    this.smtp ??= new SmtpConnections(this.config.smtpUrl!, this.tuning.smtpTimeoutMs);
+    await this.smtp.send(message);
   }
 
   onApplicationShutdown(): void {
-    this.transport?.close();
+    this.smtp?.close();
   }
 }
