@@ -60,10 +60,9 @@ export class WebhooksRepository {
     return tx.em.find(WebhookDeliveryAttempt, { where: { practiceId: tx.practiceId, deliveryId }, order: { attempt: 'ASC' } });
   }
 
-  /** Ids of the practice's endpoints subscribed to an event type. */
-  async subscribedTo(tx: TenantTx, eventType: string): Promise<string[]> {
-    const rows: { id: string }[] = await tx.em.query(`SELECT id FROM webhook_endpoints WHERE practice_id = $1 AND $2 = ANY(events) ORDER BY id`, [tx.practiceId, eventType]);
-    return rows.map((r) => r.id);
+  /** The practice's endpoints and the event types each is subscribed to, by id (at most MAX_WEBHOOK_ENDPOINTS). */
+  subscriptions(tx: TenantTx): Promise<{ id: string; events: string[] }[]> {
+    return tx.em.query(`SELECT id, events FROM webhook_endpoints WHERE practice_id = $1 ORDER BY id`, [tx.practiceId]);
   }
 
   /**

@@ -43,6 +43,8 @@ const toDeliveryDto = (d: WebhookDelivery): WebhookDeliveryDto => ({
 @Injectable()
 export class WebhooksService implements DomainEventConsumer {
   private readonly box: SecretBox;
+  /** Each outbox transaction's read of the practice's subscriptions (see subscriptionsIn). */
+  private readonly subscriptionsByTx = new WeakMap<TenantTx, Promise<{ id: string; events: string[] }[]>>();
 
   constructor(
     private readonly db: TenantDb,
@@ -124,6 +126,17 @@ export class WebhooksService implements DomainEventConsumer {
   }
 
   /**
+   * The practice's subscriptions, read once per transaction: an outbox pass hands a practice's events
+   * over in one transaction, and reading them for each event was a query per event (an N+1 that was
+   * more than a statement per reminder sent).
+   */
+  private subscriptionsIn(tx: TenantTx): Promise<{ id: string; events: string[] }[]> {
+    let read = this.subscriptionsByTx.get(tx);
+    if (!read) this.subscriptionsByTx.set(tx, (read = this.webhooks.subscriptions(tx)));
+    return read;
+  }
+
+  /**
    * Records a pending delivery of the event for every endpoint of the practice subscribed to its type,
    * inside the outbox processor's transaction; returns how many. Handing the same event over again adds
    * nothing (one delivery per endpoint and event).
@@ -131,7 +144,7 @@ export class WebhooksService implements DomainEventConsumer {
   async onEvent(tx: TenantTx, event: DomainEvent): Promise<number> {
     if (!isWebhookEvent(event.type)) return 0;
     if (event.practiceId !== tx.practiceId) throw new Error(`Domain event ${event.id} belongs to another practice than the transaction`);
-    const endpointIds = await this.webhooks.subscribedTo(tx, event.type);
+    const endpointIds = (await this.subscriptionsIn(tx)).filter((e) => e.events.includes(event.type)).map((e) => e.id);
     if (!endpointIds.length) return 0;
     const payload: WebhookPayload = {
       id: event.id,
