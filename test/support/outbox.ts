@@ -9,6 +9,7 @@ import { MailerService } from '@app/core/notifications/delivery/mailer.service';
 import { MessageWriter } from '@app/core/notifications/delivery/message-writer';
 import { NotificationSender } from '@app/core/notifications/delivery/notification-sender';
 import { SendNotificationBatchJob } from '@app/core/notifications/delivery/send-batch.job';
+import { SentMarks } from '@app/core/notifications/delivery/sent-marks';
 import { UnsubscribeTokens } from '@app/core/notification-preferences/unsubscribe-token';
 import { PromptsConsumer } from '@app/core/notifications/prompts.consumer';
 import { ProcessOutboxJob } from '@app/core/outbox/jobs/process-outbox.job';
@@ -32,7 +33,8 @@ export function deliveryJob(t: TestApp, config: AppConfig = t.config): { run(row
   const mailer = config === t.config ? t.app.get(MailerService) : new MailerService(config, tuning);
   const repo = new DeliveryRepository(t.app.get(TenantDb), t.app.get(CrossPracticeDb), t.app.get(OutboxService));
   const writer = new MessageWriter(config, new UnsubscribeTokens(config));
-  const job = new SendNotificationBatchJob(repo, mailer, tuning, writer, new NotificationSender(repo, mailer, tuning, writer));
+  const sender = new NotificationSender(repo, mailer, tuning, writer);
+  const job = new SendNotificationBatchJob(repo, mailer, tuning, writer, sender, new SentMarks(sender));
   return {
     run: (rows) => job.handle({ data: { rows } } as Job<TenantRowsJobData>),
     close: () => (mailer === t.app.get(MailerService) ? undefined : mailer.onApplicationShutdown()),

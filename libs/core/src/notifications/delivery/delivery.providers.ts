@@ -2,5 +2,6 @@
 import { DeliveryRepository } from './delivery.repository';
 import { MessageWriter } from './message-writer';
 import { NotificationSender } from './notification-sender';
+import { SentMarks } from './sent-marks';
 
-export const DELIVERY_PROVIDERS = [DeliveryRepository, MessageWriter, NotificationSender];
+export const DELIVERY_PROVIDERS = [DeliveryRepository, MessageWriter, NotificationSender, SentMarks];

@@ -8,6 +8,7 @@ import type { BatchOutcome, ClaimedNotification, DeliveryDetails, Outcome } from
 import { MailerService, OutgoingMail, TooLateToSend } from './mailer.service';
 import { MessageWriter, recipientOf, sessionOf } from './message-writer';
 import { NotificationSender } from './notification-sender';
+import { SentMarks } from './sent-marks';
 
 /** One notification's delivery, in the trace of the request that planned it (linked to the job's span). */
 const sendSpan = (n: ClaimedNotification): SpanOptions => ({
@@ -49,6 +50,7 @@ export class SendNotificationBatchJob implements QueueJobHandler<TenantRowsJobDa
     private readonly tuning: DeliveryTuning,
     private readonly writer: MessageWriter,
     private readonly sender: NotificationSender,
+    private readonly marks: SentMarks,
   ) {}
 
   async handle(job: Job<TenantRowsJobData>): Promise<BatchOutcome> {
@@ -72,17 +74,10 @@ export class SendNotificationBatchJob implements QueueJobHandler<TenantRowsJobDa
       return Promise.all(claimed.map((n) => this.sender.recordFailure(n, err)));
     }
     const outcomes: Promise<Outcome>[] = [];
-    // Marked as they are handed over: one statement for whatever was handed over since the last one
-    // began, so a message the server took waits about one statement for its mark, not for the batch's
-    // slowest send (a worker dying meanwhile would have it sent again after the lease).
-    let handedOver: ClaimedNotification[] = [];
-    let marking = Promise.resolve();
-    const markHandedOver = () =>
-      (marking = marking.then(async () => {
-        const rows = handedOver;
-        handedOver = [];
-        outcomes.push(...(await this.sender.markSent(rows)).map((o) => Promise.resolve(o)));
-      }));
+    // Marked as they are handed over (SentMarks: one statement at a time for the whole worker, taking
+    // whatever was handed over since the last began), so a message the server took waits about one
+    // statement for its mark, not for the batch's slowest send (a worker dying meanwhile would have it
+    // sent again after the lease).
     await Promise.all(
       claimed.map((n) =>
         inSpan('notification send', sendSpan(n), async () => {
@@ -92,8 +87,7 @@ export class SendNotificationBatchJob implements QueueJobHandler<TenantRowsJobDa
             const session = sessionOf(d);
             const gone = !recipientOf(d) || d!.muted || (n.kind === 'session_reminder' && session?.status !== 'scheduled');
             if (gone) return void outcomes.push(this.sender.cancel(n));
-            handedOver.push(n);
-            return void markHandedOver();
+            return void outcomes.push(this.marks.mark(n));
           }
           if (n.kind === 'digest') return void outcomes.push(this.sender.digest(n, d, startBy));
           if (d?.held && !d.muted) return void outcomes.push(this.sender.hold(n, d));
@@ -107,15 +101,13 @@ export class SendNotificationBatchJob implements QueueJobHandler<TenantRowsJobDa
           if (this.mailer.keepsMail) return void outcomes.push(this.sender.keep(n, mail));
           try {
             await this.mailer.deliver(mail, startBy);
-            handedOver.push(n);
-            void markHandedOver();
+            outcomes.push(this.marks.mark(n));
           } catch (err) {
             outcomes.push(err instanceof TooLateToSend ? this.sender.release(n) : this.sender.recordFailure(n, err));
           }
         }),
       ),
     );
-    await markHandedOver();
     return Promise.all(outcomes);
   }
 }
