@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { CrossPracticeDb, newId, returning, TenantDb, TenantTx } from '@app/database';
+import { ALWAYS_EMAILED, DIGESTED_KINDS } from '../../notification-preferences/notification-kinds';
 import { OutboxService } from '../../outbox/outbox.service';
 import type { Notification } from '../notification.entity';
 import { notificationsInsert, recipientKey } from '../notification.queries';
@@ -10,6 +11,9 @@ export interface DigestSlot {
   at: Date;
   localDate: string;
 }
+
+/** The kind rules the details' function applies, from the one list of kinds. */
+const MAIL_KIND_RULES = { alwaysEmailed: ALWAYS_EMAILED, digested: DIGESTED_KINDS };
 
 const recipientOf = (n: ClaimedNotification) => ({ userId: n.recipient_user_id, clientId: n.recipient_client_id });
 
@@ -40,7 +44,7 @@ export class DeliveryRepository {
 
   /** What each claimed row's delivery needs (recipient, preferences, session): the one read, for every channel. */
   details(claimed: ClaimedNotification[]): Promise<DeliveryDetails[]> {
-    return this.crossPractice.notificationMailDetails<DeliveryDetails>(claimed.map((n) => n.practice_id), claimed.map((n) => n.id));
+    return this.crossPractice.notificationMailDetails<DeliveryDetails>(claimed.map((n) => n.practice_id), claimed.map((n) => n.id), MAIL_KIND_RULES);
   }
 
   /** Marks the rows still ours sent, each with its event (if any), in one statement; the ids marked. */
