@@ -214,6 +214,49 @@ describe('a client without a portal account', () => {
     expect(mailsTo(c.email)).toHaveLength(0);
     expect(mimePart(mailsTo(newEmail)[0].raw, 'text/plain')).toContain('Times are shown in America/Los_Angeles.');
   });
+
+  it('the owner’s export of the client holds what was sent or planned to the client record, before and after they take up an account; no other client’s, no other practice', async () => {
+    const a = await accountLessClient('Europe/Madrid');
+    const b = await accountLessClient('Europe/Madrid');
+    const goal = await draftGoal(coach, a.engagementId, { ...SMART, title: 'Stretch every morning' });
+    await coach.post(`/v1/goals/${goal.id}/propose`).expect(200);
+    const s = await scheduleSession(coach, a.engagementId, inHours(98));
+    const theirs = await draftGoal(coach, b.engagementId, { ...SMART, title: 'Another client’s goal' });
+    await coach.post(`/v1/goals/${theirs.id}/propose`).expect(200);
+    // The goal prompt, sent; the session's reminders, planned.
+    const w = await worker();
+    await waitFor('the goal prompt', 20_000, async () => mailsTo(a.email).length >= 1, w);
+    const toA = (await t.sql.query(`SELECT id, kind, status FROM notifications WHERE recipient_client_id = $1 ORDER BY id`, [a.clientId])).rows;
+    expect(toA.map((r) => r.kind).sort()).toEqual(['goal_proposed', 'session_reminder', 'session_reminder']);
+    expect(toA.find((r) => r.kind === 'goal_proposed')!.status).toBe('sent');
+
+    const exported = async () => (await p.owner.get(`/v1/clients/${a.clientId}/export`).expect(200)).body.notifications as { id: string; kind: string; subjectId: string; status: string }[];
+    const before = await exported();
+    expect(before.map((n) => n.id).sort()).toEqual(toA.map((r) => r.id).sort());
+    expect(before.find((n) => n.kind === 'goal_proposed')).toMatchObject({ subjectId: goal.id, status: 'sent' });
+    expect(before.filter((n) => n.kind === 'session_reminder').every((n) => n.subjectId === s.id && n.status === 'scheduled')).toBe(true);
+    // Not the coach's reminders of the same session, not the other client's prompt.
+    expect(before.map((n) => n.subjectId)).not.toContain(theirs.id);
+    const toB = (await t.sql.query(`SELECT id FROM notifications WHERE recipient_client_id = $1`, [b.clientId])).rows.map((r) => r.id);
+    expect(toB).toHaveLength(1);
+    expect((await exported()).map((n) => n.id)).not.toContain(toB[0]);
+    const bExport = (await p.owner.get(`/v1/clients/${b.clientId}/export`).expect(200)).body.notifications as { id: string }[];
+    expect(bExport.map((n) => n.id)).toEqual(toB);
+
+    // They take up an account: the pending reminders move to it, the sent prompt stays with the record; the export keeps both.
+    const inv = await coach.post('/v1/invitations', { email: a.email, role: 'client', clientId: a.clientId }).expect(201);
+    const acc = await t.http.post('/v1/invitations/accept').send({ token: inv.body.token, name: 'Now With an Account', password: PASSWORD }).expect(201);
+    const moved = (await t.sql.query(`SELECT count(*)::int AS n FROM notifications WHERE recipient_user_id = $1 AND kind = 'session_reminder' AND channel = 'email'`, [acc.body.user.id])).rows[0].n;
+    expect(moved).toBe(2);
+    const after = await exported();
+    expect(after.filter((n) => n.kind === 'goal_proposed' && n.subjectId === goal.id)).toHaveLength(1);
+    expect(after.filter((n) => n.kind === 'session_reminder' && n.subjectId === s.id).length).toBeGreaterThanOrEqual(2);
+    expect(after.map((n) => n.subjectId)).not.toContain(theirs.id);
+
+    // Another practice's owner does not find the client at all.
+    const other = await signupPractice(t);
+    await other.owner.get(`/v1/clients/${a.clientId}/export`).expect(404);
+  });
 });
 
 /** The send job mailing through the real SMTP server, in this process. */
