@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { Client as PgClient } from 'pg';
 import { applyFunctionSql, createDataSource, databaseFunctionNames, databaseFunctionSql } from '@app/database';
+import { ALWAYS_EMAILED, DIGESTED_KINDS } from '@app/core/notification-preferences/notification-kinds';
 import { activeEngagement } from './support/coaching';
 import { startApp, TestApp } from './support/app';
 import { addApiKey, addClient, addCoach, PracticeFixture, signupPractice } from './support/factories';
@@ -199,7 +200,7 @@ const CASES: Record<string, () => Case[]> = {
     })),
   app_notification_mail_details: () =>
     [b.practiceId, a.practiceId].map((pid) => ({
-      call: sql(`SELECT * FROM app_notification_mail_details($1::uuid[], $2::uuid[])`, [[pid], [B.due]]),
+      call: sql(`SELECT * FROM app_notification_mail_details($1::uuid[], $2::uuid[], $3::text[], $4::text[])`, [[pid], [B.due], [...ALWAYS_EMAILED], [...DIGESTED_KINDS]]),
       readsB: (r) => r.length > 0,
     })),
   app_mark_notifications_sent: () =>

@@ -115,6 +115,24 @@ describe('reaching every client, in the portal', () => {
     expect(saved).toMatchObject({ digest: 'daily', digestTime: '07:30' });
   });
 
+  it('a coach’s settings: assessment-alert email is always on and cannot be unticked; the digest explanation names the kinds never held (the server’s own lists)', async () => {
+    const page = await newPage();
+    await signIn(page, coachEmail);
+    await page.getByRole('link', { name: 'Notifications' }).first().click();
+    await page.getByRole('link', { name: 'Settings' }).click();
+    await visible(page.getByRole('heading', { level: 1, name: 'Notification settings' }));
+    await noneLoading(page);
+    const alertEmail = page.getByRole('checkbox', { name: 'Assessment alerts by email' });
+    expect(await alertEmail.isChecked()).toBe(true);
+    expect(await alertEmail.isDisabled()).toBe(true);
+    expect(await page.getByRole('checkbox', { name: 'Assessment alerts in the portal' }).isDisabled()).toBe(false);
+    expect(await page.getByRole('checkbox', { name: 'Session reminders by email' }).isDisabled()).toBe(false);
+    // A coach's kinds only: no goal-agreement prompt.
+    expect(await page.getByRole('checkbox', { name: 'Goals awaiting your agreement by email' }).count()).toBe(0);
+    await containsText(page.locator('form'), 'everything but session reminders and assessment alerts waits');
+    await shot(page, 'notification-settings-coach');
+  });
+
   it('a coach sees who has no portal account yet in the client list, and invites them from there', async () => {
     await coach.post('/v1/clients', { name: 'Avery Without-Account', email: `avery-${Date.now()}@example.test`, timezone: 'Asia/Tokyo' }).expect(201);
     const page = await newPage();

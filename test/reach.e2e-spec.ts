@@ -219,6 +219,49 @@ describe('a client without a portal account', () => {
     expect(mailsTo(c.email)).toHaveLength(0);
     expect(mimePart(mailsTo(newEmail)[0].raw, 'text/plain')).toContain('Times are shown in America/Los_Angeles.');
   });
+
+  it('the owner’s export of the client holds what was sent or planned to the client record, before and after they take up an account; no other client’s, no other practice', async () => {
+    const a = await accountLessClient('Europe/Madrid');
+    const b = await accountLessClient('Europe/Madrid');
+    const goal = await draftGoal(coach, a.engagementId, { ...SMART, title: 'Stretch every morning' });
+    await coach.post(`/v1/goals/${goal.id}/propose`).expect(200);
+    const s = await scheduleSession(coach, a.engagementId, inHours(98));
+    const theirs = await draftGoal(coach, b.engagementId, { ...SMART, title: 'Another client’s goal' });
+    await coach.post(`/v1/goals/${theirs.id}/propose`).expect(200);
+    // The goal prompt, sent; the session's reminders, planned.
+    const w = await worker();
+    await waitFor('the goal prompt', 20_000, async () => mailsTo(a.email).length >= 1, w);
+    const toA = (await t.sql.query(`SELECT id, kind, status FROM notifications WHERE recipient_client_id = $1 ORDER BY id`, [a.clientId])).rows;
+    expect(toA.map((r) => r.kind).sort()).toEqual(['goal_proposed', 'session_reminder', 'session_reminder']);
+    expect(toA.find((r) => r.kind === 'goal_proposed')!.status).toBe('sent');
+
+    const exported = async () => (await p.owner.get(`/v1/clients/${a.clientId}/export`).expect(200)).body.notifications as { id: string; kind: string; subjectId: string; status: string }[];
+    const before = await exported();
+    expect(before.map((n) => n.id).sort()).toEqual(toA.map((r) => r.id).sort());
+    expect(before.find((n) => n.kind === 'goal_proposed')).toMatchObject({ subjectId: goal.id, status: 'sent' });
+    expect(before.filter((n) => n.kind === 'session_reminder').every((n) => n.subjectId === s.id && n.status === 'scheduled')).toBe(true);
+    // Not the coach's reminders of the same session, not the other client's prompt.
+    expect(before.map((n) => n.subjectId)).not.toContain(theirs.id);
+    const toB = (await t.sql.query(`SELECT id FROM notifications WHERE recipient_client_id = $1`, [b.clientId])).rows.map((r) => r.id);
+    expect(toB).toHaveLength(1);
+    expect((await exported()).map((n) => n.id)).not.toContain(toB[0]);
+    const bExport = (await p.owner.get(`/v1/clients/${b.clientId}/export`).expect(200)).body.notifications as { id: string }[];
+    expect(bExport.map((n) => n.id)).toEqual(toB);
+
+    // They take up an account: the pending reminders move to it, the sent prompt stays with the record; the export keeps both.
+    const inv = await coach.post('/v1/invitations', { email: a.email, role: 'client', clientId: a.clientId }).expect(201);
+    const acc = await t.http.post('/v1/invitations/accept').send({ token: inv.body.token, name: 'Now With an Account', password: PASSWORD }).expect(201);
+    const moved = (await t.sql.query(`SELECT count(*)::int AS n FROM notifications WHERE recipient_user_id = $1 AND kind = 'session_reminder' AND channel = 'email'`, [acc.body.user.id])).rows[0].n;
+    expect(moved).toBe(2);
+    const after = await exported();
+    expect(after.filter((n) => n.kind === 'goal_proposed' && n.subjectId === goal.id)).toHaveLength(1);
+    expect(after.filter((n) => n.kind === 'session_reminder' && n.subjectId === s.id).length).toBeGreaterThanOrEqual(2);
+    expect(after.map((n) => n.subjectId)).not.toContain(theirs.id);
+
+    // Another practice's owner does not find the client at all.
+    const other = await signupPractice(t);
+    await other.owner.get(`/v1/clients/${a.clientId}/export`).expect(404);
+  });
 });
 
 describe('overdue-review nudges to a client without a portal account', () => {
@@ -481,6 +524,59 @@ describe('the daily digest', () => {
     await waitFor('the digest settled', 20_000, async () => (await t.sql.query(`SELECT status FROM notifications WHERE recipient_user_id = $1 AND kind = 'digest'`, [reader.userId])).rows[0].status === 'cancelled', w);
     await sleep(1000);
     expect(mailsTo(email)).toHaveLength(0);
+  });
+
+  it('a held email whose kind is turned off before the digest goes out is left out of it; all held kinds off, no digest at all', async () => {
+    /** A client with an account and a daily digest, holding a goal prompt and a review prompt. */
+    async function holdingTwo(label: string) {
+      const email = uniqueEmail(label);
+      const c = await coach.post('/v1/clients', { name: 'A Digest Reader', email, timezone: 'Europe/Lisbon' }).expect(201);
+      const inv = await coach.post('/v1/invitations', { email, role: 'client', clientId: c.body.id }).expect(201);
+      const acc = await t.http.post('/v1/invitations/accept').send({ token: inv.body.token, name: 'A Digest Reader', password: PASSWORD }).expect(201);
+      const reader = as(t, acc.body.accessToken, { userId: acc.body.user.id, practiceId: p.practiceId });
+      await reader.put('/v1/me/notification-preferences', { digest: 'daily' }).expect(200);
+      const engagementId = await quietEngagement(coach, c.body.id);
+      const g = await draftGoal(coach, engagementId, { ...SMART, title: 'Read before bed' });
+      await coach.post(`/v1/goals/${g.id}/propose`).expect(200);
+      await coach.post(`/v1/engagements/${engagementId}/reviews`, { periodStart: '2026-11-01', periodEnd: '2026-11-30', dueAt: inHours(24 * 9) }).expect(201);
+      return { email, reader };
+    }
+    const emailRows = (userId: string) =>
+      t.sql
+        .query(`SELECT kind, status FROM notifications WHERE recipient_user_id = $1 AND channel = 'email' ORDER BY kind`, [userId])
+        .then((r) => Object.fromEntries(r.rows.map((x: { kind: string; status: string }) => [x.kind, x.status])));
+    const one = await holdingTwo('digest-one-off');
+    const all = await holdingTwo('digest-all-off');
+    const w = await worker();
+    for (const { reader } of [one, all]) {
+      await waitFor('both prompts held', 20_000, async () => {
+        const rows = await emailRows(reader.userId!);
+        return rows.goal_proposed === 'held' && rows.review_opened === 'held' && rows.digest === 'scheduled';
+      }, w);
+    }
+
+    // One turns review prompts off; the other turns off both kinds it holds.
+    await one.reader.put('/v1/me/notification-preferences', { email: { review_opened: false } }).expect(200);
+    await all.reader.put('/v1/me/notification-preferences', { email: { review_opened: false, goal_proposed: false } }).expect(200);
+    await t.sql.query(`UPDATE notifications SET due_at = now() WHERE recipient_user_id = ANY ($1::uuid[]) AND kind = 'digest'`, [[one.reader.userId, all.reader.userId]]);
+
+    await waitFor('the digest with what is still on', 20_000, async () => mailsTo(one.email).length >= 1, w);
+    await waitFor('the other digest settled', 20_000, async () => (await emailRows(all.reader.userId!)).digest === 'cancelled', w);
+    await sleep(3500); // past the requeue interval: nothing more goes out
+    const [digest, ...more] = mailsTo(one.email);
+    expect(more).toHaveLength(0);
+    expect(digest.subject).toBe('Your daily summary: 1 update');
+    const text = mimePart(digest.raw, 'text/plain')!;
+    expect(text).toContain('A goal awaits your agreement: Read before bed');
+    expect(text).not.toContain('progress review');
+    expect(mimePart(digest.raw, 'text/html')).not.toContain('progress review');
+    expect(await emailRows(one.reader.userId!)).toEqual({ digest: 'sent', goal_proposed: 'sent', review_opened: 'cancelled' });
+
+    // Everything it held was turned off: no digest at all, and nothing left held for a later one.
+    expect(mailsTo(all.email)).toHaveLength(0);
+    expect(await emailRows(all.reader.userId!)).toEqual({ digest: 'cancelled', goal_proposed: 'cancelled', review_opened: 'cancelled' });
+    const digests = await t.sql.query(`SELECT count(*)::int AS n FROM notifications WHERE recipient_user_id = ANY ($1::uuid[]) AND kind = 'digest'`, [[one.reader.userId, all.reader.userId]]);
+    expect(digests.rows[0].n).toBe(2);
   });
 });
 

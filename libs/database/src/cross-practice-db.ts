@@ -9,6 +9,12 @@ export interface DueRow {
   handed_out: string;
 }
 
+/** Which kinds' email cannot be turned off, and which kinds a daily digest holds (the kinds' one list is in libs/core). */
+export interface MailKindRules {
+  alwaysEmailed: readonly string[];
+  digested: readonly string[];
+}
+
 /** The practices a per-practice pass visits: a reviewed function each. */
 export type PracticesWith = 'active-engagements' | 'review-work' | 'form-work';
 
@@ -78,9 +84,13 @@ export class CrossPracticeDb {
     return (await this.pool.query<T>(sql, [practiceIds, ids, leaseSeconds])).rows;
   }
 
-  /** What a send batch's rows need (recipient, preferences, session), for exactly the (practice, id) pairs given; rows as T. */
-  async notificationMailDetails<T>(practiceIds: string[], ids: string[]): Promise<T[]> {
-    return (await this.pool.query<T>(`SELECT * FROM app_notification_mail_details($1::uuid[], $2::uuid[])`, [practiceIds, ids])).rows;
+  /**
+   * What a send batch's rows need (recipient, preferences, session), for exactly the (practice, id) pairs
+   * given, by the kind rules the caller passes (the kinds written in TypeScript, not in the function); rows as T.
+   */
+  async notificationMailDetails<T>(practiceIds: string[], ids: string[], kinds: MailKindRules): Promise<T[]> {
+    const sql = `SELECT * FROM app_notification_mail_details($1::uuid[], $2::uuid[], $3::text[], $4::text[])`;
+    return (await this.pool.query<T>(sql, [practiceIds, ids, kinds.alwaysEmailed, kinds.digested])).rows;
   }
 
   /** A send batch's mark: the pairs still claimed with their fencing token marked sent, each with its event; the ids marked. */

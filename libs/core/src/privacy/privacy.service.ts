@@ -177,13 +177,15 @@ const DELETE_MAIL_SQL = `
    WHERE practice_id = $1 AND ("to" = ANY($3::text[]) OR notification_id IN (
      SELECT id FROM notifications WHERE practice_id = $1 AND (subject_id = ANY($2::uuid[]) OR recipient_user_id = ANY($2::uuid[]))))`;
 
-// What was sent (or is planned) to the client's account, and the mail kept for them. A notice about a
-// goal the client may no longer see (returned to draft) is left out with the goal, and its mail too.
+// What was sent (or is planned) to the client: to their account ($2, null without one), or to the client
+// record ($4) while they had none; and the mail kept for them. A notice about a goal the client may no
+// longer see (returned to draft) is left out with the goal, and its mail too.
 const NOTIFICATIONS_SQL = `
   SELECT id, kind, channel, subject_type AS "subjectType", subject_id AS "subjectId", data, due_at AS "dueAt", status,
          sent_at AS "sentAt", read_at AS "readAt", created_at AS "createdAt"
     FROM notifications
-   WHERE practice_id = $1 AND recipient_user_id = $2::uuid AND NOT (subject_type = 'goal' AND subject_id <> ALL($3::uuid[]))
+   WHERE practice_id = $1 AND (recipient_user_id = $2::uuid OR recipient_client_id = $4::uuid)
+     AND NOT (subject_type = 'goal' AND subject_id <> ALL($3::uuid[]))
    ORDER BY created_at, id`;
 
 const MAIL_SQL = `
@@ -328,7 +330,7 @@ export class PrivacyService {
       const responses = await tx.em.find(FormResponse, { where: { practiceId: p, clientId: client.id }, order: { submittedAt: 'ASC', id: 'ASC' } });
       const journal = await tx.em.find(JournalEntry, { where: { practiceId: p, clientId: client.id, ...(everyJournalEntry ? {} : { shared: true }) }, order: { id: 'ASC' } });
       const ids: { id: string }[] = await tx.em.query(RECORD_IDS_SQL, [p, client.id, false]);
-      const notifications: Row[] = user ? await tx.em.query(NOTIFICATIONS_SQL, [p, user.id, goalIds]) : [];
+      const notifications: Row[] = await tx.em.query(NOTIFICATIONS_SQL, [p, user?.id ?? null, goalIds, client.id]);
       const mail: Row[] = await tx.em.query(MAIL_SQL, [p, notifications.map((n) => n.id), [...new Set([client.email, ...(user ? [user.email] : [])])], goalIds]);
       const audit: AuditRow[] = await tx.em.query(`SELECT * FROM audit_events WHERE practice_id = $1 AND entity_id = ANY($2::uuid[]) ORDER BY at, id`, [p, ids.map((r) => r.id)]);
 

@@ -6,28 +6,31 @@ import type { NotificationPreferences as Preferences } from '../../api/types';
 import { useResource } from '../../api/use-resource';
 import { Async, Card, Field, FormError, PageHeader, TableScroll, useSubmit } from '../../components/ui';
 import { Link } from '../../router';
+import { ALWAYS_EMAILED, NEVER_HELD, PREFERENCE_KINDS, type PreferenceKind } from '../../../../../libs/core/src/notification-preferences/notification-kinds';
 
 type Kind = keyof Preferences['email'];
 
-/** The kinds a person of each role receives (a coach is never prompted to agree a goal, a client never nudged about a stall). */
-const KINDS: { kind: Kind; label: string; forClient: boolean; forCoach: boolean }[] = [
-  { kind: 'session_reminder', label: 'Session reminders', forClient: true, forCoach: true },
-  { kind: 'goal_proposed', label: 'Goals awaiting your agreement', forClient: true, forCoach: false },
-  { kind: 'goal_changes_requested', label: 'Changes requested to a goal', forClient: false, forCoach: true },
-  { kind: 'review_opened', label: 'A progress review opens', forClient: true, forCoach: false },
-  { kind: 'review_overdue', label: 'A progress review is overdue', forClient: true, forCoach: false },
-  { kind: 'review_submitted', label: 'A client submitted a review', forClient: false, forCoach: true },
-  { kind: 'action_item_due', label: 'Action items falling due', forClient: true, forCoach: false },
-  { kind: 'engagement_stalled', label: 'An engagement has stalled', forClient: false, forCoach: true },
-  { kind: 'booking_nudge', label: 'Reminders to book a session', forClient: true, forCoach: false },
-  { kind: 'form_assigned', label: 'Forms and check-ins to fill in', forClient: true, forCoach: false },
-  { kind: 'assessment_alert', label: 'Assessment alerts', forClient: false, forCoach: true },
-];
+/**
+ * How each kind reads here and who receives it (a coach is never prompted to agree a goal, a client
+ * never nudged about a stall): one entry per kind the preferences name, so a new kind fails the build
+ * until it is labelled.
+ */
+const KIND_LABELS: Record<PreferenceKind, { label: string; forClient: boolean; forCoach: boolean }> = {
+  session_reminder: { label: 'Session reminders', forClient: true, forCoach: true },
+  goal_proposed: { label: 'Goals awaiting your agreement', forClient: true, forCoach: false },
+  goal_changes_requested: { label: 'Changes requested to a goal', forClient: false, forCoach: true },
+  review_opened: { label: 'A progress review opens', forClient: true, forCoach: false },
+  review_overdue: { label: 'A progress review is overdue', forClient: true, forCoach: false },
+  review_submitted: { label: 'A client submitted a review', forClient: false, forCoach: true },
+  action_item_due: { label: 'Action items falling due', forClient: true, forCoach: false },
+  engagement_stalled: { label: 'An engagement has stalled', forClient: false, forCoach: true },
+  booking_nudge: { label: 'Reminders to book a session', forClient: true, forCoach: false },
+  form_assigned: { label: 'Forms and check-ins to fill in', forClient: true, forCoach: false },
+  assessment_alert: { label: 'Assessment alerts', forClient: false, forCoach: true },
+};
 
-/** Email of these cannot be turned off. */
-const ALWAYS_EMAILED: Kind[] = ['assessment_alert'];
-/** Never held for the digest: they matter at their own time. */
-const NEVER_HELD: Kind[] = ['session_reminder', 'assessment_alert'];
+// In the order the preferences list them; which are always emailed or never held is the server's own list.
+const KINDS: { kind: Kind; label: string; forClient: boolean; forCoach: boolean }[] = PREFERENCE_KINDS.map((kind) => ({ kind, ...KIND_LABELS[kind] }));
 
 export function NotificationSettingsPage() {
   const me = useMe();

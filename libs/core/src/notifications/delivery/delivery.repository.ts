@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { CrossPracticeDb, newId, returning, TenantDb, TenantTx } from '@app/database';
+import { ALWAYS_EMAILED, DIGESTED_KINDS } from '../../notification-preferences/notification-kinds';
 import { OutboxService } from '../../outbox/outbox.service';
 import type { Notification } from '../notification.entity';
 import { notificationsInsert, recipientKey } from '../notification.queries';
@@ -10,6 +11,9 @@ export interface DigestSlot {
   at: Date;
   localDate: string;
 }
+
+/** The kind rules the details' function applies, from the one list of kinds. */
+const MAIL_KIND_RULES = { alwaysEmailed: ALWAYS_EMAILED, digested: DIGESTED_KINDS };
 
 const recipientOf = (n: ClaimedNotification) => ({ userId: n.recipient_user_id, clientId: n.recipient_client_id });
 
@@ -40,7 +44,7 @@ export class DeliveryRepository {
 
   /** What each claimed row's delivery needs (recipient, preferences, session): the one read, for every channel. */
   details(claimed: ClaimedNotification[]): Promise<DeliveryDetails[]> {
-    return this.crossPractice.notificationMailDetails<DeliveryDetails>(claimed.map((n) => n.practice_id), claimed.map((n) => n.id));
+    return this.crossPractice.notificationMailDetails<DeliveryDetails>(claimed.map((n) => n.practice_id), claimed.map((n) => n.id), MAIL_KIND_RULES);
   }
 
   /** Marks the rows still ours sent, each with its event (if any), in one statement; the ids marked. */
@@ -123,12 +127,23 @@ export class DeliveryRepository {
     });
   }
 
-  /** The emails held for a digest's recipient, oldest first. */
-  held(digest: ClaimedNotification): Promise<HeldNotification[]> {
-    return this.db.run(digest.practice_id, (tx) => this.heldIn(tx, digest));
+  /**
+   * The emails held for a digest's recipient, oldest first, each muted when the recipient has turned its
+   * kind off since it was held: by the same read, and so the same rule, as every send (details()).
+   */
+  async held(digest: ClaimedNotification): Promise<HeldNotification[]> {
+    const rows = await this.db.run(digest.practice_id, (tx) => this.heldIn(tx, digest));
+    if (!rows.length) return [];
+    const details = await this.crossPractice.notificationMailDetails<Pick<DeliveryDetails, 'id' | 'muted'>>(
+      rows.map(() => digest.practice_id),
+      rows.map((r) => r.id),
+      MAIL_KIND_RULES,
+    );
+    const muted = new Set(details.filter((d) => d.muted).map((d) => d.id));
+    return rows.map((r) => ({ ...r, muted: muted.has(r.id) }));
   }
 
-  private heldIn(tx: TenantTx, digest: ClaimedNotification): Promise<HeldNotification[]> {
+  private heldIn(tx: TenantTx, digest: ClaimedNotification): Promise<Omit<HeldNotification, 'muted'>[]> {
     return tx.em.query(
       `SELECT id, kind, data FROM notifications
         WHERE practice_id = $1 AND status = 'held'
@@ -139,11 +154,18 @@ export class DeliveryRepository {
   }
 
   /**
-   * A digest went out: marked sent (while its claim is ours) with the held emails it carried, all in one
-   * transaction, with `alongside` (the development mailbox keeps it). Emails held meanwhile, after the
-   * digest was written, wait for the next digest, planned here.
+   * A digest went out: marked sent (while its claim is ours) with the held emails it carried, and the
+   * ones it dropped (their kind turned off since) cancelled, all in one transaction, with `alongside`
+   * (the development mailbox keeps it). Emails held meanwhile, after the digest was written, wait for
+   * the next digest, planned here.
    */
-  markDigestSent(digest: ClaimedNotification, carried: string[], next: DigestSlot, alongside: (tx: TenantTx) => Promise<void> = async () => undefined): Promise<'sent' | 'superseded'> {
+  markDigestSent(
+    digest: ClaimedNotification,
+    carried: string[],
+    dropped: string[],
+    next: DigestSlot,
+    alongside: (tx: TenantTx) => Promise<void> = async () => undefined,
+  ): Promise<'sent' | 'superseded'> {
     return this.db.run(digest.practice_id, async (tx) => {
       const marked = await returning<{ id: string }>(
         tx,
@@ -153,6 +175,7 @@ export class DeliveryRepository {
       );
       if (!marked.length) return 'superseded';
       await tx.em.query(`UPDATE notifications SET status = 'sent', sent_at = now() WHERE practice_id = $1 AND id = ANY ($2::uuid[]) AND status = 'held'`, [tx.practiceId, carried]);
+      await this.dropHeld(tx, dropped);
       const [left] = await this.heldIn(tx, digest);
       if (left) await this.planDigest(tx, recipientOf(digest), next);
       await alongside(tx);
@@ -179,16 +202,26 @@ export class DeliveryRepository {
     await tx.em.query(text, values);
   }
 
-  /** Nothing to send for a claimed row: marked cancelled while the claim is ours (true), no message, no event. */
-  async cancel(n: ClaimedNotification): Promise<boolean> {
-    const rows = await this.db.run(n.practice_id, (tx) =>
-      returning<{ id: string }>(
+  /**
+   * Nothing to send for a claimed row: marked cancelled while the claim is ours (true), no message, no
+   * event. A digest with nothing left to carry also cancels the held emails it dropped, in the same transaction.
+   */
+  async cancel(n: ClaimedNotification, droppedHeld: string[] = []): Promise<boolean> {
+    return this.db.run(n.practice_id, async (tx) => {
+      const rows = await returning<{ id: string }>(
         tx,
         `UPDATE notifications SET status = 'cancelled', last_error = NULL
           WHERE practice_id = $1 AND id = $2 AND status = 'sending' AND attempts = $3 RETURNING id`,
         [n.practice_id, n.id, n.attempts],
-      ),
-    );
-    return rows.length > 0;
+      );
+      if (!rows.length) return false;
+      await this.dropHeld(tx, droppedHeld);
+      return true;
+    });
+  }
+
+  /** Held emails a digest leaves out (their kind turned off since): cancelled, never sent. */
+  private async dropHeld(tx: TenantTx, ids: string[]): Promise<void> {
+    if (ids.length) await tx.em.query(`UPDATE notifications SET status = 'cancelled' WHERE practice_id = $1 AND id = ANY ($2::uuid[]) AND status = 'held'`, [tx.practiceId, ids]);
   }
 }

@@ -58,6 +58,8 @@ export interface HeldNotification {
   id: string;
   kind: Notification['kind'];
   data: Record<string, unknown>;
+  /** The recipient turned this kind of email off after it was held: the digest drops it, unsent. */
+  muted: boolean;
 }
 
 /**

@@ -42,22 +42,25 @@ export class NotificationSender {
 
   /**
    * A digest: the recipient's held emails as one message, sent, then marked sent with them in one
-   * transaction (so each held email goes out once, in one digest). Nothing held, nothing sent.
+   * transaction (so each held email goes out once, in one digest). A held email whose kind the
+   * recipient turned off since is dropped, never sent. Nothing left to carry, nothing sent.
    */
   async digest(n: ClaimedNotification, d: DeliveryDetails | undefined, startBy: number): Promise<Outcome> {
     try {
       const recipient = recipientOf(d);
       const held = recipient ? await this.repo.held(n) : [];
-      if (!recipient || !held.length) return await this.cancel(n);
-      const mail = this.writer.writeDigest(n, recipient, held);
+      const carried = held.filter((h) => !h.muted);
+      const dropped = held.filter((h) => h.muted).map((h) => h.id);
+      if (!recipient || !carried.length) return (await this.repo.cancel(n, dropped)) ? 'cancelled' : 'superseded';
+      const mail = this.writer.writeDigest(n, recipient, carried);
       const next = nextDigestAt(this.tuning.now(), recipient.timezone, d!.digest_time ?? DEFAULT_DIGEST_TIME);
-      const carried = held.map((h) => h.id);
+      const carriedIds = carried.map((h) => h.id);
       let outcome: 'sent' | 'superseded';
       if (this.mailer.keepsMail) {
-        outcome = await this.repo.markDigestSent(n, carried, next, (tx) => this.mailer.keep(tx, n.id, mail));
+        outcome = await this.repo.markDigestSent(n, carriedIds, dropped, next, (tx) => this.mailer.keep(tx, n.id, mail));
       } else {
         await this.mailer.deliver(mail, startBy);
-        outcome = await this.repo.markDigestSent(n, carried, next);
+        outcome = await this.repo.markDigestSent(n, carriedIds, dropped, next);
         if (outcome === 'superseded') this.logger.warn({ notificationId: n.id, attempts: n.attempts }, 'claim taken over while sending');
       }
       if (outcome === 'sent') sent.inc({ kind: n.kind, channel: n.channel });

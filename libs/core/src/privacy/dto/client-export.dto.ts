@@ -121,7 +121,7 @@ export class ClientExportDto {
   formResponses!: ResponseDto[];
   /** Journal entries the client shares, oldest first; private ones are the client's alone and never exported by the practice. */
   journalEntries!: JournalEntryDto[];
-  /** The in-app inbox and the reminders and prompts addressed to the client's account, oldest first. */
+  /** The in-app inbox and the reminders and prompts addressed to the client's account, or to the client record while they had none, oldest first. */
   notifications!: ExportNotificationDto[];
   /** Mail kept for the client, oldest first. */
   mail!: ExportMailDto[];
