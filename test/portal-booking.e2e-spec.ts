@@ -224,6 +224,7 @@ describe('booking in the portal', () => {
     await containsText(hours.locator('.field-invalid'), 'overlaps 09:00–12:00 on the same day');
     expect(await hours.getByLabel(/^From/).nth(1).getAttribute('aria-invalid')).toBe('true');
     await visible(page.getByRole('alert').filter({ hasText: 'Some hours overlap' }));
+    await shot(page, '08-owner-other-hours-overlap-refused');
     expect((await p.owner.get(`/v1/users/${other.userId}/availability`).expect(200)).body.weekly).toEqual([]);
     await hours.getByLabel(/^From/).nth(1).selectOption('14:00');
     await hours.getByLabel(/^Until/).nth(1).selectOption('16:30');
@@ -239,7 +240,7 @@ describe('booking in the portal', () => {
     await page.getByLabel('Time zone of these hours').fill('Europe/Lisbon');
     await page.getByRole('button', { name: 'Save availability' }).click();
     await visible(page.getByRole('status').filter({ hasText: 'Saved' }));
-    await shot(page, '08-owner-sets-another-coach-availability');
+    await shot(page, '09-owner-sets-another-coach-availability');
     expect(await axeFindings(page)).toEqual([]);
 
     const saved = (await p.owner.get(`/v1/users/${other.userId}/availability`).expect(200)).body;
@@ -282,7 +283,7 @@ describe('booking in the portal', () => {
     for (const part of ['.week-grid-scroll', '.week-day-picker']) {
       expect(await phone.evaluate(`(() => { const g = document.querySelector('${part}'); return g.scrollWidth - g.clientWidth; })()`)).toBe(0);
     }
-    await shot(phone, '09-owner-availability-day-by-day-phone');
+    await shot(phone, '10-owner-availability-day-by-day-phone');
     expect(await axeFindings(phone)).toEqual([]);
     await phone.getByRole('button', { name: 'Save availability' }).click();
     await visible(phone.getByRole('status').filter({ hasText: 'Saved' }));
