@@ -1,7 +1,9 @@
 // Booking in real headless Chromium: a coach paints weekly hours on the week grid and adds a day off; a
 // client on a phone sees how many sessions are left, picks a day and a time in their own zone, confirms,
 // finds the session, and cancels one (told first whether it is late); the coach's dashboard shows the
-// client's bookings. Screenshots go to .test-results/screenshots-booking/.
+// client's bookings; an owner picks another coach, paints their hours and gives a date other hours (on a
+// desktop and on a phone, where the grid shows a day at a time), and a coach gets no picker. Screenshots go
+// to .test-results/screenshots-booking/.
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -22,6 +24,8 @@ let base: string;
 let browser: Browser;
 let p: PracticeFixture;
 let coach: Caller;
+/** A second coach of the practice, whose hours the owner sets. */
+let other: Caller;
 let client: Caller & { clientId: string };
 let engagementId: string;
 const contexts: BrowserContext[] = [];
@@ -70,6 +74,7 @@ beforeAll(async () => {
   browser = await chromium.launch({ executablePath: CHROME, args: CHROME_ARGS, headless: true });
   p = await signupPractice(t, { practiceName: 'Harbour Coaching' });
   coach = await addCoach(t, p, 'Marcus Reid');
+  other = await addCoach(t, p, 'Amara Osei');
   client = await addClient(t, p, coach, 'Hannah Clarke');
   engagementId = await activeEngagement(coach, client.clientId, { title: 'Leadership 2027', plannedSessions: 4 });
 });
@@ -187,6 +192,111 @@ describe('booking in the portal', () => {
     await containsText(page.locator('.card', { hasText: 'Client bookings' }), 'Booked');
     await shot(page, '07-coach-dashboard-client-bookings');
     expect(await axeFindings(page)).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('an owner picks another coach, paints their hours, gives a date other hours, saves, and sees them after a reload', async () => {
+    const page = await signedIn(p.owner);
+    await page.goto(`${base}/availability`);
+    await visible(page.getByRole('heading', { level: 1, name: 'Your availability' }));
+    await page.getByLabel('Coach', { exact: true }).selectOption({ label: 'Amara Osei' });
+    await eventually(async () => new URL(page.url()).search, (q) => q === `?coach=${other.userId}`, 'the chosen coach in the address');
+    await visible(page.getByRole('heading', { level: 1, name: "Amara Osei's availability" }));
+    await visible(page.getByText('No hours yet: clients cannot book.'));
+    for (const day of ['Mon', 'Tue', 'Wed', 'Thu', 'Fri']) {
+      for (const half of ['10:00–10:30', '10:30–11:00', '11:00–11:30', '11:30–12:00']) {
+        await page.getByRole('button', { name: `${day} ${half}`, exact: true }).click();
+      }
+    }
+    const week = page.locator('.card', { hasText: 'Weekly hours' });
+    await containsText(week, 'Mon–Fri 10:00–12:00');
+    await containsText(week, '10 hours a week');
+
+    // A date with other hours: the first range comes filled in, a second overlapping one is refused before
+    // anything is sent, on the field that overlaps.
+    await page.getByLabel('Date', { exact: true }).fill('2031-11-14');
+    await page.getByRole('button', { name: 'Add other hours' }).click();
+    const hours = page.getByRole('group', { name: /^Other hours on / });
+    await hours.getByRole('button', { name: /^Add hours on / }).click();
+    await hours.getByLabel(/^From/).nth(1).selectOption('11:00');
+    await hours.getByLabel(/^Until/).nth(1).selectOption('13:00');
+    await page.getByRole('button', { name: 'Save availability' }).click();
+    await containsText(hours.locator('.field-invalid'), 'overlaps 09:00–12:00 on the same day');
+    expect(await hours.getByLabel(/^From/).nth(1).getAttribute('aria-invalid')).toBe('true');
+    await visible(page.getByRole('alert').filter({ hasText: 'Some hours overlap' }));
+    await shot(page, '08-owner-other-hours-overlap-refused');
+    expect((await p.owner.get(`/v1/users/${other.userId}/availability`).expect(200)).body.weekly).toEqual([]);
+    await hours.getByLabel(/^From/).nth(1).selectOption('14:00');
+    await hours.getByLabel(/^Until/).nth(1).selectOption('16:30');
+    await containsText(page.locator('.override', { hasText: 'Other hours' }), 'Other hours: 09:00–12:00, 14:00–16:30');
+    await page.getByLabel('Date', { exact: true }).fill('2031-11-15');
+    await page.getByRole('button', { name: 'Add day off' }).click();
+
+    // What only the API checks comes back on its field too.
+    await page.getByLabel('Time zone of these hours').fill('Mars/Olympus_Mons');
+    await page.getByRole('button', { name: 'Save availability' }).click();
+    await eventually(() => page.getByLabel('Time zone of these hours').getAttribute('aria-invalid'), (v) => v === 'true', 'the time zone marked invalid');
+    expect((await p.owner.get(`/v1/users/${other.userId}/availability`).expect(200)).body.overrides).toEqual([]);
+    await page.getByLabel('Time zone of these hours').fill('Europe/Lisbon');
+    await page.getByRole('button', { name: 'Save availability' }).click();
+    await visible(page.getByRole('status').filter({ hasText: 'Saved' }));
+    await shot(page, '09-owner-sets-another-coach-availability');
+    expect(await axeFindings(page)).toEqual([]);
+
+    const saved = (await p.owner.get(`/v1/users/${other.userId}/availability`).expect(200)).body;
+    expect(saved.timezone).toBe('Europe/Lisbon');
+    expect(saved.weekly).toEqual(['mon', 'tue', 'wed', 'thu', 'fri'].map((day) => ({ day, start: '10:00', end: '12:00' })));
+    expect(saved.overrides).toEqual([
+      { date: '2031-11-14', slots: [{ start: '09:00', end: '12:00' }, { start: '14:00', end: '16:30' }] },
+      { date: '2031-11-15', slots: [] },
+    ]);
+    // The owner's own hours and the first coach's are untouched.
+    expect((await p.owner.get(`/v1/users/${p.owner.userId}/availability`).expect(200)).body.weekly).toEqual([]);
+    expect((await coach.get(`/v1/users/${coach.userId}/availability`).expect(200)).body.weekly).toHaveLength(14);
+
+    // The choice is in the address: a reload opens the same coach's hours, as saved.
+    await page.reload();
+    await visible(page.getByRole('heading', { level: 1, name: "Amara Osei's availability" }));
+    await containsText(page.locator('.card', { hasText: 'Weekly hours' }), 'Mon–Fri 10:00–12:00');
+    expect(await page.getByRole('button', { name: 'Thu 11:30–12:00', exact: true }).getAttribute('aria-pressed')).toBe('true');
+    expect(await page.getByRole('button', { name: 'Sat 10:00–10:30', exact: true }).getAttribute('aria-pressed')).toBe('false');
+    await containsText(page.locator('.override', { hasText: 'Other hours' }), 'Other hours: 09:00–12:00, 14:00–16:30');
+    await containsText(page.locator('.override', { hasText: 'Day off' }), 'Day off');
+    expect(await page.getByLabel('Coach', { exact: true }).inputValue()).toBe(other.userId);
+  });
+
+  it('on a phone the owner paints a day at a time, and nothing scrolls sideways', async () => {
+    const phone = await signedIn(p.owner, PHONE);
+    await phone.goto(`${base}/availability?coach=${other.userId}`);
+    await visible(phone.getByRole('heading', { level: 1, name: "Amara Osei's availability" }));
+    const days = phone.getByRole('group', { name: 'Day to paint', exact: true });
+    await containsText(days, 'Mon2 h');
+    // One day's column: Monday's painted half hours, and no other day's buttons.
+    expect(await phone.getByRole('button', { name: 'Mon 10:00–10:30', exact: true }).getAttribute('aria-pressed')).toBe('true');
+    expect(await phone.getByRole('button', { name: /^Tue \d\d:/ }).count()).toBe(0);
+    await days.getByRole('button', { name: /^Sat/ }).click();
+    await phone.getByRole('button', { name: 'Sat 09:00–09:30', exact: true }).click();
+    await phone.getByRole('button', { name: 'Sat 09:30–10:00', exact: true }).click();
+    await containsText(phone.locator('.card', { hasText: 'Weekly hours' }), 'Mon–Fri 10:00–12:00 · Sat 09:00–10:00');
+    expect(await fitsWidth(phone)).toBeLessThanOrEqual(PHONE.width);
+    // Neither the grid nor the row of days hides anything off to the side.
+    for (const part of ['.week-grid-scroll', '.week-day-picker']) {
+      expect(await phone.evaluate(`(() => { const g = document.querySelector('${part}'); return g.scrollWidth - g.clientWidth; })()`)).toBe(0);
+    }
+    await shot(phone, '10-owner-availability-day-by-day-phone');
+    expect(await axeFindings(phone)).toEqual([]);
+    await phone.getByRole('button', { name: 'Save availability' }).click();
+    await visible(phone.getByRole('status').filter({ hasText: 'Saved' }));
+    expect((await p.owner.get(`/v1/users/${other.userId}/availability`).expect(200)).body.weekly).toContainEqual({ day: 'sat', start: '09:00', end: '10:00' });
+  });
+
+  it('a coach gets no coach picker, and sees only their own hours whatever the address says', async () => {
+    const page = await signedIn(coach);
+    await page.goto(`${base}/availability?coach=${other.userId}`);
+    await visible(page.getByRole('heading', { level: 1, name: 'Availability', exact: true }));
+    await containsText(page.locator('.card', { hasText: 'Weekly hours' }), 'Mon–Sun 09:00–11:00, 14:00–15:00');
+    expect(await page.getByLabel('Coach', { exact: true }).count()).toBe(0);
+    expect(await page.getByRole('combobox', { name: 'Coach' }).count()).toBe(0);
     expect(pageErrors).toEqual([]);
   });
 });
