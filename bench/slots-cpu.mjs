@@ -30,7 +30,9 @@ const to = new Date(from.getTime() + 31 * 86_400_000);
 const clients = rows.map((r) => ({ engagement: r.engagement, auth: `Bearer ${mintAccessToken(JWT_SECRET, { userId: r.user, practiceId: r.practice, role: 'client', clientId: r.client })}` }));
 const path = (e) => `/v1/engagements/${e}/slots?from=${from.toISOString()}&to=${to.toISOString()}&durationMinutes=60`;
 const env = { PATH: process.env.PATH, ...(process.env.API_NODE_OPTIONS ? { NODE_OPTIONS: process.env.API_NODE_OPTIONS } : {}), NODE_ENV: 'production', DATABASE_URL: DB_URL, REDIS_URL: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:56379', REDIS_PREFIX: 'slots-cpu', JWT_SECRET, DATABASE_POOL_SIZE: '20', LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info', API_RATE_LIMIT_PER_MINUTE: '1000000' };
-const cpu = (pid) => { const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' '); return (Number(f[11]) + Number(f[12])) * 10; };
+const stat = (pid) => readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+const cpu = (pid) => { const f = stat(pid); return (Number(f[11]) + Number(f[12])) * 10; };
+const sys = (pid) => Number(stat(pid)[12]) * 10;
 
 async function one(name, script, port) {
   const prof = process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`, `--cpu-prof-name=${name}.cpuprofile`] : [];
@@ -42,12 +44,15 @@ async function one(name, script, port) {
   const run = (duration) => new Promise((res, rej) => autocannon({ url, connections: 20, duration, requests: [{ setupRequest: (r) => { const c = clients[Math.floor(Math.random() * clients.length)]; return { ...r, method: 'GET', path: path(c.engagement), headers: { authorization: c.auth } }; } }] }, (e, r) => (e ? rej(e) : res(r))));
   await run(3);
   const c0 = cpu(child.pid);
+  const s0 = sys(child.pid);
   const r = await run(SECONDS);
   const ms = cpu(child.pid) - c0;
+  const sysMs = sys(child.pid) - s0;
+  const rss = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
   child.kill('SIGTERM');
   await new Promise((r2) => child.on('exit', r2));
   const n = r.requests.total;
-  console.log(`${name.padEnd(8)} ${first.status} ${body.data?.length} slots | ${(n / SECONDS).toFixed(0)} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, non-2xx ${r.non2xx} | process CPU ${(ms / n).toFixed(2)} ms/request`);
+  console.log(`${name.padEnd(8)} ${first.status} ${body.data?.length} slots | ${(n / SECONDS).toFixed(0)} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, non-2xx ${r.non2xx} | process CPU ${(ms / n).toFixed(2)} ms/request (system ${(sysMs / n).toFixed(2)}), RSS ${rss.toFixed(0)} MB`);
 }
 const which = (process.env.ONLY ?? 'baseline,api').split(',');
 for (let round = 0; round < Number(process.env.ROUNDS ?? 1); round++) {
