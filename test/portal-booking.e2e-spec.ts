@@ -104,6 +104,9 @@ describe('booking in the portal', () => {
     await page.getByRole('button', { name: 'Save availability' }).click();
     await visible(page.getByRole('status').filter({ hasText: 'Saved' }));
     await shot(page, '01-coach-availability-week-grid');
+    // Hours kept in the coach's own zone: the footer's usual line holds for them too.
+    await containsText(page.locator('footer'), 'Times are shown in ');
+    expect(await page.locator('footer').textContent()).not.toContain('These hours are in');
     expect(await axeFindings(page)).toEqual([]);
     const saved = (await coach.get(`/v1/users/${coach.userId}/availability`).expect(200)).body;
     expect(saved.weekly).toHaveLength(14);
@@ -240,6 +243,10 @@ describe('booking in the portal', () => {
     await page.getByLabel('Time zone of these hours').fill('Europe/Lisbon');
     await page.getByRole('button', { name: 'Save availability' }).click();
     await visible(page.getByRole('status').filter({ hasText: 'Saved' }));
+    // The footer names the zone the grid is in, not only the viewer's.
+    const ownerZone = ((await p.owner.get('/v1/me').expect(200)).body.timezone as string).replace(/_/g, ' ');
+    expect(ownerZone).not.toBe('Europe/Lisbon');
+    await containsText(page.locator('footer'), `These hours are in Europe/Lisbon; other times are shown in ${ownerZone}.`);
     await shot(page, '09-owner-sets-another-coach-availability');
     expect(await axeFindings(page)).toEqual([]);
 
@@ -263,6 +270,10 @@ describe('booking in the portal', () => {
     await containsText(page.locator('.override', { hasText: 'Other hours' }), 'Other hours: 09:00–12:00, 14:00–16:30');
     await containsText(page.locator('.override', { hasText: 'Day off' }), 'Day off');
     expect(await page.getByLabel('Coach', { exact: true }).inputValue()).toBe(other.userId);
+    await containsText(page.locator('footer'), 'These hours are in Europe/Lisbon;');
+    // Elsewhere the footer is the viewer's zone again.
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Clients', exact: true }).click();
+    await containsText(page.locator('footer'), `Times are shown in ${ownerZone}.`);
   });
 
   it('on a phone the owner paints a day at a time, and nothing scrolls sideways', async () => {

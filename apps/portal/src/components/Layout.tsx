@@ -1,5 +1,5 @@
 // The frame around every signed-in page: the practice, the navigation for the role, the person.
-import { ReactNode, useEffect, useState } from 'react';
+import { createContext, ReactNode, useContext, useEffect, useState } from 'react';
 import { useAuth, useMe } from '../api/auth';
 import { api } from '../api/client';
 import { ROLE_LABEL } from '../format';
@@ -42,8 +42,23 @@ function useMailboxAvailable(isOwner: boolean): boolean {
   return available;
 }
 
+const FooterNote = createContext<(note: string | null) => void>(() => undefined);
+
+/**
+ * A page's own line for the footer while it is shown, in place of "Times are shown in …": for a page
+ * whose times are in another zone than the viewer's (a coach's hours are kept in the coach's zone).
+ */
+export function useFooterNote(note: string | null): void {
+  const set = useContext(FooterNote);
+  useEffect(() => {
+    set(note);
+    return () => set(null);
+  }, [set, note]);
+}
+
 export function Layout({ children }: { children: ReactNode }) {
   const me = useMe();
+  const [note, setNote] = useState<string | null>(null);
   const { signOut } = useAuth();
   const { path } = useLocation();
   const unread = useUnreadCount(path);
@@ -146,10 +161,10 @@ export function Layout({ children }: { children: ReactNode }) {
         </nav>
       </header>
       <main id="main" className="main" tabIndex={-1}>
-        {children}
+        <FooterNote.Provider value={setNote}>{children}</FooterNote.Provider>
       </main>
       <footer className="footer">
-        <span>Times are shown in {me.timezone.replace(/_/g, ' ')}.</span>
+        <span>{note ?? `Times are shown in ${me.timezone.replace(/_/g, ' ')}.`}</span>
       </footer>
     </div>
   );

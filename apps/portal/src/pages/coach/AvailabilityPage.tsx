@@ -7,6 +7,7 @@ import { api, ApiError, call } from '../../api/client';
 import { listMembers } from '../../api/queries';
 import type { User } from '../../api/types';
 import { useResource } from '../../api/use-resource';
+import { useFooterNote } from '../../components/Layout';
 import { Async, Card, Empty, Field, FormError, PageHeader, useSubmit } from '../../components/ui';
 import { calendarDate, today } from '../../format';
 import { navigate, useLocation } from '../../router';
@@ -142,6 +143,10 @@ function AvailabilityEditor({ userId, self, timezone: myZone }: { userId: string
   const [shownDay, setShownDay] = useState<Day>('mon');
   const [saved, setSaved] = useState(false);
   const form = useSubmit();
+  // The grid is in the hours' zone, not the viewer's: the footer says so when the two differ (a zone
+  // still being typed counts once it names one).
+  const hoursZone = isTimeZone(timezone) ? timezone : (data.data?.timezone ?? myZone);
+  useFooterNote(hoursZone === myZone ? null : `These hours are in ${hoursZone.replace(/_/g, ' ')}; other times are shown in ${myZone.replace(/_/g, ' ')}.`);
 
   useEffect(() => {
     const a = data.data;
@@ -374,4 +379,14 @@ function TimeSelect({ label, which, value, options, error, onChange }: { label: 
       )}
     </Field>
   );
+}
+
+/** Whether the browser knows the name as an IANA time zone. */
+function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: name });
+    return name !== '';
+  } catch {
+    return false;
+  }
 }
