@@ -1,7 +1,8 @@
 // CPU per request of the slots route: the API and the baseline, each alone under the same load, with the
 // CPU time each process used (from /proc) divided by the requests it answered. Less sensitive to other load
 // on the machine than req/s. Uses the newest booking practice `npm run bench` left in the scale database.
-//   node bench/slots-cpu.mjs [seconds]   (after npm run build; BENCH_CPU_PROFILE=dir for V8 profiles)
+//   node bench/slots-cpu.mjs [seconds]   (after npm run build; BENCH_CPU_PROFILE=dir for V8 profiles;
+//   API_NODE_ARGS='--trace-gc-nvp' passes flags to the API and shows its output)
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -36,7 +37,8 @@ const sys = (pid) => Number(stat(pid)[12]) * 10;
 
 async function one(name, script, port) {
   const prof = process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`, `--cpu-prof-name=${name}.cpuprofile`] : [];
-  const child = spawn(process.execPath, [...prof, script], { env: { ...env, PORT: String(port) }, stdio: 'ignore' });
+  const args = name === 'api' && process.env.API_NODE_ARGS ? process.env.API_NODE_ARGS.split(' ') : [];
+  const child = spawn(process.execPath, [...prof, ...args, script], { env: { ...env, PORT: String(port) }, stdio: process.env.API_NODE_ARGS ? ['ignore', 'inherit', 'inherit'] : 'ignore' });
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; ; i++) { try { if ((await fetch(url + '/health/live')).ok) break; } catch { /* not up */ } if (i > 150) throw new Error(name + ' did not start'); await sleep(200); }
   const first = await fetch(url + path(clients[0].engagement), { headers: { authorization: clients[0].auth } });

@@ -1,0 +1,62 @@
+// A/B of two server variants under the same load at the same time (so the machine's drifting speed
+// touches both alike): each gets its own autocannon with 10 connections on the slots route; prints req/s
+// and process CPU per request for each. One variant against itself differs by up to ±5% a round, so judge
+// a change over several rounds. AB_RATE=n: each at n req/s (the latency at a fixed load); AB_LOG_DIR=dir:
+// each variant's stdout to dir/<port>.log (for --trace-gc). A variant is "[VAR=value ...] script [node args...]".
+//   A='dist/apps/api/src/main.js' B='bench/baseline-server.mjs' node bench/ab-cpu.mjs [seconds] [rounds]
+//   A='LOG_LEVEL=warn dist/apps/api/src/main.js' B='dist/apps/api/src/main.js' node bench/ab-cpu.mjs 12 4
+import { spawn } from 'node:child_process';
+import { openSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { randomBytes } from 'node:crypto';
+import { mintAccessToken } from './lib/jwt.mjs';
+import { DEFAULT_SCALE_URL } from './lib/scale.mjs';
+
+const require = createRequire(import.meta.url);
+const pg = require('pg');
+const autocannon = require('autocannon');
+const DB_URL = process.env.BENCH_DATABASE_URL ?? DEFAULT_SCALE_URL;
+const SECONDS = Number(process.argv[2] ?? 10);
+const ROUNDS = Number(process.argv[3] ?? 3);
+const JWT_SECRET = randomBytes(36).toString('base64url');
+const owner = new pg.Client({ connectionString: DB_URL });
+await owner.connect();
+const { rows } = await owner.query(`
+  SELECT e.id AS engagement, e.practice_id AS practice, u.id AS user, e.client_id AS client
+    FROM engagements e JOIN users u ON u.client_id = e.client_id
+   WHERE e.practice_id = (SELECT id FROM practices WHERE slug LIKE 'bench-booking-%' ORDER BY created_at DESC LIMIT 1)`);
+const { rows: [w] } = await owner.query(`SELECT min(starts_at) - interval '6 hours' AS from FROM sessions WHERE engagement_id = $1`, [rows[0].engagement]);
+await owner.end();
+const from = new Date(w.from);
+const to = new Date(from.getTime() + 31 * 86_400_000);
+const clients = rows.map((r) => ({ engagement: r.engagement, auth: `Bearer ${mintAccessToken(JWT_SECRET, { userId: r.user, practiceId: r.practice, role: 'client', clientId: r.client })}` }));
+const path = (e) => `/v1/engagements/${e}/slots?from=${from.toISOString()}&to=${to.toISOString()}&durationMinutes=60`;
+const env = { PATH: process.env.PATH, NODE_ENV: 'production', DATABASE_URL: DB_URL, REDIS_URL: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:56379', REDIS_PREFIX: 'ab-cpu', JWT_SECRET, DATABASE_POOL_SIZE: '10', LOG_LEVEL: 'info', API_RATE_LIMIT_PER_MINUTE: '1000000' };
+const cpu = (pid) => { const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' '); return (Number(f[11]) + Number(f[12])) * 10; };
+
+async function start(spec, port) {
+  const words = spec.split(' ');
+  const vars = Object.fromEntries(words.filter((w) => /^[A-Z_]+=/.test(w)).map((w) => w.split(/=(.*)/s).slice(0, 2)));
+  const [script, ...args] = words.filter((w) => !/^[A-Z_]+=/.test(w));
+  const child = spawn(process.execPath, [...args, script], { env: { ...env, ...vars, PORT: String(port) }, stdio: process.env.AB_LOG_DIR ? ['ignore', openSync(`${process.env.AB_LOG_DIR}/${port}.log`, 'w'), 'inherit'] : 'ignore' });
+  for (let i = 0; ; i++) { try { if ((await fetch(`http://127.0.0.1:${port}/health/live`)).ok) break; } catch { /* not up */ } if (i > 150) throw new Error(spec + ' did not start'); await sleep(200); }
+  return child;
+}
+const load = (port, duration) => new Promise((res, rej) => autocannon({ url: `http://127.0.0.1:${port}`, connections: 10, duration, ...(process.env.AB_RATE ? { overallRate: Number(process.env.AB_RATE) } : {}), requests: [{ setupRequest: (r) => { const c = clients[Math.floor(Math.random() * clients.length)]; return { ...r, method: 'GET', path: path(c.engagement), headers: { authorization: c.auth } }; } }] }, (e, r) => (e ? rej(e) : res(r))));
+const sum = { A: [], B: [] };
+for (let round = 0; round < ROUNDS; round++) {
+  const a = await start(process.env.A, 3320);
+  const b = await start(process.env.B, 3321);
+  await Promise.all([load(3320, 3), load(3321, 3)]);
+  const [ca, cb] = [cpu(a.pid), cpu(b.pid)];
+  const [ra, rb] = await Promise.all([load(3320, SECONDS), load(3321, SECONDS)]);
+  const [ma, mb] = [cpu(a.pid) - ca, cpu(b.pid) - cb];
+  for (const c of [a, b]) c.kill('SIGTERM');
+  await Promise.all([a, b].map((c) => new Promise((r) => c.on('exit', r))));
+  const line = (n, r, ms) => `${n} ${(r.requests.total / SECONDS).toFixed(0)} req/s p99 ${r.latency.p99} ms CPU ${(ms / r.requests.total).toFixed(2)} ms/req non2xx ${r.non2xx}`;
+  console.log(`round ${round + 1}: ${line('A', ra, ma)} | ${line('B', rb, mb)} | A/B req ${(ra.requests.total / rb.requests.total).toFixed(2)} cpu ${((mb / rb.requests.total) / (ma / ra.requests.total)).toFixed(2)}`);
+  sum.A.push(ra.requests.total); sum.B.push(rb.requests.total);
+}
+const t = (x) => x.reduce((p, q) => p + q, 0);
+console.log(`A/B requests over all rounds: ${(t(sum.A) / t(sum.B)).toFixed(3)}`);
