@@ -1,7 +1,7 @@
 // A/B of two server variants under the same load at the same time (so the machine's drifting speed
 // touches both alike): each gets its own autocannon with 10 connections on the slots route; prints req/s
 // and process CPU per request for each. One variant against itself differs by up to ±5% a round, so judge
-// a change over several rounds. AB_RATE=n: each at n req/s (the latency at a fixed load); AB_LOG_DIR=dir:
+// a change over several rounds. AB_RATE=n: each at n req/s evenly paced (lib/paced.mjs: the latency at a fixed load); AB_LOG_DIR=dir:
 // each variant's stdout to dir/<port>.log (for --trace-gc). A variant is "[VAR=value ...] script [node args...]".
 //   A='dist/apps/api/src/main.js' B='bench/baseline-server.mjs' node bench/ab-cpu.mjs [seconds] [rounds]
 //   A='LOG_LEVEL=warn dist/apps/api/src/main.js' B='dist/apps/api/src/main.js' node bench/ab-cpu.mjs 12 4
@@ -11,6 +11,7 @@ import { createRequire } from 'node:module';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { randomBytes } from 'node:crypto';
 import { mintAccessToken } from './lib/jwt.mjs';
+import { paced } from './lib/paced.mjs';
 import { DEFAULT_SCALE_URL } from './lib/scale.mjs';
 
 const require = createRequire(import.meta.url);
@@ -43,7 +44,11 @@ async function start(spec, port) {
   for (let i = 0; ; i++) { try { if ((await fetch(`http://127.0.0.1:${port}/health/live`)).ok) break; } catch { /* not up */ } if (i > 150) throw new Error(spec + ' did not start'); await sleep(200); }
   return child;
 }
-const load = (port, duration) => new Promise((res, rej) => autocannon({ url: `http://127.0.0.1:${port}`, connections: 10, duration, ...(process.env.AB_RATE ? { overallRate: Number(process.env.AB_RATE) } : {}), requests: [{ setupRequest: (r) => { const c = clients[Math.floor(Math.random() * clients.length)]; return { ...r, method: 'GET', path: path(c.engagement), headers: { authorization: c.auth } }; } }] }, (e, r) => (e ? rej(e) : res(r))));
+const requests = [{ setupRequest: (r) => { const c = clients[Math.floor(Math.random() * clients.length)]; return { ...r, method: 'GET', path: path(c.engagement), headers: { authorization: c.auth } }; } }];
+const load = (port, duration) =>
+  process.env.AB_RATE
+    ? paced({ url: `http://127.0.0.1:${port}`, requests, rate: Number(process.env.AB_RATE), duration })
+    : new Promise((res, rej) => autocannon({ url: `http://127.0.0.1:${port}`, connections: 10, duration, requests }, (e, r) => (e ? rej(e) : res(r))));
 const sum = { A: [], B: [] };
 for (let round = 0; round < ROUNDS; round++) {
   const a = await start(process.env.A, 3320);
@@ -54,7 +59,7 @@ for (let round = 0; round < ROUNDS; round++) {
   const [ma, mb] = [cpu(a.pid) - ca, cpu(b.pid) - cb];
   for (const c of [a, b]) c.kill('SIGTERM');
   await Promise.all([a, b].map((c) => new Promise((r) => c.on('exit', r))));
-  const line = (n, r, ms) => `${n} ${(r.requests.total / SECONDS).toFixed(0)} req/s p99 ${r.latency.p99} ms CPU ${(ms / r.requests.total).toFixed(2)} ms/req non2xx ${r.non2xx}`;
+  const line = (n, r, ms) => `${n} ${(r.requests.total / SECONDS).toFixed(0)} req/s p50 ${r.latency.p50} p99 ${r.latency.p99} ms CPU ${(ms / r.requests.total).toFixed(2)} ms/req non2xx ${r.non2xx}`;
   console.log(`round ${round + 1}: ${line('A', ra, ma)} | ${line('B', rb, mb)} | A/B req ${(ra.requests.total / rb.requests.total).toFixed(2)} cpu ${((mb / rb.requests.total) / (ma / ra.requests.total)).toFixed(2)}`);
   sum.A.push(ra.requests.total); sum.B.push(rb.requests.total);
 }

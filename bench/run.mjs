@@ -19,6 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { isDeepStrictEqual } from 'node:util';
 import { mintAccessToken } from './lib/jwt.mjs';
+import { paced } from './lib/paced.mjs';
 import { benchApiKey, coachId, DEFAULT_SCALE_URL, ID_KIND, practiceId, seedId } from './lib/scale.mjs';
 
 const require = createRequire(import.meta.url);
@@ -200,13 +201,16 @@ function cannon(opts) {
   });
 }
 
-/** Warm up, then a peak run; returns rps, p50, p99 and errors, plus the API's RSS when watched. */
+/**
+ * Warm up, then a peak run (autocannon, CONNECTIONS at once); or, given a rate, that many requests a second
+ * evenly paced (lib/paced.mjs). Returns rps, p50, p99 and errors, plus the API's RSS when watched.
+ */
 async function measure(label, url, requests, { rate, watchPid } = {}) {
   if (!rate && WARMUP) await cannon({ url, requests, duration: WARMUP });
   let maxRss = 0;
   const timer = watchPid ? setInterval(() => (maxRss = Math.max(maxRss, rssOf(watchPid))), 250) : null;
   const cpu = cpuMeter();
-  const r = await cannon({ url, requests, duration: DURATION, ...(rate ? { overallRate: Math.max(1, Math.round(rate)) } : {}) });
+  const r = rate ? await paced({ url, requests, rate, duration: DURATION }) : await cannon({ url, requests, duration: DURATION });
   if (timer) clearInterval(timer);
   const load = cpu();
   const non2xx = r.non2xx + r.errors + r.timeouts;
@@ -576,7 +580,7 @@ function writeReport(env, counts, r) {
   lines.push(`# Benchmark ${date.slice(0, 10)}`, '');
   lines.push(`Run ${date} on ${env.cpus} × ${env.cpuModel}, ${env.memGb} GB, Node ${env.node}, ${env.pg}. Load average at start ${env.load}, at end ${env.loadEnd}.`);
   lines.push(`Dataset: ${counts.practices.toLocaleString('en')} practices, ${counts.sessions.toLocaleString('en')} sessions, ${counts.measurements.toLocaleString('en')} measurements, ${counts.future_notifications.toLocaleString('en')} future notifications (\`npm run seed:scale\`).`);
-  lines.push(`autocannon from the bench process, ${CONNECTIONS} connections, ${WARMUP} s warm-up then ${DURATION} s per run; the API and the baseline each with a pool of ${POOL_SIZE} connections as role coaching_app, logging at ${appEnv.LOG_LEVEL}; tracing ${TRACING ? `on (OTLP/HTTP to a sink in the bench process, ${tracesReceived.toLocaleString('en')} exports received)` : 'off'}.`);
+  lines.push(`autocannon from the bench process, ${CONNECTIONS} connections, ${WARMUP} s warm-up then ${DURATION} s per run; "at half peak" is half the peak's rate evenly paced for ${DURATION} s, each request's latency counted from when it was due (bench/lib/paced.mjs); the API and the baseline each with a pool of ${POOL_SIZE} connections as role coaching_app, logging at ${appEnv.LOG_LEVEL}; tracing ${TRACING ? `on (OTLP/HTTP to a sink in the bench process, ${tracesReceived.toLocaleString('en')} exports received)` : 'off'}.`);
   lines.push(`"Other CPU" is the share of both cores used by processes outside this benchmark and its PostgreSQL during the run (e.g. another engineer's test suite): above a few percent the figures are noisy. "Stolen" is the share of both vCPUs the hypervisor gave to other machines (steal time in /proc/stat): it varies by the minute and moves every figure with it.`, '');
   lines.push('## Requests', '');
   lines.push('| scenario | API req/s | p50 ms | p99 ms | baseline req/s | p50 ms | p99 ms | ratio | API p99 at half peak | target | met | other CPU | stolen |');
