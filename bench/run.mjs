@@ -214,8 +214,9 @@ async function measure(label, url, requests, { rate, watchPid } = {}) {
   if (timer) clearInterval(timer);
   const load = cpu();
   const non2xx = r.non2xx + r.errors + r.timeouts;
-  const out = { label, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, total: r.requests.total, non2xx, maxRss, ...load };
-  log(`${label.padEnd(44)} ${String(Math.round(out.rps)).padStart(6)} req/s  p50 ${out.p50} ms  p99 ${out.p99} ms  errors ${non2xx}  CPU: bench ${load.minePct}%, other ${load.otherPct}% (+${load.unaccountedPct}% ended/kernel), stolen by the hypervisor ${load.stealPct}%${load.otherTop ? ` (${load.otherTop})` : ''}`);
+  const statuses = Object.entries(r.statusCodeStats ?? {}).filter(([code]) => !code.startsWith('2')).map(([code, { count }]) => `${code} ×${count}`).concat(r.errors ? [`${r.errors} failed`] : [], r.timeouts ? [`${r.timeouts} timed out`] : []).join(', ');
+  const out = { label, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, total: r.requests.total, non2xx, statuses, maxRss, ...load };
+  log(`${label.padEnd(44)} ${String(Math.round(out.rps)).padStart(6)} req/s  p50 ${out.p50} ms  p99 ${out.p99} ms  errors ${non2xx}${out.statuses ? ` (${out.statuses})` : ''}  CPU: bench ${load.minePct}%, other ${load.otherPct}% (+${load.unaccountedPct}% ended/kernel), stolen by the hypervisor ${load.stealPct}%${load.otherTop ? ` (${load.otherTop})` : ''}`);
   return out;
 }
 
@@ -229,16 +230,18 @@ async function main() {
   const { rows: [pm] } = await owner.query('SELECT pg_backend_pid() AS pid');
   postmasterPid = readStat(pm.pid)?.ppid ?? null;
   const { rows: [counts] } = await owner.query(`
-    SELECT (SELECT count(*) FROM practices)::int AS practices, (SELECT count(*) FROM sessions)::int AS sessions,
+    SELECT (SELECT count(*) FROM practices)::int AS practices, (SELECT count(*) FROM practices WHERE slug LIKE 'scale-%')::int AS seeded, (SELECT count(*) FROM sessions)::int AS sessions,
            (SELECT count(*) FROM measurements)::int AS measurements,
            (SELECT count(*) FROM notifications WHERE status = 'scheduled' AND due_at > now())::int AS future_notifications,
            version() AS pg`);
-  if (counts.practices < 1000 && !BOOKING_ONLY) throw new Error(`The database at ${DB_URL} holds ${counts.practices} practices; run npm run seed:scale first.`);
+  if (counts.seeded < 1000 && !BOOKING_ONLY) throw new Error(`The database at ${DB_URL} holds ${counts.seeded} seeded practices; run npm run seed:scale first.`);
   log(`dataset: ${counts.practices} practices, ${counts.sessions} sessions, ${counts.measurements} measurements, ${counts.future_notifications} future notifications`);
   const env = { load: loadavg().map((l) => l.toFixed(2)).join(' '), cpus: cpus().length, cpuModel: cpus()[0]?.model ?? '?', memGb: Math.round(totalmem() / 2 ** 30), node: process.version, pg: counts.pg.split(' ').slice(0, 2).join(' ') };
 
-  // Requests: coaches of practices spread over the whole dataset; their own engagements, goals, metrics.
-  const P = Math.max(1, counts.practices);
+  // Requests: coaches of practices spread over the whole seeded dataset; their own engagements, goals,
+  // metrics. Only the seeded practices (npm run seed:scale) have the ids these are made from: counting the
+  // ones each booking run adds sent a request in a hundred to a practice that does not exist.
+  const P = Math.max(1, counts.seeded);
   const now = new Date();
   const monday = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() - ((now.getUTCDay() + 6) % 7));
   const actors = [];
@@ -606,7 +609,7 @@ function writeReport(env, counts, r) {
   }
   const slotParity = r.booking.filter((b) => b.key === 'slots').map((b) => `slots ${b.parity ? 'same' : 'DIFFERENT'}`);
   const errs = [...r.reads, ...r.writes, ...r.booking.filter((b) => b.api).flatMap((b) => b.rounds ?? [b])].flatMap((x) => [x.api, x.base, x.apiHalf, x.baseHalf].filter(Boolean)).filter((x) => x.non2xx);
-  lines.push('', errs.length ? `Non-2xx or failed responses: ${errs.map((x) => `${x.label} ${x.non2xx}`).join(', ')}.` : 'Every response was 2xx.');
+  lines.push('', errs.length ? `Non-2xx or failed responses: ${errs.map((x) => `${x.label} ${x.non2xx}${x.statuses ? ` (${x.statuses})` : ''}`).join(', ')}.` : 'Every response was 2xx.');
   lines.push(`Same JSON from the API and the baseline for sampled requests: ${[...r.parity.map((p) => `${p.name} ${p.same}/${p.n}`), ...slotParity].join(', ')}.`);
   lines.push('', '## Reminders, scheduler, memory', '');
   lines.push('| measure | result | baseline | target | met |');

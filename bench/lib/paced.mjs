@@ -14,7 +14,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 /**
  * Runs `requests[0].setupRequest` (autocannon's request shape: method, path, headers, body) at `rate` per
  * second for `duration` seconds against `url`; answers in autocannon's result shape (the parts the bench
- * reads): requests per second and total, latency p50 and p99 in ms, non-2xx, errors.
+ * reads): requests per second and total, latency p50 and p99 in ms, non-2xx, errors, the count of each status.
  */
 export async function paced({ url, requests, rate, duration, maxSockets = 64 }) {
   const { hostname, port } = new URL(url);
@@ -22,6 +22,7 @@ export async function paced({ url, requests, rate, duration, maxSockets = 64 }) 
   const make = requests[0].setupRequest;
   const latencies = [];
   let non2xx = 0;
+  const statusCodeStats = {};
   let errors = 0;
   const interval = 1000 / rate;
   const count = Math.round(rate * duration);
@@ -36,6 +37,7 @@ export async function paced({ url, requests, rate, duration, maxSockets = 64 }) 
         res.on('end', () => {
           latencies.push(performance.now() - due);
           if (res.statusCode < 200 || res.statusCode >= 300) non2xx++;
+          statusCodeStats[res.statusCode] = { count: (statusCodeStats[res.statusCode]?.count ?? 0) + 1 };
           resolve();
         });
       });
@@ -57,5 +59,5 @@ export async function paced({ url, requests, rate, duration, maxSockets = 64 }) 
   agent.destroy();
   latencies.sort((a, b) => a - b);
   const at = (q) => (latencies.length ? Math.round(latencies[Math.min(latencies.length - 1, Math.ceil(q * latencies.length) - 1)]) : 0);
-  return { requests: { average: count / elapsed, total: count }, latency: { p50: at(0.5), p99: at(0.99) }, non2xx, errors, timeouts: 0 };
+  return { requests: { average: count / elapsed, total: count }, latency: { p50: at(0.5), p99: at(0.99) }, non2xx, errors, timeouts: 0, statusCodeStats };
 }
