@@ -1,8 +1,11 @@
-// A/B of two server variants under the same load at the same time (so the machine's drifting speed
-// touches both alike): each gets its own autocannon with 10 connections on the slots route; prints req/s
-// and process CPU per request for each. One variant against itself differs by up to ±5% a round, so judge
-// a change over several rounds. AB_RATE=n: each at n req/s evenly paced (lib/paced.mjs: the latency at a fixed load); AB_LOG_DIR=dir:
-// each variant's stdout to dir/<port>.log (for --trace-gc). A variant is "[VAR=value ...] script [node args...]".
+// A/B of two server variants on the slots route. By default both run at the same time under the same
+// load (10 connections each), so the machine's drifting speed touches both alike; prints req/s, latency
+// and process CPU per request. One variant against itself differs by up to ±5% a round, so judge a change
+// over several rounds. A variant is "[VAR=value ...] script [node args...]".
+//   AB_RATE=n          each at n req/s evenly paced (lib/paced.mjs): the latency at a fixed load
+//   AB_ONE_AT_A_TIME=1 one after the other, each alone after a 3 s warm-up at full load, the order
+//                      alternating by round (for latency, which the other's load would blur)
+//   AB_LOG_DIR=dir     each variant's stdout to dir/<port>.log (with --trace-gc, say)
 //   A='dist/apps/api/src/main.js' B='bench/baseline-server.mjs' node bench/ab-cpu.mjs [seconds] [rounds]
 //   A='LOG_LEVEL=warn dist/apps/api/src/main.js' B='dist/apps/api/src/main.js' node bench/ab-cpu.mjs 12 4
 import { spawn } from 'node:child_process';
@@ -51,14 +54,31 @@ const load = (port, duration) =>
     : new Promise((res, rej) => autocannon({ url: `http://127.0.0.1:${port}`, connections: 10, duration, requests }, (e, r) => (e ? rej(e) : res(r))));
 const sum = { A: [], B: [] };
 for (let round = 0; round < ROUNDS; round++) {
-  const a = await start(process.env.A, 3320);
-  const b = await start(process.env.B, 3321);
-  await Promise.all([load(3320, 3), load(3321, 3)]);
-  const [ca, cb] = [cpu(a.pid), cpu(b.pid)];
-  const [ra, rb] = await Promise.all([load(3320, SECONDS), load(3321, SECONDS)]);
-  const [ma, mb] = [cpu(a.pid) - ca, cpu(b.pid) - cb];
-  for (const c of [a, b]) c.kill('SIGTERM');
-  await Promise.all([a, b].map((c) => new Promise((r) => c.on('exit', r))));
+  let ra, rb, ma, mb;
+  if (process.env.AB_ONE_AT_A_TIME) {
+    // Each alone, the order alternating by round: the latency of one server without the other's load.
+    const alone = async (spec, port) => {
+      const c = await start(spec, port);
+      await new Promise((res, rej) => autocannon({ url: `http://127.0.0.1:${port}`, connections: 10, duration: 3, requests }, (e, r) => (e ? rej(e) : res(r))));
+      const c0 = cpu(c.pid);
+      const r = await load(port, SECONDS);
+      const m = cpu(c.pid) - c0;
+      c.kill('SIGTERM');
+      await new Promise((res) => c.on('exit', res));
+      return [r, m];
+    };
+    if (round % 2) { [rb, mb] = await alone(process.env.B, 3321); [ra, ma] = await alone(process.env.A, 3320); }
+    else { [ra, ma] = await alone(process.env.A, 3320); [rb, mb] = await alone(process.env.B, 3321); }
+  } else {
+    const a = await start(process.env.A, 3320);
+    const b = await start(process.env.B, 3321);
+    await Promise.all([load(3320, 3), load(3321, 3)]);
+    const [ca, cb] = [cpu(a.pid), cpu(b.pid)];
+    [ra, rb] = await Promise.all([load(3320, SECONDS), load(3321, SECONDS)]);
+    [ma, mb] = [cpu(a.pid) - ca, cpu(b.pid) - cb];
+    for (const c of [a, b]) c.kill('SIGTERM');
+    await Promise.all([a, b].map((c) => new Promise((r) => c.on('exit', r))));
+  }
   const line = (n, r, ms) => `${n} ${(r.requests.total / SECONDS).toFixed(0)} req/s p50 ${r.latency.p50} p99 ${r.latency.p99} ms CPU ${(ms / r.requests.total).toFixed(2)} ms/req non2xx ${r.non2xx}`;
   console.log(`round ${round + 1}: ${line('A', ra, ma)} | ${line('B', rb, mb)} | A/B req ${(ra.requests.total / rb.requests.total).toFixed(2)} cpu ${((mb / rb.requests.total) / (ma / ra.requests.total)).toFixed(2)}`);
   sum.A.push(ra.requests.total); sum.B.push(rb.requests.total);

@@ -1,4 +1,5 @@
-// First: tracing must be set up before the modules it instruments are loaded.
+// First the heap's settings, then tracing, which must be set up before the modules it instruments are loaded.
+import './heap';
 import './tracing';
 import 'reflect-metadata';
 import { AppConfig, ConfigError } from '@app/config';
