@@ -7,7 +7,7 @@ import { getEngagement } from '../../api/queries';
 import type { EngagementDetail, Session } from '../../api/types';
 import { useResource } from '../../api/use-resource';
 import { Async, Card, Empty, FormError, PageHeader, useSubmit } from '../../components/ui';
-import { dateTime, longDate, time } from '../../format';
+import { dateTime, longDate, minutes, time } from '../../format';
 import { Link, navigate } from '../../router';
 
 /** How many days of the coach's open times the page offers. */
@@ -154,7 +154,7 @@ export function CancelSession({ session, onCancelled }: { session: Session; onCa
               <div className="stack">
                 <p className={late ? 'alert alert-warn' : 'alert alert-info'} role="status">
                   {late
-                    ? `This is less than ${p.cancellationNoticeHours} hours before the session: cancelling now is a late cancellation and still uses up one of your sessions.`
+                    ? `This is less than ${minutes(p.cancellationNoticeHours * 60)} before the session: cancelling now is a late cancellation and still uses up one of your sessions.`
                     : 'Cancelling now gives the session back to your package.'}
                 </p>
                 <FormError error={form.error} />
