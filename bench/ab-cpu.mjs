@@ -1,6 +1,6 @@
 // A/B of two server variants on the slots route. By default both run at the same time under the same
 // load (10 connections each), so the machine's drifting speed touches both alike; prints req/s, latency
-// and process CPU per request. One variant against itself differs by up to ±5% a round, so judge a change
+// and process CPU per request. A round differs by 5–10% between variants that perform alike, so judge a change
 // over several rounds. A variant is "[VAR=value ...] script [node args...]".
 //   AB_RATE=n          each at n req/s evenly paced (lib/paced.mjs): the latency at a fixed load
 //   AB_ONE_AT_A_TIME=1 one after the other, each alone after a 3 s warm-up at full load, the order
