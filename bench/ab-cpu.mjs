@@ -13,29 +13,17 @@ import { openSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { randomBytes } from 'node:crypto';
-import { mintAccessToken } from './lib/jwt.mjs';
 import { paced } from './lib/paced.mjs';
 import { DEFAULT_SCALE_URL } from './lib/scale.mjs';
+import { slotsTarget } from './lib/slots-target.mjs';
 
 const require = createRequire(import.meta.url);
-const pg = require('pg');
 const autocannon = require('autocannon');
 const DB_URL = process.env.BENCH_DATABASE_URL ?? DEFAULT_SCALE_URL;
 const SECONDS = Number(process.argv[2] ?? 10);
 const ROUNDS = Number(process.argv[3] ?? 3);
 const JWT_SECRET = randomBytes(36).toString('base64url');
-const owner = new pg.Client({ connectionString: DB_URL });
-await owner.connect();
-const { rows } = await owner.query(`
-  SELECT e.id AS engagement, e.practice_id AS practice, u.id AS user, e.client_id AS client
-    FROM engagements e JOIN users u ON u.client_id = e.client_id
-   WHERE e.practice_id = (SELECT id FROM practices WHERE slug LIKE 'bench-booking-%' ORDER BY created_at DESC LIMIT 1)`);
-const { rows: [w] } = await owner.query(`SELECT min(starts_at) - interval '6 hours' AS from FROM sessions WHERE engagement_id = $1`, [rows[0].engagement]);
-await owner.end();
-const from = new Date(w.from);
-const to = new Date(from.getTime() + 31 * 86_400_000);
-const clients = rows.map((r) => ({ engagement: r.engagement, auth: `Bearer ${mintAccessToken(JWT_SECRET, { userId: r.user, practiceId: r.practice, role: 'client', clientId: r.client })}` }));
-const path = (e) => `/v1/engagements/${e}/slots?from=${from.toISOString()}&to=${to.toISOString()}&durationMinutes=60`;
+const { clients, path } = await slotsTarget(DB_URL, JWT_SECRET);
 const env = { PATH: process.env.PATH, NODE_ENV: 'production', DATABASE_URL: DB_URL, REDIS_URL: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:56379', REDIS_PREFIX: 'ab-cpu', JWT_SECRET, DATABASE_POOL_SIZE: '10', LOG_LEVEL: 'info', API_RATE_LIMIT_PER_MINUTE: '1000000' };
 const cpu = (pid) => { const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' '); return (Number(f[11]) + Number(f[12])) * 10; };
 
