@@ -77,6 +77,9 @@ export function today(tz: string, plusDays = 0): string {
 // List separators in the portal's text are written "a · b": a no-break space before the dot and a
 // plain one after, so a wrapped line ends with the dot instead of starting with it.
 
+/** A time zone's name as people read it: Europe/Berlin, America/New York. */
+export const zoneName = (tz: string): string => tz.replace(/_/g, ' ');
+
 export const percent = (v: number) => `${Math.round(v * 100)}%`;
 
 /**

@@ -2,7 +2,7 @@
 import { createContext, ReactNode, useContext, useEffect, useState } from 'react';
 import { useAuth, useMe } from '../api/auth';
 import { api } from '../api/client';
-import { ROLE_LABEL } from '../format';
+import { ROLE_LABEL, zoneName } from '../format';
 import { Link, navigate, useLocation } from '../router';
 import { Avatar } from './ui';
 
@@ -164,7 +164,7 @@ export function Layout({ children }: { children: ReactNode }) {
         <FooterNote.Provider value={setNote}>{children}</FooterNote.Provider>
       </main>
       <footer className="footer">
-        <span>{note ?? `Times are shown in ${me.timezone.replace(/_/g, ' ')}.`}</span>
+        <span>{note ?? `Times are shown in ${zoneName(me.timezone)}.`}</span>
       </footer>
     </div>
   );

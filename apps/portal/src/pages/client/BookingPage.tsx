@@ -7,7 +7,7 @@ import { getEngagement } from '../../api/queries';
 import type { EngagementDetail, Session } from '../../api/types';
 import { useResource } from '../../api/use-resource';
 import { Async, Card, Empty, FormError, PageHeader, useSubmit } from '../../components/ui';
-import { dateTime, longDate, minutes, time } from '../../format';
+import { dateTime, longDate, minutes, time, zoneName } from '../../format';
 import { Link, navigate } from '../../router';
 
 /** How many days of the coach's open times the page offers. */
@@ -92,7 +92,7 @@ export function ClientBookingPage({ engagementId }: { engagementId: string }) {
                   </div>
                 </Card>
                 <Card title={shownDay ? `Times on ${longDate(byDay.get(shownDay)![0].startsAt, me.timezone)}` : 'Times'}>
-                  <p className="muted small">In your time zone, {me.timezone.replace(/_/g, ' ')}.</p>
+                  <p className="muted small">In your time zone, {zoneName(me.timezone)}.</p>
                   <div className="time-picker" role="group" aria-label="Open times">
                     {(byDay.get(shownDay ?? '') ?? []).map((s) => (
                       <button key={s.startsAt} type="button" className={s.startsAt === chosen ? 'time-button selected' : 'time-button'} aria-pressed={s.startsAt === chosen} onClick={() => setChosen(s.startsAt)}>

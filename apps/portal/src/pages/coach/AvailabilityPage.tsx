@@ -1,6 +1,7 @@
 // A coach's bookable hours on one screen: a week grid to paint the hours (a day at a time on a phone), days
 // off and other hours on a date, and the booking limits. An owner picks whose hours they edit (?coach=<id>).
 import { ReactNode, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
+import { isTimeZoneName } from '../../../../../libs/common/src/time-zone-name';
 import { availabilityErrors, minutesOf } from '../../../../../libs/core/src/availability/hours';
 import { useMe } from '../../api/auth';
 import { api, ApiError, call } from '../../api/client';
@@ -9,7 +10,7 @@ import type { User } from '../../api/types';
 import { useResource } from '../../api/use-resource';
 import { useFooterNote } from '../../components/Layout';
 import { Async, Card, Empty, Field, FormError, PageHeader, useSubmit } from '../../components/ui';
-import { calendarDate, today } from '../../format';
+import { calendarDate, today, zoneName } from '../../format';
 import { navigate, useLocation } from '../../router';
 
 type Day = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
@@ -145,8 +146,8 @@ function AvailabilityEditor({ userId, self, timezone: myZone }: { userId: string
   const form = useSubmit();
   // The grid is in the hours' zone, not the viewer's: the footer says so when the two differ (a zone
   // still being typed counts once it names one).
-  const hoursZone = isTimeZone(timezone) ? timezone : (data.data?.timezone ?? myZone);
-  useFooterNote(hoursZone === myZone ? null : `These hours are in ${hoursZone.replace(/_/g, ' ')}; other times are shown in ${myZone.replace(/_/g, ' ')}.`);
+  const hoursZone = isTimeZoneName(timezone) ? timezone : (data.data?.timezone ?? myZone);
+  useFooterNote(hoursZone === myZone ? null : `These hours are in ${zoneName(hoursZone)}; other times are shown in ${zoneName(myZone)}.`);
 
   useEffect(() => {
     const a = data.data;
@@ -379,14 +380,4 @@ function TimeSelect({ label, which, value, options, error, onChange }: { label: 
       )}
     </Field>
   );
-}
-
-/** Whether the browser knows the name as an IANA time zone. */
-function isTimeZone(name: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: name });
-    return name !== '';
-  } catch {
-    return false;
-  }
 }

@@ -6,7 +6,7 @@ import type { Client, User } from '../../api/types';
 import { useResource } from '../../api/use-resource';
 import { EngagementStatusBadge } from '../../components/status';
 import { Async, Badge, Card, Empty, Field, FormError, OneTimeSecret, PageHeader, ProgressBar, useSubmit } from '../../components/ui';
-import { calendarDate, dateTime } from '../../format';
+import { calendarDate, dateTime, zoneName } from '../../format';
 import { Link } from '../../router';
 import { timeZones } from '../shared/AccountPage';
 import { invitationLink } from '../shared/SignInPage';
@@ -53,7 +53,7 @@ export function ClientPage({ id }: { id: string }) {
               </>
             }
             docTitle={client.name}
-            subtitle={`${client.email} · ${client.timezone.replace(/_/g, ' ')}`}
+            subtitle={`${client.email} · ${zoneName(client.timezone)}`}
             actions={
               <>
                 <button type="button" className="btn" onClick={() => setEditing((v) => !v)} aria-expanded={editing}>
@@ -207,7 +207,7 @@ function ClientDetailsForm({ client, coaches, onSaved, onCancel }: { client: Cli
             <select {...p} value={timezone} onChange={(e) => setTimezone(e.target.value)}>
               {zones.map((z) => (
                 <option key={z} value={z}>
-                  {z.replace(/_/g, ' ')}
+                  {zoneName(z)}
                 </option>
               ))}
             </select>

@@ -8,7 +8,7 @@ import type { Client } from '../../api/types';
 import { Async, Avatar, Badge, Card, Empty, Field, FormError, OneTimeSecret, PageHeader, useSubmit } from '../../components/ui';
 import { navigate } from '../../router';
 import { Link } from '../../router';
-import { currentEngagement } from '../../format';
+import { currentEngagement, zoneName } from '../../format';
 import { timeZones } from '../shared/AccountPage';
 import { invitationLink } from '../shared/SignInPage';
 
@@ -149,7 +149,7 @@ function NewClientForm({ coaches, onCancel }: { coaches: { id: string; name: str
             <select {...p} value={timezone} onChange={(e) => setTimezone(e.target.value)}>
               {zones.map((z) => (
                 <option key={z} value={z}>
-                  {z.replace(/_/g, ' ')}
+                  {zoneName(z)}
                 </option>
               ))}
             </select>

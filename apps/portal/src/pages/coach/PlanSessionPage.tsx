@@ -5,7 +5,7 @@ import { api, call } from '../../api/client';
 import { getEngagement, listSessions } from '../../api/queries';
 import { useResource } from '../../api/use-resource';
 import { Async, Card, Empty, Field, FormError, PageHeader, useSubmit } from '../../components/ui';
-import { dateTime, isoToZoned, longDate, time, zonedToIso } from '../../format';
+import { dateTime, isoToZoned, longDate, time, zonedToIso, zoneName } from '../../format';
 import { Link, navigate } from '../../router';
 
 /** Tomorrow at 10:00 in the zone, as a datetime-local value. */
@@ -57,7 +57,7 @@ export function PlanSessionPage({ engagementId }: { engagementId: string }) {
             <Card title="When and where">
               <form className="stack" onSubmit={submit} aria-label="Plan a session">
                 <FormError error={form.error} />
-                <Field label="Starts at" hint={`In your time zone, ${me.timezone.replace(/_/g, ' ')}.`} error={form.fields.startsAt}>
+                <Field label="Starts at" hint={`In your time zone, ${zoneName(me.timezone)}.`} error={form.fields.startsAt}>
                   {(p) => <input {...p} type="datetime-local" value={start} onChange={(e) => setStart(e.target.value)} required step={300} />}
                 </Field>
                 <Field label="Duration" error={form.fields.durationMinutes}>

@@ -7,7 +7,7 @@ import type { components } from '../../api/schema';
 import type { Cadence, Practice, Webhook } from '../../api/types';
 import { useResource } from '../../api/use-resource';
 import { Async, Badge, Card, Empty, Field, FormError, OneTimeSecret, PageHeader, TableScroll, useSubmit } from '../../components/ui';
-import { CADENCE, dateTime, minutes, relative, ROLE_LABEL } from '../../format';
+import { CADENCE, dateTime, minutes, relative, ROLE_LABEL, zoneName } from '../../format';
 import { timeZones } from '../shared/AccountPage';
 import { invitationLink } from '../shared/SignInPage';
 
@@ -122,7 +122,7 @@ function PracticeForm({ practice, onSaved }: { practice: Practice; onSaved: (p: 
           <select {...p} value={timezone} onChange={(e) => setTimezone(e.target.value)}>
             {zones.map((z) => (
               <option key={z} value={z}>
-                {z.replace(/_/g, ' ')}
+                {zoneName(z)}
               </option>
             ))}
           </select>
@@ -201,7 +201,7 @@ function Team() {
                       {m.id === me.id ? ' (you)' : ''}
                     </span>
                     <span className="list-sub">
-                      {m.email} · {m.timezone.replace(/_/g, ' ')}
+                      {m.email} · {zoneName(m.timezone)}
                     </span>
                   </span>
                   <Badge tone={m.role === 'owner' ? 'accent' : 'info'}>{ROLE_LABEL[m.role]}</Badge>

@@ -2,7 +2,7 @@ import { FormEvent, useMemo, useState } from 'react';
 import { useAuth, useMe } from '../../api/auth';
 import { api, call } from '../../api/client';
 import { Card, Field, FormError, OneTimeSecret, PageHeader, useSubmit } from '../../components/ui';
-import { ROLE_LABEL } from '../../format';
+import { ROLE_LABEL, zoneName } from '../../format';
 
 export function timeZones(current: string): string[] {
   const zones = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
@@ -46,7 +46,7 @@ export function AccountPage() {
                 <select {...p} value={timezone} onChange={(e) => setTimezone(e.target.value)}>
                   {zones.map((z) => (
                     <option key={z} value={z}>
-                      {z.replace(/_/g, ' ')}
+                      {zoneName(z)}
                     </option>
                   ))}
                 </select>

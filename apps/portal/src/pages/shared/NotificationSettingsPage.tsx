@@ -5,6 +5,7 @@ import { api, call } from '../../api/client';
 import type { NotificationPreferences as Preferences } from '../../api/types';
 import { useResource } from '../../api/use-resource';
 import { Async, Card, Field, FormError, PageHeader, TableScroll, useSubmit } from '../../components/ui';
+import { zoneName } from '../../format';
 import { Link } from '../../router';
 import { ALWAYS_EMAILED, NEVER_HELD, PREFERENCE_KINDS, type PreferenceKind } from '../../../../../libs/core/src/notification-preferences/notification-kinds';
 
@@ -39,7 +40,7 @@ export function NotificationSettingsPage() {
     <>
       <PageHeader
         title="Notification settings"
-        subtitle={`What reaches you by email (${me.email}) and in the portal. Times are in ${me.timezone.replace(/_/g, ' ')}.`}
+        subtitle={`What reaches you by email (${me.email}) and in the portal. Times are in ${zoneName(me.timezone)}.`}
         back={<Link to="/notifications">← Notifications</Link>}
       />
       <Async resource={prefs} label="Loading your notification settings">
