@@ -1,6 +1,6 @@
 // The raw baseline: node:http + pg, no framework, running the SQL the API runs (the same statements,
 // imported from the API's framework-free *.queries modules in dist/; the same transaction, set_config and
-// role) and answering the same JSON. What this machine can do for these requests.
+// role, the same pool settings) and answering the same JSON. What this machine can do for these requests.
 //
 //   DATABASE_URL=... JWT_SECRET=... PORT=3301 node bench/baseline-server.mjs   (after npm run build)
 import { createServer } from 'node:http';
@@ -22,10 +22,11 @@ const { SESSIONS_BOOKED_SQL } = core('engagements/engagement.queries');
 const { AVAILABILITY_SQL, BUSY_SQL, COACH_SQL, defaultAvailability } = core('availability/availability.queries');
 const { busyWindow, freeSlots } = core('availability/slots');
 const { MAX_SESSION_HOURS } = core('sessions/session.queries');
+const { appPoolOptions } = require('../dist/libs/database/src/pool.js');
 
 const PORT = Number(process.env.PORT ?? 3301);
 const SECRET = process.env.JWT_SECRET;
-const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: Number(process.env.DATABASE_POOL_SIZE ?? 20), options: '-c role=coaching_app', application_name: 'baseline' });
+const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: Number(process.env.DATABASE_POOL_SIZE ?? 20), ...appPoolOptions(), application_name: 'baseline' });
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const KEY = /^cpk_([0-9a-f]{32})[A-Za-z0-9_-]{43}$/;

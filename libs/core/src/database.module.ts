@@ -5,7 +5,7 @@ import { setDatabaseTimeZones } from '@app/common';
 import { AppConfig } from '@app/config';
 import { CrossPracticeDb, TenantDb } from '@app/database';
 import { SnakeNamingStrategy } from '@app/database/naming.strategy';
-import { APP_ROLE } from '@app/database/roles';
+import { appPoolOptions } from '@app/database/pool';
 import { ENTITIES } from './entities';
 
 /** Loads the zone names PostgreSQL knows before any request is validated (see IsTimeZoneName). */
@@ -35,7 +35,7 @@ export class DatabaseTimeZones implements OnModuleInit {
         logging: false,
         poolSize: config.databasePoolSize,
         applicationName: 'coaching',
-        extra: { options: `-c role=${APP_ROLE}` },
+        extra: appPoolOptions(),
       }),
     }),
   ],

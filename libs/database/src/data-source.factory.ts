@@ -1,6 +1,6 @@
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { SnakeNamingStrategy } from './naming.strategy';
-import { APP_ROLE } from './roles';
+import { appPoolOptions } from './pool';
 
 export interface DataSourceParams {
   url: string;
@@ -14,7 +14,8 @@ export interface DataSourceParams {
 
 /**
  * Application connections switch to APP_ROLE at connect time, so row-level security applies to every
- * query even when DATABASE_URL names a superuser; the role is the same for every borrower of the pool.
+ * query even when DATABASE_URL names a superuser; the role is the same for every borrower of the pool
+ * (appPoolOptions).
  */
 export function createDataSource(p: DataSourceParams): DataSource {
   return new DataSource({
@@ -29,6 +30,6 @@ export function createDataSource(p: DataSourceParams): DataSource {
     logging: false,
     poolSize: p.poolSize ?? 10,
     applicationName: p.applicationName ?? 'coaching',
-    extra: p.asOwner ? {} : { options: `-c role=${APP_ROLE}` },
+    extra: p.asOwner ? {} : appPoolOptions(),
   });
 }

@@ -4,6 +4,7 @@ export * from './database-functions';
 export * from './ids';
 export * from './migrator';
 export * from './naming.strategy';
+export * from './pool';
 export * from './roles';
 export * from './tenant-db';
 export * from './acting-user';
