@@ -5,14 +5,15 @@
 // notifications stored. Writes bench/results/<date>.md and bench/results/latest.md.
 //
 // Environment: BENCH_DATABASE_URL (default: coaching_scale on the `npm start` instance), BENCH_REDIS_URL
-// (default redis://127.0.0.1:56379), BENCH_DURATION seconds per run (10), BENCH_CONNECTIONS (20),
+// (default redis://127.0.0.1:56379), BENCH_DURATION seconds per run (10), BENCH_PACED_DURATION seconds per run at half
+// the peak (twice BENCH_DURATION), BENCH_SLOTS_SETTLE (30), BENCH_SLOT_ROUNDS (3), BENCH_CONNECTIONS (20),
 // BENCH_REMINDERS (20000), BENCH_ONLY (comma-separated: reads, writes, booking, reminders, scheduler).
 // The booking runs make their own practice (a coach with 200 sessions in a 31-day window, 20 clients), so
 // `BENCH_ONLY=booking` also runs against a small database (any migrated one).
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { mkdirSync, readFileSync, writeFileSync, createWriteStream } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,6 +33,8 @@ const DB_URL = process.env.BENCH_DATABASE_URL ?? DEFAULT_SCALE_URL;
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:56379';
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 3);
+/** Seconds of each run at half the peak: its p99 is the 1% slowest, so twice the requests of a peak run keep one stall from being all of it. */
+const PACED_DURATION = Number(process.env.BENCH_PACED_DURATION ?? 2 * DURATION);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
 const REMINDERS = Number(process.env.BENCH_REMINDERS ?? 20000);
 const ONLY = new Set((process.env.BENCH_ONLY ?? 'reads,writes,booking,reminders,scheduler').split(','));
@@ -48,6 +51,14 @@ const REDIS_PREFIX = `bench-${RUN}`;
 const POOL_SIZE = 20;
 /** Interleaved rounds of the slots comparison (see bookingRuns). */
 const SLOT_ROUNDS = Number(process.env.BENCH_SLOT_ROUNDS ?? 3);
+/**
+ * Seconds of load each server gets on the slots route, alone, before the first slots round. A few seconds
+ * warm a connection pool, not a JIT: three seconds in, the API's optimising compiler still worked on the
+ * route's code on a second thread (0.15–0.18 ms of CPU a request against 0.03 after 40 s), competing for
+ * the two cores with the requests it measured. A server that runs for days is past that; so is the
+ * baseline, whose far smaller code settles sooner. Both get the same.
+ */
+const SLOTS_SETTLE = Number(process.env.BENCH_SLOTS_SETTLE ?? 30);
 
 const t0 = Date.now();
 const log = (msg) => console.log(`[${((Date.now() - t0) / 1000).toFixed(0).padStart(4)} s] ${msg}`);
@@ -59,10 +70,12 @@ mkdirSync(logsDir, { recursive: true });
 // Processes
 const children = [];
 function start(name, args, env) {
-  const out = createWriteStream(join(logsDir, `${name}.log`));
-  const child = spawn(process.execPath, args, { cwd: root, env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout.pipe(out);
-  child.stderr.pipe(out);
+  // Straight into the file: relayed through this process, every log line of the server under test was
+  // read and written again by the process that generates the load and times the answers, and a full pipe
+  // (64 KB, a second of request lines) blocks the server's own synchronous writes to it.
+  const fd = openSync(join(logsDir, `${name}.log`), 'w');
+  const child = spawn(process.execPath, args, { cwd: root, env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', fd, fd] });
+  closeSync(fd);
   children.push(child);
   child.on('exit', (code, signal) => {
     if (!child.stopping) log(`${name} exited unexpectedly (${code ?? signal}); see .data/bench/${name}.log`);
@@ -210,7 +223,7 @@ async function measure(label, url, requests, { rate, watchPid } = {}) {
   let maxRss = 0;
   const timer = watchPid ? setInterval(() => (maxRss = Math.max(maxRss, rssOf(watchPid))), 250) : null;
   const cpu = cpuMeter();
-  const r = rate ? await paced({ url, requests, rate, duration: DURATION }) : await cannon({ url, requests, duration: DURATION });
+  const r = rate ? await paced({ url, requests, rate, duration: PACED_DURATION }) : await cannon({ url, requests, duration: DURATION });
   if (timer) clearInterval(timer);
   const load = cpu();
   const non2xx = r.non2xx + r.errors + r.timeouts;
@@ -421,6 +434,11 @@ async function bookingRuns(owner, b, apiUrl, baseUrl, apiPid) {
   // The machine's speed drifts over minutes (a virtual machine's steal time), so the API and the baseline
   // are measured in SLOT_ROUNDS interleaved rounds, the order alternating; the verdict is on the median
   // throughput ratio and the median p99 ratio, and every round is reported.
+  for (const [who, url] of [['baseline', baseUrl], ['API', apiUrl]]) {
+    if (!SLOTS_SETTLE) break;
+    const r = await cannon({ url, requests, duration: SLOTS_SETTLE });
+    log(`slots ${who} settling for ${SLOTS_SETTLE} s: ${Math.round(r.requests.average)} req/s`);
+  }
   const rounds = [];
   for (let i = 0; i < SLOT_ROUNDS; i++) {
     const round = {};
@@ -583,7 +601,7 @@ function writeReport(env, counts, r) {
   lines.push(`# Benchmark ${date.slice(0, 10)}`, '');
   lines.push(`Run ${date} on ${env.cpus} × ${env.cpuModel}, ${env.memGb} GB, Node ${env.node}, ${env.pg}. Load average at start ${env.load}, at end ${env.loadEnd}.`);
   lines.push(`Dataset: ${counts.practices.toLocaleString('en')} practices, ${counts.sessions.toLocaleString('en')} sessions, ${counts.measurements.toLocaleString('en')} measurements, ${counts.future_notifications.toLocaleString('en')} future notifications (\`npm run seed:scale\`).`);
-  lines.push(`autocannon from the bench process, ${CONNECTIONS} connections, ${WARMUP} s warm-up then ${DURATION} s per run; "at half peak" is half the peak's rate evenly paced for ${DURATION} s, each request's latency counted from when it was due (bench/lib/paced.mjs); the API and the baseline each with a pool of ${POOL_SIZE} connections as role coaching_app, logging at ${appEnv.LOG_LEVEL}; tracing ${TRACING ? `on (OTLP/HTTP to a sink in the bench process, ${tracesReceived.toLocaleString('en')} exports received)` : 'off'}.`);
+  lines.push(`autocannon from the bench process, ${CONNECTIONS} connections, ${WARMUP} s warm-up then ${DURATION} s per run; "at half peak" is half the peak's rate evenly paced for ${PACED_DURATION} s, each request's latency counted from when it was due (bench/lib/paced.mjs); the API and the baseline each with a pool of ${POOL_SIZE} connections as role coaching_app, logging at ${appEnv.LOG_LEVEL}; tracing ${TRACING ? `on (OTLP/HTTP to a sink in the bench process, ${tracesReceived.toLocaleString('en')} exports received)` : 'off'}.`);
   lines.push(`"Other CPU" is the share of both cores used by processes outside this benchmark and its PostgreSQL during the run (e.g. another engineer's test suite): above a few percent the figures are noisy. "Stolen" is the share of both vCPUs the hypervisor gave to other machines (steal time in /proc/stat): it varies by the minute and moves every figure with it.`, '');
   lines.push('## Requests', '');
   lines.push('| scenario | API req/s | p50 ms | p99 ms | baseline req/s | p50 ms | p99 ms | ratio | API p99 at half peak | target | met | other CPU | stolen |');
