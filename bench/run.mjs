@@ -6,7 +6,7 @@
 //
 // Environment: BENCH_DATABASE_URL (default: coaching_scale on the `npm start` instance), BENCH_REDIS_URL
 // (default redis://127.0.0.1:56379), BENCH_DURATION seconds per run (10), BENCH_PACED_DURATION seconds per run at half
-// the peak (twice BENCH_DURATION), BENCH_SLOTS_SETTLE (30), BENCH_SLOT_ROUNDS (3), BENCH_CONNECTIONS (20),
+// the peak (twice BENCH_DURATION), BENCH_SLOTS_SETTLE (30), BENCH_SLOT_ROUNDS (5), BENCH_CONNECTIONS (20),
 // BENCH_REMINDERS (20000), BENCH_ONLY (comma-separated: reads, writes, booking, reminders, scheduler).
 // The booking runs make their own practice (a coach with 200 sessions in a 31-day window, 20 clients), so
 // `BENCH_ONLY=booking` also runs against a small database (any migrated one).
@@ -50,7 +50,7 @@ const RUN = Date.now().toString(36);
 const REDIS_PREFIX = `bench-${RUN}`;
 const POOL_SIZE = 20;
 /** Interleaved rounds of the slots comparison (see bookingRuns). */
-const SLOT_ROUNDS = Number(process.env.BENCH_SLOT_ROUNDS ?? 3);
+const SLOT_ROUNDS = Number(process.env.BENCH_SLOT_ROUNDS ?? 5);
 /**
  * Seconds of load each server gets on the slots route, alone, before the first slots round. A few seconds
  * warm a connection pool, not a JIT: three seconds in, the API's optimising compiler still worked on the
